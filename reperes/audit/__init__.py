@@ -1,0 +1,1 @@
+"""Audit trail: ``record(...)`` is the one way to write an event."""

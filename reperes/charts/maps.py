@@ -1,0 +1,534 @@
+"""Maps of communes: choropleth (a value per commune) and outline (the territory).
+
+Contours are GeoJSON geometries (``Polygon`` / ``MultiPolygon``, WGS84
+longitude/latitude), keyed by commune code. They are drawn with matplotlib
+collections (no geopandas), in an equirectangular projection whose
+longitudes are scaled by the cosine of the mean latitude, so communes keep
+their shape at the scale of a département. Holes (enclaves) are kept.
+
+A code with data but no contour (a commune created after the contours'
+edition, a typo) never breaks a map: it is listed in
+``Chart.missing_contours``, told in the description, kept in the table.
+"""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal
+
+import numpy as np
+from matplotlib.collections import PathCollection
+from matplotlib.colors import to_hex, to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.path import Path
+
+from reperes import formats
+from reperes.charts import style
+from reperes.charts.chart import Chart, make_table
+from reperes.charts.charts import decorate, new_figure, placeholder
+from reperes.charts.style import Unit
+
+Method = Literal["quantiles", "jenks"]
+
+__all__ = ["choropleth", "outline_map", "class_breaks", "classify", "class_labels"]
+
+NO_CONTOUR_MESSAGE = "Aucun contour de commune n'est disponible pour cette carte."
+MAP_WIDTH = 5.0  # inches for the map itself; the legend takes the rest of the width
+HATCH = "////"
+
+
+# --- geometry --------------------------------------------------------------------------------
+
+
+def _polygons(geometry: Mapping[str, Any] | None) -> list[list[Sequence[Sequence[float]]]]:
+    """A GeoJSON geometry (or Feature) as a list of polygons, each a list of rings."""
+    if not geometry:
+        return []
+    if geometry.get("type") == "Feature":
+        return _polygons(geometry.get("geometry"))
+    kind, coordinates = geometry.get("type"), geometry.get("coordinates") or []
+    if kind == "Polygon":
+        return [coordinates] if coordinates else []
+    if kind == "MultiPolygon":
+        return [polygon for polygon in coordinates if polygon]
+    if kind == "GeometryCollection":
+        return [p for g in geometry.get("geometries") or [] for p in _polygons(g)]
+    return []
+
+
+def _signed_area(ring: np.ndarray) -> float:
+    x, y = ring[:, 0], ring[:, 1]
+    return 0.5 * float(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
+
+
+class Projection:
+    """Equirectangular, longitudes times cos(mean latitude) (so 1 unit ≈ the same distance both ways)."""
+
+    def __init__(self, lat_min: float, lat_max: float):
+        self.lat0 = (lat_min + lat_max) / 2
+        self.k = math.cos(math.radians(self.lat0))
+
+    def ring(self, ring: Sequence[Sequence[float]]) -> np.ndarray:
+        points = np.asarray([(float(p[0]), float(p[1])) for p in ring], dtype=float)
+        points[:, 0] *= self.k
+        return points
+
+
+def _simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """Drop the vertices closer than ``tolerance`` to the last kept one (first and last stay)."""
+    if len(points) <= 4 or tolerance <= 0:
+        return points
+    kept = [0]
+    last = points[0]
+    for index in range(1, len(points) - 1):
+        if abs(points[index, 0] - last[0]) + abs(points[index, 1] - last[1]) >= tolerance:
+            kept.append(index)
+            last = points[index]
+    kept.append(len(points) - 1)
+    return points[kept] if len(kept) >= 4 else points
+
+
+def _commune_path(polygons: list[list[Sequence[Sequence[float]]]], projection: Projection,
+                  tolerance: float) -> Path | None:
+    """One compound path per commune: outer rings counter-clockwise, holes clockwise."""
+    vertices: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    for polygon in polygons:
+        for index, ring in enumerate(polygon):
+            if len(ring) < 3:
+                continue
+            points = _simplify(projection.ring(ring), tolerance)
+            if not np.allclose(points[0], points[-1]):
+                points = np.vstack([points, points[:1]])
+            outer = index == 0
+            if (_signed_area(points) > 0) != outer:
+                points = points[::-1]
+            ring_codes = np.full(len(points), Path.LINETO, dtype=Path.code_type)
+            ring_codes[0] = Path.MOVETO
+            ring_codes[-1] = Path.CLOSEPOLY
+            vertices.append(points)
+            codes.append(ring_codes)
+    if not vertices:
+        return None
+    return Path(np.vstack(vertices), np.concatenate(codes))
+
+
+def _paths(features: Mapping[str, Any]) -> tuple[dict[str, Path], tuple[float, float, float, float]]:
+    """Commune code → projected Path, and the bounds ``(x0, x1, y0, y1)``."""
+    polygons = {str(code): _polygons(geometry) for code, geometry in features.items()}
+    polygons = {code: p for code, p in polygons.items() if p}
+    lons = [float(pt[0]) for plist in polygons.values() for poly in plist for ring in poly for pt in ring]
+    lats = [float(pt[1]) for plist in polygons.values() for poly in plist for ring in poly for pt in ring]
+    if not lats:
+        return {}, (0.0, 1.0, 0.0, 1.0)
+    projection = Projection(min(lats), max(lats))
+    bounds = (min(lons) * projection.k, max(lons) * projection.k, min(lats), max(lats))
+    tolerance = max(bounds[1] - bounds[0], bounds[3] - bounds[2]) / 1500
+    paths = {}
+    for code, polygon_list in polygons.items():
+        path = _commune_path(polygon_list, projection, tolerance)
+        if path is not None:
+            paths[code] = path
+    return paths, bounds
+
+
+def _map_figure(bounds: tuple[float, float, float, float], legend_rows: int) -> tuple[Figure, Any]:
+    x0, x1, y0, y1 = bounds
+    ratio = (y1 - y0) / (x1 - x0) if x1 > x0 else 1.0
+    height = min(9.0, max(4.2, MAP_WIDTH * ratio + 1.2, 1.6 + 0.3 * legend_rows))
+    figure = new_figure(height)
+    ax = figure.add_subplot()
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    pad_x, pad_y = (x1 - x0) * 0.01, (y1 - y0) * 0.01
+    ax.set_xlim(x0 - pad_x, x1 + pad_x)
+    ax.set_ylim(y0 - pad_y, y1 + pad_y)
+    return figure, ax
+
+
+def _sort_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def _legend(figure: Figure, handles: list[Patch], title: str) -> None:
+    figure.legend(handles=handles, loc="outside right upper", title=title, alignment="left",
+                  handlelength=1.6, handleheight=1.1, labelspacing=0.55, borderaxespad=0.2)
+
+
+def _name_list(codes: Sequence[str], names: Mapping[str, str]) -> str:
+    shown = [names.get(code, code) for code in codes[:5]]
+    text = ", ".join(shown)
+    if len(codes) > 5:
+        text += f" et {formats.plural(len(codes) - 5, 'autre')}"
+    return text
+
+
+def _missing_sentence(missing: list[str], names: Mapping[str, str]) -> str:
+    if not missing:
+        return ""
+    if len(missing) == 1:
+        return (" 1 commune n'a pas de contour et n'est pas représentée sur la carte :"
+                f" {_name_list(missing, names)}.")
+    return (f" {formats.plural(len(missing), 'commune')} n'ont pas de contour et n'apparaissent pas"
+            f" sur la carte : {_name_list(missing, names)}.")
+
+
+# --- classes ---------------------------------------------------------------------------------
+
+
+def _jenks(values: np.ndarray, k: int) -> list[float]:
+    """Fisher–Jenks natural breaks (exact, dynamic programming): ``k + 1`` bounds."""
+    n = len(values)
+    s1 = np.concatenate([[0.0], np.cumsum(values)])
+    s2 = np.concatenate([[0.0], np.cumsum(values * values)])
+
+    def cost(i: np.ndarray, j: int) -> np.ndarray:  # sum of squared deviations of values[i:j]
+        count = j - i
+        total = s1[j] - s1[i]
+        return (s2[j] - s2[i]) - total * total / count
+
+    best = np.full((k + 1, n + 1), np.inf)
+    start = np.zeros((k + 1, n + 1), dtype=int)
+    best[0, 0] = 0.0
+    for m in range(1, k + 1):
+        for j in range(m, n + 1):
+            i = np.arange(m - 1, j)
+            total = best[m - 1, i] + cost(i, j)
+            pick = int(np.argmin(total))
+            best[m, j] = total[pick]
+            start[m, j] = i[pick]
+    bounds = [float(values[-1])]
+    j = n
+    for m in range(k, 1, -1):
+        j = start[m, j]
+        bounds.append(float(values[j - 1]))
+    bounds.append(float(values[0]))
+    return sorted(bounds)
+
+
+def _round_to(value: float, unit: Unit, decimals: int, how: str = "round") -> float:
+    scale = 10 ** (decimals + (2 if unit == "percent" else 0))
+    operation = {"round": round, "floor": math.floor, "ceil": math.ceil}[how]
+    return operation(value * scale) / scale
+
+
+def _label_decimals(bounds: Sequence[float], unit: Unit) -> int:
+    for decimals in range(0, 5):
+        if all(math.isclose(_round_to(b, unit, decimals), b, abs_tol=1e-12) for b in bounds):
+            return decimals
+    return 4
+
+
+def class_breaks(
+    values: Iterable[float],
+    classes: int | Sequence[float] = 5,
+    *,
+    method: Method = "quantiles",
+    unit: Unit = "count",
+) -> list[float]:
+    """The bounds of the classes, lowest to highest (``k + 1`` numbers for ``k`` classes).
+
+    ``classes``: a number of classes (bounds by ``method``: ``"quantiles"``,
+    about as many communes in each class, or ``"jenks"``, natural breaks that
+    minimise the spread within classes), or the bounds themselves (widened to
+    the data if some values fall outside). Computed bounds are rounded to
+    what the legend shows (whole numbers, whole percentages, or more decimals
+    when needed to keep classes apart), so a value's class always agrees with
+    the legend. Fewer classes come out when the values do not allow more.
+    """
+    data = np.sort(np.asarray([float(v) for v in values if not style.is_missing(v)], dtype=float))
+    if isinstance(classes, int | np.integer):
+        if classes < 1:
+            raise ValueError("Il faut au moins une classe.")
+    else:
+        bounds = sorted(float(b) for b in classes)
+        if len(bounds) < 2:
+            raise ValueError("Donnez au moins deux bornes (le minimum et le maximum).")
+        if len(data):
+            bounds[0] = min(bounds[0], float(data[0]))
+            bounds[-1] = max(bounds[-1], float(data[-1]))
+        return bounds
+    if not len(data):
+        return []
+    low, high = float(data[0]), float(data[-1])
+    if math.isclose(low, high):
+        return [low, high]
+    k = min(int(classes), len(np.unique(data)))
+    if method == "jenks":
+        raw = _jenks(data, k)
+    elif method == "quantiles":
+        raw = [float(q) for q in np.quantile(data, np.linspace(0, 1, k + 1))]
+    else:
+        raise ValueError(f"Méthode de classes inconnue : {method!r}.")
+    for decimals in range(0, 5):
+        inner = [_round_to(b, unit, decimals) for b in raw[1:-1]]
+        bounds = [_round_to(low, unit, decimals, "floor"), *inner, _round_to(high, unit, decimals, "ceil")]
+        bounds = sorted(set(bounds))
+        if len(bounds) == len(set(raw)) or decimals == 4:
+            break
+    # Drop the classes that rounding left empty (the first class is closed on the left).
+    kept = [bounds[0]]
+    for bound in bounds[1:]:
+        low_bound, first = kept[-1], len(kept) == 1
+        if any((low_bound <= v if first else low_bound < v) and v <= bound for v in data):
+            kept.append(bound)
+    return kept if len(kept) >= 2 else [bounds[0], bounds[-1]]
+
+
+def classify(value: float | None, bounds: Sequence[float]) -> int | None:
+    """The class (0-based) of ``value``: ``bounds[i] < value <= bounds[i+1]``, the first class closed."""
+    if value is None or len(bounds) < 2:
+        return None
+    for index in range(len(bounds) - 1):
+        if value <= bounds[index + 1]:
+            return index
+    return len(bounds) - 2
+
+
+def class_labels(bounds: Sequence[float], unit: Unit = "count") -> list[str]:
+    """French labels of the classes: ``0 à 5``, ``5 à 10`` (``10 % à 20 %``)."""
+    decimals = _label_decimals(bounds, unit)
+    labels = []
+    for low, high in zip(bounds, bounds[1:], strict=False):
+        if math.isclose(low, high):
+            labels.append(style.fmt(low, unit, decimals))
+        else:
+            labels.append(f"{style.fmt(low, unit, decimals)} à {style.fmt(high, unit, decimals)}")
+    return labels
+
+
+# --- choropleth ------------------------------------------------------------------------------
+
+
+METHOD_TEXT = {
+    "quantiles": "classes par quantiles, à peu près autant de communes dans chaque classe",
+    "jenks": "classes par seuils naturels (Jenks)",
+    "fixed": "classes aux seuils fixés",
+}
+
+
+def choropleth(
+    features: Mapping[str, Mapping[str, Any]],
+    values: Mapping[str, float | None],
+    *,
+    title: str,
+    names: Mapping[str, str] | None = None,
+    classes: int | Sequence[float] = 5,
+    method: Method = "quantiles",
+    unit: Unit = "count",
+    decimals: int | None = None,
+    description: str | None = None,
+    insufficient: Iterable[str] | None = None,
+    missing_label: str = "données insuffisantes",
+    value_label: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """A map of communes coloured by class of value.
+
+    ``features``: commune code → GeoJSON geometry. ``values``: commune code →
+    value (rates between 0 and 1 with ``unit="percent"``). A commune whose
+    value is ``None``, absent, or listed in ``insufficient`` is hatched
+    (``missing_label``) and its value is not shown anywhere. ``classes``: a
+    number of classes (see :func:`class_breaks` and ``method``) or the bounds.
+
+    The table has one row per commune (by name): commune, code, value, class.
+    """
+    names = {str(k): v for k, v in (names or {}).items()}
+    values = {str(k): (None if style.is_missing(v) else float(v)) for k, v in values.items()}
+    insufficient = {str(code) for code in (insufficient or ())}
+    value_header = value_label or ("Part" if unit == "percent" else "Valeur")
+    contour_codes = {str(code) for code in features}
+
+    usable = {code: v for code, v in values.items() if v is not None and code not in insufficient}
+    bounds = class_breaks(usable.values(), classes, method=method, unit=unit)
+    labels = class_labels(bounds, unit) if bounds else []
+    colours = style.sequential(len(labels))
+    method_key = method if isinstance(classes, int | np.integer) else "fixed"
+
+    all_codes = sorted(contour_codes | set(values) | insufficient,
+                       key=lambda code: (_sort_key(names.get(code, code)), code))
+    missing = sorted((set(values) | insufficient) - contour_codes)
+    hatched = [code for code in all_codes if code not in usable]
+
+    rows, raw = [], []
+    for code in all_codes:
+        name = names.get(code, code)
+        if code in usable:
+            index = classify(usable[code], bounds)
+            rows.append([name, code, style.fmt(usable[code], unit, decimals), labels[index]])
+            raw.append([name, code, usable[code], labels[index]])
+        else:
+            rows.append([name, code, missing_label, missing_label])
+            raw.append([name, code, None, missing_label])
+    table = make_table(title, ["Commune", "Code", value_header, "Classe"], rows, raw)
+
+    if description is None:
+        on_map = len(contour_codes)
+        text = f"Carte des communes : {title}. {formats.plural(on_map, 'commune')} sur la carte"
+        if labels:
+            counts = [0] * len(labels)
+            for v in usable.values():
+                counts[classify(v, bounds)] += 1
+            listed = " ; ".join(f"{label} : {formats.plural(c, 'commune')}"
+                                for label, c in zip(labels, counts, strict=True))
+            text += (f", en {formats.plural(len(labels), 'classe')} de {value_header.lower()}"
+                     f" ({METHOD_TEXT[method_key]}), de la plus claire à la plus foncée : {listed}.")
+            low_code = min(usable, key=lambda c: (usable[c], c))
+            high_code = max(usable, key=lambda c: (usable[c], c))
+            text += (f" Valeur la plus faible : {names.get(low_code, low_code)}"
+                     f" ({style.fmt(usable[low_code], unit, decimals)}) ;"
+                     f" la plus élevée : {names.get(high_code, high_code)}"
+                     f" ({style.fmt(usable[high_code], unit, decimals)}).")
+        else:
+            text += ". Aucune valeur n'est disponible."
+        hatched_on_map = [c for c in hatched if c in contour_codes]
+        if hatched_on_map:
+            text += f" {formats.plural(len(hatched_on_map), 'commune hachurée', 'communes hachurées')} : {missing_label}."
+        text += _missing_sentence(missing, names)
+        description = text
+
+    legend_title = style.wrap(value_header, 28)
+
+    def draw(with_title: bool) -> Figure:
+        paths, bounds_xy = _paths(features)
+        if not paths:
+            figure = new_figure(3.5)
+            placeholder(figure, NO_CONTOUR_MESSAGE)
+            decorate(figure, title, source, with_title)
+            return figure
+        figure, ax = _map_figure(bounds_xy, len(labels) + 2)
+        coloured = [code for code in paths if code in usable]
+        blank = [code for code in paths if code not in usable]
+        if coloured:
+            faces = [colours[classify(usable[code], bounds)] for code in coloured]
+            ax.add_collection(PathCollection([paths[c] for c in coloured], facecolors=faces,
+                                             edgecolors=style.MAP_EDGE, linewidths=0.5))
+        if blank:
+            collection = PathCollection([paths[c] for c in blank], facecolors=style.INSUFFICIENT_FACE,
+                                        edgecolors=style.MAP_EDGE, linewidths=0.5, hatch=HATCH)
+            collection.set_hatchcolor(style.INSUFFICIENT_HATCH)
+            ax.add_collection(collection)
+        handles = [Patch(facecolor=colour, edgecolor="#8A8A8A", linewidth=0.5, label=label)
+                   for colour, label in zip(colours, labels, strict=True)]
+        if blank:
+            patch = Patch(facecolor=style.INSUFFICIENT_FACE, edgecolor="#8A8A8A", linewidth=0.5,
+                          hatch=HATCH, label=missing_label)
+            patch.set_hatchcolor(style.INSUFFICIENT_HATCH)
+            handles.append(patch)
+        _legend(figure, handles, legend_title)
+        if missing:
+            ax.annotate(f"{formats.plural(len(missing), 'commune')} sans contour",
+                        (0, 0), xycoords="axes fraction", xytext=(0, -2), textcoords="offset points",
+                        ha="left", va="top", fontsize=style.SMALL_SIZE, color=style.MUTED, style="italic")
+        decorate(figure, title, source, with_title)
+        return figure
+
+    return Chart(kind="carte", title=title, description=description, table=table, source=source,
+                 _draw=draw, missing_contours=missing)
+
+
+# --- outline map -----------------------------------------------------------------------------
+
+
+def _tint(colour: str, amount: float) -> str:
+    """``colour`` mixed with white (``amount`` of white)."""
+    r, g, b = to_rgb(colour)
+    return to_hex((r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount))
+
+
+def outline_map(
+    features: Mapping[str, Mapping[str, Any]],
+    *,
+    title: str,
+    names: Mapping[str, str] | None = None,
+    groups: Mapping[str, str] | None = None,
+    highlight: str | Iterable[str] | None = None,
+    group_label: str = "EPCI",
+    highlight_label: str = "Mise en évidence",
+    description: str | None = None,
+    source: str | None = None,
+) -> Chart:
+    """The communes of the territory, coloured by group (e.g. EPCI) with a legend.
+
+    ``groups``: commune code → group name. ``highlight``: one code or several,
+    drawn with a thick dark outline (and listed in the legend and the table).
+    """
+    names = {str(k): v for k, v in (names or {}).items()}
+    groups = {str(k): str(v) for k, v in (groups or {}).items()}
+    if isinstance(highlight, str):
+        highlight = [highlight]
+    highlighted = {str(code) for code in (highlight or ())}
+    contour_codes = {str(code) for code in features}
+    group_names = sorted(set(groups.values()), key=_sort_key)
+    group_colours = {g: _tint(style.series_style(i)[0], 0.45) for i, g in enumerate(group_names)}
+
+    all_codes = sorted(contour_codes | set(groups) | highlighted,
+                       key=lambda code: (_sort_key(names.get(code, code)), code))
+    missing = sorted((set(groups) | highlighted) - contour_codes)
+    headers = ["Commune", "Code"]
+    if groups:
+        headers.append(group_label)
+    if highlighted:
+        headers.append(highlight_label)
+    rows, raw = [], []
+    for code in all_codes:
+        shown: list[str] = [names.get(code, code), code]
+        values: list[Any] = [names.get(code, code), code]
+        if groups:
+            shown.append(groups.get(code, "–"))
+            values.append(groups.get(code))
+        if highlighted:
+            shown.append("oui" if code in highlighted else "non")
+            values.append(code in highlighted)
+        rows.append(shown)
+        raw.append(values)
+    table = make_table(title, headers, rows, raw)
+
+    if description is None:
+        text = f"Carte des communes : {title}. {formats.plural(len(contour_codes), 'commune')} sur la carte."
+        if group_names:
+            counts = {g: sum(1 for c in contour_codes if groups.get(c) == g) for g in group_names}
+            listed = " ; ".join(f"{g} : {formats.plural(counts[g], 'commune')}" for g in group_names)
+            text += f" Une couleur par {group_label} ({formats.plural(len(group_names), 'groupe')}) : {listed}."
+        if highlighted:
+            shown = sorted(highlighted & contour_codes, key=lambda c: _sort_key(names.get(c, c)))
+            if shown:
+                text += f" {highlight_label} : {_name_list(shown, names)}."
+        text += _missing_sentence(missing, names)
+        description = text
+
+    def draw(with_title: bool) -> Figure:
+        paths, bounds_xy = _paths(features)
+        if not paths:
+            figure = new_figure(3.5)
+            placeholder(figure, NO_CONTOUR_MESSAGE)
+            decorate(figure, title, source, with_title)
+            return figure
+        figure, ax = _map_figure(bounds_xy, len(group_names) + 2)
+        codes = list(paths)
+        faces = [group_colours.get(groups.get(code, ""), style.MAP_NEUTRAL) for code in codes]
+        ax.add_collection(PathCollection([paths[c] for c in codes], facecolors=faces,
+                                         edgecolors=style.MAP_EDGE, linewidths=0.5))
+        shown = [code for code in codes if code in highlighted]
+        if shown:
+            ax.add_collection(PathCollection([paths[c] for c in shown], facecolors="none",
+                                             edgecolors=style.HIGHLIGHT, linewidths=1.8))
+        handles = [Patch(facecolor=group_colours[g], edgecolor="#8A8A8A", linewidth=0.5,
+                         label=style.wrap(g, 30)) for g in group_names]
+        if any(code not in groups for code in codes) and groups:
+            handles.append(Patch(facecolor=style.MAP_NEUTRAL, edgecolor="#8A8A8A", linewidth=0.5,
+                                 label=f"Sans {group_label}"))
+        if shown:
+            handles.append(Patch(facecolor="none", edgecolor=style.HIGHLIGHT, linewidth=1.8,
+                                 label=highlight_label))
+        if handles:
+            _legend(figure, handles, group_label if group_names else "")
+        decorate(figure, title, source, with_title)
+        return figure
+
+    return Chart(kind="carte-territoire", title=title, description=description, table=table,
+                 source=source, _draw=draw, missing_contours=missing)

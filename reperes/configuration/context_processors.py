@@ -1,0 +1,12 @@
+from reperes import __version__
+from reperes.accounts.roles import PERMISSIONS
+
+from .models import Installation
+
+
+def installation(request):
+    user = getattr(request, "user", None)
+    context = {"installation": Installation.get(), "reperes_version": __version__}
+    for action in PERMISSIONS:
+        context[f"perms_{action}"] = bool(user is not None and user.is_authenticated and user.can(action))
+    return context

@@ -1,0 +1,30 @@
+"""Template filters for French figures; every one delegates to ``reperes.formats``."""
+
+from django import template
+
+from reperes import formats
+
+register = template.Library()
+
+
+@register.filter
+def nombre(value, decimals=0):
+    return formats.number(value, int(decimals))
+
+
+@register.filter
+def pourcent(value, decimals=1):
+    return formats.percent(value, int(decimals))
+
+
+@register.filter
+def date_fr(value):
+    return formats.date(value)
+
+
+@register.filter
+def libelle(code, liste):
+    """The French label of a référentiel code: ``{{ p.motif_sortie|libelle:"motif_sortie" }}``."""
+    from reperes.referentiel import CODE_LISTS
+
+    return CODE_LISTS[liste].label(code, default=code or "–")

@@ -1,0 +1,29 @@
+"""Load the bundled reference of communes and the bundled contours."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from reperes.territory.reference import BUNDLED_CONTOURS, read_communes, read_contours
+
+    Commune = apps.get_model("territory", "Commune")
+    Contour = apps.get_model("territory", "Contour")
+    Commune.objects.bulk_create((Commune(**row) for row in read_communes()), batch_size=2000)
+    seen = set()
+    contours = []
+    for path, source in BUNDLED_CONTOURS:
+        for code, name, geometry in read_contours(path):
+            if code not in seen:
+                seen.add(code)
+                contours.append(Contour(code=code, nom=name, geometry=geometry, source=source))
+    Contour.objects.bulk_create(contours, batch_size=200)
+
+
+def unload(apps, schema_editor):
+    apps.get_model("territory", "Contour").objects.all().delete()
+    apps.get_model("territory", "Commune").objects.all().delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("territory", "0001_initial")]
+    operations = [migrations.RunPython(load, unload)]

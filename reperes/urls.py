@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("reperes.dashboard.urls")),
+    path("comptes/", include("reperes.accounts.urls")),
+    path("audit/", include("reperes.audit.urls")),
+    path("parametres/", include("reperes.configuration.urls")),
+    path("donnees/", include("reperes.collection.urls")),
+    path("territoire/", include("reperes.territory.urls")),
+]
+
+handler403 = "reperes.dashboard.views.forbidden"
+handler404 = "reperes.dashboard.views.not_found"
+handler500 = "reperes.dashboard.views.server_error"
