@@ -45,14 +45,15 @@ class FrenchFormatter(Formatter):
 
     def __init__(self, unit: Unit):
         self.unit = unit
+        self.decimals = 0
+
+    def set_locs(self, locs) -> None:
+        self.decimals = style.tick_decimals([float(v) for v in locs], self.unit)
 
     def __call__(self, x: float, pos: int | None = None) -> str:
-        locs = sorted(self.locs) if len(self.locs) else []
-        steps = [b - a for a, b in zip(locs, locs[1:], strict=False) if b > a]
-        decimals = style.tick_decimals(min(steps) if steps else 1.0, self.unit)
         if abs(x) < 1e-12:
             x = 0.0
-        return style.fmt(x, self.unit, decimals)
+        return style.fmt(x, self.unit, self.decimals)
 
 
 def new_figure(height: float, width: float = style.WIDTH) -> Figure:
@@ -64,11 +65,32 @@ def new_figure(height: float, width: float = style.WIDTH) -> Figure:
 def decorate(figure: Figure, title: str, source: str | None, with_title: bool) -> None:
     """Title (top left, bold) and source (bottom left, small grey)."""
     if with_title:
-        figure.suptitle(style.wrap(title, 75), x=0.02, ha="left", fontsize=style.TITLE_SIZE,
+        figure.suptitle(style.wrap(title, 62), x=0.02, ha="left", fontsize=style.TITLE_SIZE,
                         fontweight="bold", color=style.TEXT)
     if source:
         figure.supxlabel(style.wrap(f"Source : {source}", 110), x=0.02, ha="left",
                          fontsize=style.SMALL_SIZE, color=style.MUTED)
+
+
+def series_legend(ax, handles: list, *, budget: int = 78, **options) -> None:
+    """The legend of the series, above the plot (under the title), read left to right.
+
+    ``budget``: about how many characters fit in a row above the plot.
+    """
+    labels = [h.get_label() for h in handles]
+    n = len(handles)
+    if sum(len(label) + 5 for label in labels) <= budget:
+        ncols = n
+    else:
+        longest = max(len(label) for label in labels)
+        ncols = 3 if longest <= 22 else 2 if longest <= 36 else 1
+    ncols = max(1, min(ncols, n))
+    # matplotlib fills the legend column by column: reorder so that it reads row by row.
+    rows = -(-n // ncols)
+    ordered = [handles[row * ncols + col] for col in range(ncols) for row in range(rows)
+               if row * ncols + col < n]
+    ax.legend(handles=ordered, loc="lower left", bbox_to_anchor=(0, 1.02), borderaxespad=0.0,
+              ncols=ncols, columnspacing=1.6, **options)
 
 
 def placeholder(figure: Figure, message: str) -> None:
@@ -241,7 +263,7 @@ def _bars(
                 text = style.fmt(value, unit, decimals)
                 if mode == "stacked":
                     bottoms[i] += value
-                    fits = (value / span) >= (0.05 if not horizontal else 0.012 * (len(text) + 1))
+                    fits = (value / span) >= (0.05 if not horizontal else 0.0135 * (len(text) + 1))
                     if fits and show_values and not hatch:
                         centre = base + value / 2
                         xy = (centre, pos) if horizontal else (pos, centre)
@@ -263,22 +285,32 @@ def _bars(
 
         # Room for the labels at the end of the bars.
         headroom = 0.16 if horizontal else 0.1
+        limit = top + span * headroom + span * 0.04
+        if mode == "stacked" and unit == "percent" and top <= 1.0001:
+            # Parts of a whole: the axis ends at 100 % (a little room for ``+ < 11``).
+            limit = 1.0 + (0.12 if any(hidden_in_stack) else 0.0)
+            (ax.xaxis if horizontal else ax.yaxis).set_major_locator(FixedLocator([0, 0.2, 0.4, 0.6, 0.8, 1.0]))
         if horizontal:
-            ax.set_xlim(low - (span * 0.02 if low < 0 else 0), top + span * headroom + span * 0.04)
+            ax.set_xlim(low - (span * 0.02 if low < 0 else 0), limit)
             ax.set_ylim(n - 0.5, -0.5)  # first category on top
             ax.set_yticks(positions, [style.wrap(c, 32) for c in categories])
         else:
-            ax.set_ylim(low - (span * 0.05 if low < 0 else 0), top + span * headroom + span * 0.04)
+            ax.set_ylim(low - (span * 0.05 if low < 0 else 0), limit)
             ax.set_xlim(-0.5, n - 0.5)
-            wrap_width = max(8, int(90 / max(n, 1)))
-            ax.set_xticks(positions, [style.wrap(c, wrap_width) for c in categories])
+            slot = 90 / max(n, 1)  # about how many characters fit under a bar
+            wrapped = [style.wrap(c, max(8, int(slot))) for c in categories]
+            if any(len(line) > slot + 1 for label in wrapped for line in label.split("\n")):
+                # Too many or too long names to sit side by side: slanted (horizontal=True reads better).
+                ax.set_xticks(positions, [style.wrap(c, 24) for c in categories], rotation=40,
+                              ha="right", rotation_mode="anchor")
+            else:
+                ax.set_xticks(positions, wrapped)
         if value_label:
             (ax.set_xlabel if horizontal else ax.set_ylabel)(value_label)
         if category_label:
             (ax.set_ylabel if horizontal else ax.set_xlabel)(category_label)
         if mode != "single":
-            figure.legend(handles=handles, loc="outside upper left", ncols=min(len(handles), 4),
-                          handlelength=1.2, handleheight=1.0, columnspacing=1.4)
+            series_legend(ax, handles, budget=50 if horizontal else 78, handlelength=1.2, handleheight=1.0)
         decorate(figure, title, source, with_title)
         return figure
 
@@ -481,7 +513,7 @@ def line_chart(
         if x_label:
             ax.set_xlabel(x_label)
         if len(names) > 1:
-            figure.legend(loc="outside upper left", ncols=min(len(names), 4), handlelength=2.6)
+            series_legend(ax, ax.get_legend_handles_labels()[0], handlelength=2.6)
         decorate(figure, title, source, with_title)
         return figure
 
@@ -604,8 +636,7 @@ def step_chart(
             if band_data:
                 handles.append(Patch(facecolor=style.PALETTE[0] if len(names) == 1 else "#999999",
                                      alpha=0.16, label="Intervalle de confiance"))
-            figure.legend(handles=handles, loc="outside upper left", ncols=min(len(handles), 4),
-                          handlelength=2.6)
+            series_legend(ax, handles, handlelength=2.6)
         decorate(figure, title, source, with_title)
         return figure
 

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import PathCollection
 from matplotlib.colors import to_hex, to_rgb
 from matplotlib.figure import Figure
@@ -135,28 +136,83 @@ def _paths(features: Mapping[str, Any]) -> tuple[dict[str, Path], tuple[float, f
     return paths, bounds
 
 
-def _map_figure(bounds: tuple[float, float, float, float], legend_rows: int) -> tuple[Figure, Any]:
+def _map_figure(
+    bounds: tuple[float, float, float, float],
+    *,
+    title: str,
+    source: str | None,
+    with_title: bool,
+    handles: list[Patch],
+    legend_title: str,
+    note: str | None = None,
+) -> tuple[Figure, Any]:
+    """A figure laid out around the map: title, map and legend to its right, note, source.
+
+    Laid out by hand (the legend is measured first) so the map keeps its
+    proportions, fills the width left by the legend, and nothing is clipped.
+    """
     x0, x1, y0, y1 = bounds
     ratio = (y1 - y0) / (x1 - x0) if x1 > x0 else 1.0
-    height = min(9.0, max(4.2, MAP_WIDTH * ratio + 1.2, 1.6 + 0.3 * legend_rows))
-    figure = new_figure(height)
-    ax = figure.add_subplot()
-    ax.set_aspect("equal")
+    width = style.WIDTH
+    figure = Figure(figsize=(width, 6.0))
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    legend = None
+    legend_w = legend_h = 0.0
+    if handles:
+        legend = figure.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 1),
+                               title=legend_title or None, alignment="left", handlelength=1.6,
+                               handleheight=1.1, labelspacing=0.55, borderaxespad=0.0, borderpad=0.0)
+        extent = legend.get_window_extent(renderer)
+        legend_w, legend_h = extent.width / figure.dpi, extent.height / figure.dpi
+
+    left = right = 0.16
+    gap = 0.3 if legend else 0.0
+    title_text = style.wrap(title, 62)
+    source_text = style.wrap(f"Source : {source}", 110) if source else ""
+    top = 0.14 + ((title_text.count("\n") + 1) * 0.25 + 0.2 if with_title else 0.0)
+    bottom = 0.12 + ((source_text.count("\n") + 1) * 0.17 + 0.12 if source else 0.0)
+    bottom += 0.28 if note else 0.0
+    map_w = max(3.0, width - left - right - gap - legend_w)
+    map_h = map_w * ratio
+    if map_h > 8.0:
+        map_h = 8.0
+        map_w = map_h / ratio
+    height = top + max(map_h, legend_h) + bottom
+    figure.set_size_inches(width, height)
+
+    ax = figure.add_axes((left / width, (height - top - map_h) / height, map_w / width, map_h / height))
     ax.set_axis_off()
+    ax.set_aspect("equal", adjustable="datalim")
     pad_x, pad_y = (x1 - x0) * 0.01, (y1 - y0) * 0.01
     ax.set_xlim(x0 - pad_x, x1 + pad_x)
     ax.set_ylim(y0 - pad_y, y1 + pad_y)
+    if legend is not None:
+        legend.set_bbox_to_anchor(((left + map_w + gap) / width, (height - top) / height),
+                                  transform=figure.transFigure)
+    if with_title:
+        figure.text(left / width, 1 - 0.14 / height, title_text, ha="left", va="top",
+                    fontsize=style.TITLE_SIZE, fontweight="bold", color=style.TEXT)
+    if note:
+        figure.text(left / width, (bottom - 0.06) / height, note, ha="left", va="top",
+                    fontsize=style.SMALL_SIZE, color=style.MUTED, style="italic")
+    if source:
+        figure.text(left / width, 0.12 / height, source_text, ha="left", va="bottom",
+                    fontsize=style.SMALL_SIZE, color=style.MUTED)
     return figure, ax
 
 
 def _sort_key(name: str) -> str:
+    """Alphabetical order as a French reader expects it (accents and case ignored)."""
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _legend(figure: Figure, handles: list[Patch], title: str) -> None:
-    figure.legend(handles=handles, loc="outside right upper", title=title, alignment="left",
-                  handlelength=1.6, handleheight=1.1, labelspacing=0.55, borderaxespad=0.2)
+def _legend_patch(label: str, face: str, *, hatch: str | None = None, edge: str = "#8A8A8A",
+                  linewidth: float = 0.5) -> Patch:
+    patch = Patch(facecolor=face, edgecolor=edge, linewidth=linewidth, hatch=hatch, label=label)
+    if hatch:
+        patch.set_hatchcolor(style.INSUFFICIENT_HATCH)
+    return patch
 
 
 def _name_list(codes: Sequence[str], names: Mapping[str, str]) -> str:
@@ -400,31 +456,24 @@ def choropleth(
             placeholder(figure, NO_CONTOUR_MESSAGE)
             decorate(figure, title, source, with_title)
             return figure
-        figure, ax = _map_figure(bounds_xy, len(labels) + 2)
         coloured = [code for code in paths if code in usable]
         blank = [code for code in paths if code not in usable]
+        handles = [_legend_patch(label, colour) for colour, label in zip(colours, labels, strict=True)]
+        if blank:
+            handles.append(_legend_patch(missing_label, style.INSUFFICIENT_FACE, hatch=HATCH))
+        note = f"{formats.plural(len(missing), 'commune')} sans contour, absente{'s' if len(missing) > 1 else ''}" \
+            " de la carte (voir le tableau)" if missing else None
+        figure, ax = _map_figure(bounds_xy, title=title, source=source, with_title=with_title,
+                                 handles=handles, legend_title=legend_title, note=note)
         if coloured:
             faces = [colours[classify(usable[code], bounds)] for code in coloured]
             ax.add_collection(PathCollection([paths[c] for c in coloured], facecolors=faces,
                                              edgecolors=style.MAP_EDGE, linewidths=0.5))
         if blank:
             collection = PathCollection([paths[c] for c in blank], facecolors=style.INSUFFICIENT_FACE,
-                                        edgecolors=style.MAP_EDGE, linewidths=0.5, hatch=HATCH)
+                                        edgecolors=style.INSUFFICIENT_HATCH, linewidths=0.4, hatch=HATCH)
             collection.set_hatchcolor(style.INSUFFICIENT_HATCH)
             ax.add_collection(collection)
-        handles = [Patch(facecolor=colour, edgecolor="#8A8A8A", linewidth=0.5, label=label)
-                   for colour, label in zip(colours, labels, strict=True)]
-        if blank:
-            patch = Patch(facecolor=style.INSUFFICIENT_FACE, edgecolor="#8A8A8A", linewidth=0.5,
-                          hatch=HATCH, label=missing_label)
-            patch.set_hatchcolor(style.INSUFFICIENT_HATCH)
-            handles.append(patch)
-        _legend(figure, handles, legend_title)
-        if missing:
-            ax.annotate(f"{formats.plural(len(missing), 'commune')} sans contour",
-                        (0, 0), xycoords="axes fraction", xytext=(0, -2), textcoords="offset points",
-                        ha="left", va="top", fontsize=style.SMALL_SIZE, color=style.MUTED, style="italic")
-        decorate(figure, title, source, with_title)
         return figure
 
     return Chart(kind="carte", title=title, description=description, table=table, source=source,
@@ -508,26 +557,23 @@ def outline_map(
             placeholder(figure, NO_CONTOUR_MESSAGE)
             decorate(figure, title, source, with_title)
             return figure
-        figure, ax = _map_figure(bounds_xy, len(group_names) + 2)
         codes = list(paths)
+        shown = [code for code in codes if code in highlighted]
+        handles = [_legend_patch(style.wrap(g, 26), group_colours[g]) for g in group_names]
+        if groups and any(code not in groups for code in codes):
+            handles.append(_legend_patch(f"Sans {group_label}", style.MAP_NEUTRAL))
+        if shown:
+            handles.append(_legend_patch(highlight_label, "none", edge=style.HIGHLIGHT, linewidth=1.8))
+        note = f"{formats.plural(len(missing), 'commune')} sans contour, absente{'s' if len(missing) > 1 else ''}" \
+            " de la carte (voir le tableau)" if missing else None
+        figure, ax = _map_figure(bounds_xy, title=title, source=source, with_title=with_title,
+                                 handles=handles, legend_title=group_label if group_names else "", note=note)
         faces = [group_colours.get(groups.get(code, ""), style.MAP_NEUTRAL) for code in codes]
         ax.add_collection(PathCollection([paths[c] for c in codes], facecolors=faces,
                                          edgecolors=style.MAP_EDGE, linewidths=0.5))
-        shown = [code for code in codes if code in highlighted]
         if shown:
             ax.add_collection(PathCollection([paths[c] for c in shown], facecolors="none",
                                              edgecolors=style.HIGHLIGHT, linewidths=1.8))
-        handles = [Patch(facecolor=group_colours[g], edgecolor="#8A8A8A", linewidth=0.5,
-                         label=style.wrap(g, 30)) for g in group_names]
-        if any(code not in groups for code in codes) and groups:
-            handles.append(Patch(facecolor=style.MAP_NEUTRAL, edgecolor="#8A8A8A", linewidth=0.5,
-                                 label=f"Sans {group_label}"))
-        if shown:
-            handles.append(Patch(facecolor="none", edgecolor=style.HIGHLIGHT, linewidth=1.8,
-                                 label=highlight_label))
-        if handles:
-            _legend(figure, handles, group_label if group_names else "")
-        decorate(figure, title, source, with_title)
         return figure
 
     return Chart(kind="carte-territoire", title=title, description=description, table=table,

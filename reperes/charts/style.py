@@ -162,13 +162,14 @@ def fmt(value: float | None, unit: Unit, decimals: int | None = None) -> str:
     return formats.number(value, decimals)
 
 
-def tick_decimals(step: float, unit: Unit) -> int:
-    """Fewest decimals that tell ticks ``step`` apart."""
-    if unit == "percent":
-        step *= 100
-    if step <= 0 or step >= 1:
-        return 0
-    return min(4, math.ceil(-math.log10(step) - 1e-9))
+def tick_decimals(ticks: float | Sequence[float], unit: Unit) -> int:
+    """Fewest decimals (0 to 4) that write every tick exactly (a step or the ticks themselves)."""
+    values = [ticks] if isinstance(ticks, int | float) else list(ticks)
+    scale = 100 if unit == "percent" else 1
+    for decimals in range(0, 5):
+        if all(math.isclose(round(v * scale, decimals), v * scale, abs_tol=1e-9) for v in values):
+            return decimals
+    return 4
 
 
 def suppressed_label(suppressed: str | int | None) -> str:

@@ -49,20 +49,27 @@ def round_numbers(text: str) -> str:
 
 
 def compact_path(d: str) -> str:
-    """Round a path's coordinates and drop line-tos that go nowhere."""
+    """Round a path's coordinates, drop line-tos that go nowhere, leave implicit line-tos implicit."""
     out: list[str] = []
     previous: str | None = None
+    last_command = ""
     for command, args in _SEGMENT.findall(d):
         coords = " ".join(round_numbers(args).split())
         if command == "L" and coords == previous:
             continue
         if command in "ML":
             previous = coords
-        elif command == "C" or command == "Q":
+        elif command in "CQ":
             previous = " ".join(coords.split()[-2:])
         else:
             previous = None
-        out.append(f"{command}{coords}" if command in "Zz" else f"{command} {coords}")
+        if command in "Zz":
+            out.append("z")
+        elif command == "L" and last_command in "ML" and last_command:
+            out.append(coords)  # after M or L, a bare pair is a line-to
+        else:
+            out.append(f"{command} {coords}")
+        last_command = command if command != "L" or last_command != "M" else "L"
     return " ".join(out)
 
 
@@ -137,9 +144,17 @@ def accessible_svg(raw: str, *, title: str, description: str, svg_id: str | None
         if element.tag != _q("text") and element.text is not None and not element.text.strip():
             element.text = None
 
+    # Empty groups (matplotlib leaves many) go, innermost first.
+    for parent in reversed(list(root.iter())):
+        for child in list(parent):
+            if child.tag == _q("g") and len(child) == 0 and not (child.text or "").strip():
+                parent.remove(child)
+
     # The root: responsive, labelled, self-styled.
     for attribute in ("width", "height"):
         root.attrib.pop(attribute, None)
+    if "viewBox" in root.attrib:
+        root.set("viewBox", round_numbers(root.get("viewBox", "")))
     root.set("id", prefix)
     root.set("role", "img")
     root.set("aria-labelledby", f"{prefix}-titre {prefix}-desc")

@@ -5,3 +5,6 @@ class ConfigurationConfig(AppConfig):
     name = "reperes.configuration"
     label = "configuration"
     verbose_name = "Paramètres"
+
+    def ready(self):
+        from . import checks  # noqa: F401

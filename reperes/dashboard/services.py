@@ -78,6 +78,9 @@ def build(user) -> Dashboard:
 
         board.territory_map = maps.territory_outline(geometries, names, groups, territory.name)
         board.coverage_map = maps.accompagnes_map(geometries, names, values, (debut, fin), seuil, raw)
-        board.territory_map_svg = board.territory_map.svg(id="carte-territoire-svg", with_title=False)
-        board.coverage_map_svg = board.coverage_map.svg(id="carte-accompagnes-svg", with_title=False)
+        contour_key = (territory.pk, sorted(geometries), len(names))
+        board.territory_map_svg = maps.cached_svg(board.territory_map, "carte-territoire-svg",
+                                                  (contour_key, sorted(groups.items())))
+        board.coverage_map_svg = maps.cached_svg(board.coverage_map, "carte-accompagnes-svg",
+                                                 (contour_key, sorted(values.items()), raw, seuil, debut, fin))
     return board

@@ -7,6 +7,7 @@ population municipale, EPCI membership) with the standard library.
 from __future__ import annotations
 
 import csv
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,18 +62,28 @@ def load_communes(epci_sirens: tuple[str, ...] | list[str] = TERRES_DE_LORRAINE_
 
     Raises ``ValueError`` when an EPCI has no commune in the reference.
     """
-    wanted = {str(s).strip() for s in epci_sirens}
+    wanted = frozenset(str(s).strip() for s in epci_sirens)
+    found = _read_communes(wanted, path)
+    missing = wanted - {c.epci_siren for c in found}
+    if missing:
+        raise ValueError("EPCI absents du référentiel des communes : " + ", ".join(sorted(missing)))
+    return list(found)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_communes(wanted: frozenset[str], path: Path) -> tuple[CommuneInfo, ...]:
     found: list[CommuneInfo] = []
     with path.open(encoding="utf-8", newline="") as handle:
-        for row in csv.DictReader(handle):
+        header = next(csv.reader(handle))
+        # Only the lines that mention one of the SIREN are parsed (the file has 35,000 communes).
+        lines = (line for line in handle if any(siren in line for siren in wanted))
+        for values in csv.reader(lines):
+            row = dict(zip(header, values, strict=True))
             epci = row["code_epci"]
             if epci not in wanted:
                 continue
             population = int(row["population_municipale"] or 0)
             found.append(CommuneInfo(code=row["code_insee"], nom=row["nom"], population=population,
                                      epci_siren=epci, rural=is_rural(epci, population)))
-    missing = wanted - {c.epci_siren for c in found}
-    if missing:
-        raise ValueError("EPCI absents du référentiel des communes : " + ", ".join(sorted(missing)))
     found.sort(key=lambda c: c.code)
-    return found
+    return tuple(found)

@@ -342,7 +342,18 @@ class Figure:
 
     @property
     def table(self) -> Table | None:
-        return getattr(self.chart, "table", None)
+        """The chart's data as a model Table.
+
+        ``reperes.charts`` gives its data as already-formatted French text
+        (``headers``, ``rows``); it becomes a table of text columns, the first
+        naming each row, so every renderer shows the same cells as the chart.
+        """
+        table = getattr(self.chart, "table", None)
+        if table is None or isinstance(table, Table):
+            return table
+        headers = list(table.headers)
+        columns = [Column(headers[0])] + [Column(h, "text", align="right") for h in headers[1:]]
+        return Table(table.caption, columns, [list(row) for row in table.rows])
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,25 @@ def load_contours(path, source: str = "") -> tuple[int, int]:
     Contour.objects.bulk_create(batch, batch_size=200, update_conflicts=True, unique_fields=["code"],
                                 update_fields=["nom", "geometry", "source"])
     return loaded, skipped
+
+
+def ensure_reference() -> bool:
+    """Load the bundled communes and contours when the tables are empty (e.g. after a flush).
+
+    The migration loads them on a new database; this restores them where a
+    test or an operator emptied the tables. Returns True when it loaded.
+    """
+    if Commune.objects.exists():
+        return False
+    from .reference import BUNDLED_CONTOURS, read_communes
+
+    Commune.objects.bulk_create((Commune(**row) for row in read_communes()), batch_size=2000)
+    seen: set[str] = set(Contour.objects.values_list("code", flat=True))
+    contours = []
+    for path, source in BUNDLED_CONTOURS:
+        for code, name, geometry in read_contours(path):
+            if code not in seen:
+                seen.add(code)
+                contours.append(Contour(code=code, nom=name, geometry=geometry, source=source))
+    Contour.objects.bulk_create(contours, batch_size=200)
+    return True

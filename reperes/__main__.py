@@ -1,0 +1,5 @@
+import sys
+
+from reperes.cli import main
+
+sys.exit(main())

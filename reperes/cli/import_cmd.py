@@ -1,0 +1,57 @@
+"""``reperes import CHEMIN``: import data in the exchange format (format-echange.md)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .base import add_parser, err, out_json
+
+DESCRIPTION = """\
+Importer des données au format d'échange : un dossier de fichiers CSV nommés
+d'après les tables (participants.csv, etapes.csv…), un classeur XLSX ou ODS
+(une feuille par table), ou un seul fichier ne contenant que les participants.
+
+Les lignes valides sont enregistrées, les lignes rejetées sont listées avec
+leur numéro de ligne et ce qu'il faut corriger. Réimporter les mêmes données
+met à jour, sans doublon.
+
+Code de sortie : 0 toutes les lignes acceptées ; 3 des lignes rejetées
+(avec --strict : rien n'est enregistré) ; 2 fichier inutilisable (illisible,
+colonne obligatoire absente) : rien n'est enregistré."""
+
+
+def register(sub) -> None:
+    parser = add_parser(sub, "import", "Importer des données au format d'échange (dossier CSV, XLSX ou ODS)",
+                        run, description=DESCRIPTION)
+    parser.add_argument("paths", metavar="CHEMIN", nargs="+", type=Path,
+                        help="dossier de fichiers CSV, classeur XLSX ou ODS, ou fichier CSV")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="vérifier seulement : rien n'est enregistré")
+    parser.add_argument("--strict", action="store_true",
+                        help="ne rien enregistrer si une seule ligne est rejetée")
+    parser.add_argument("--replace", action="store_true",
+                        help="remplacer toutes les données déjà enregistrées par le contenu de l'import")
+    parser.add_argument("--json", action="store_true",
+                        help="écrire le rapport en JSON sur la sortie standard (la progression va sur la "
+                             "sortie d'erreur)")
+
+
+def run(args) -> int:
+    from reperes.collection.importer import mode_of, run_import
+    from reperes.collection.importer.report import summary
+
+    paths = list(args.paths)
+    result = run_import(paths if len(paths) > 1 else paths[0], dry_run=args.dry_run, strict=args.strict,
+                        replace=args.replace, progress=err)
+    if args.json:
+        out_json(result.report)
+        return result.exit_status
+    notes = {"dry_run": "Vérification seulement (--dry-run).",
+             "strict": "Des lignes sont rejetées et --strict est demandé."}
+    mode = mode_of(dry_run=args.dry_run, strict=args.strict, replace=args.replace)
+    note = notes["dry_run"] if mode == "dry_run" else (notes["strict"] if not result.report["stored"] else "")
+    for line in summary(result.report, source_name=result.run.source_name, mode_note=note,
+                        run_id=result.run.pk):
+        print(line, file=sys.stdout)
+    return result.exit_status

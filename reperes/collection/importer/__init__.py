@@ -1,0 +1,122 @@
+"""The import core: read, validate and store data in the exchange format (format-echange.md).
+
+``run_import`` is the single entry point of the command line, the demo and the
+upload page::
+
+    result = run_import(Path("donnees/"), user=request.user, dry_run=True)
+    result.report       # the contract's JSON object
+    result.exit_status  # 0 every row accepted, 3 rows rejected, 2 input unusable
+    result.run          # the ImportRun recorded for this run
+
+Modules: ``readers`` (containers and parsing into frames of text),
+``cells`` (one value: dates, numbers, codes…), ``validate`` (the rules, as
+Polars expressions), ``store`` (bulk upserts), ``report`` (JSON and summary).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import report as reports
+from .readers import UnusableInput, read_paths
+from .validate import Checked, Context, check_required_columns, check_table
+
+__all__ = ["ImportResult", "run_import", "UnusableInput"]
+
+
+@dataclass
+class ImportResult:
+    report: dict
+    exit_status: int
+    run: object  # reperes.collection.models.ImportRun
+
+    @property
+    def status(self) -> str:
+        return self.report["status"]
+
+
+def mode_of(*, dry_run: bool, strict: bool, replace: bool) -> str:
+    if dry_run:
+        return "dry_run"
+    return "+".join(m for m, on in (("replace", replace), ("strict", strict)) if on) or "normal"
+
+
+def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = False, strict: bool = False,
+               replace: bool = False, source_name: str | None = None,
+               progress: Callable[[str], None] | None = None) -> ImportResult:
+    """Import one container (a folder of CSV, a workbook, CSV files) in one transaction.
+
+    By default valid rows are stored and rejected rows reported; ``strict``
+    stores nothing when a row is rejected; ``dry_run`` only validates;
+    ``replace`` replaces the whole dataset by the run's content. The run is
+    recorded (``ImportRun``) in every case, refused inputs included, and every
+    run but a dry run leaves an audit event (counts only, never identifiers).
+    """
+    from reperes.audit.models import Action as AuditAction
+    from reperes.audit.trail import record
+    from reperes.collection.models import ImportRun
+    from reperes.instance import pseudonym_key
+
+    say = progress or (lambda message: None)
+    path_list = [Path(p) for p in (paths if isinstance(paths, list | tuple) else [paths])]
+    name = source_name or ", ".join(p.name or str(p) for p in path_list)
+    mode = mode_of(dry_run=dry_run, strict=strict, replace=replace)
+    run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode)
+
+    def finish(report: dict) -> ImportResult:
+        run.status = report["status"]
+        run.stored = report["stored"]
+        run.report = report
+        run.finished_at = timezone.now()
+        run.save(update_fields=["sha256", "status", "stored", "report", "finished_at"])
+        if not dry_run:
+            record(AuditAction.IMPORT, user=user, target=name, run=run.pk, mode=mode, status=report["status"],
+                   stored=report["stored"], tables=report["tables"], errors=len(report["errors"]))
+        return ImportResult(report, reports.EXIT_STATUS[report["status"]], run)
+
+    source = None
+    try:
+        try:
+            source = read_paths(path_list, progress=say)
+            run.sha256 = source.sha256
+            check_required_columns(source.tables)
+        except UnusableInput as exc:
+            say(f"Import refusé : {exc.message}")
+            return finish(reports.refused(exc.errors, source))
+
+        ctx = Context(key=pseudonym_key(), replace=replace)
+        checked: dict[str, Checked] = {}
+        for table_name, raw in source.tables.items():
+            say(f"Vérification de {table_name} ({raw.frame.height} ligne(s))…")
+            checked[table_name] = check_table(raw, ctx)
+            if checked[table_name].rejected:
+                say(f"{table_name} : {checked[table_name].rejected} ligne(s) rejetée(s).")
+        rejected = sum(c.rejected for c in checked.values())
+        status = reports.PARTIAL if rejected else reports.OK
+        store_it = not dry_run and not (strict and rejected)
+        if store_it:
+            from .store import store
+
+            with transaction.atomic():
+                store(checked, run, replace=replace, progress=say)
+        report = reports.build(status, store_it, checked, source)
+        if dry_run:
+            say("Vérification seulement (--dry-run) : rien n'a été enregistré.")
+        elif not store_it:
+            say("Des lignes sont rejetées et --strict est demandé : rien n'a été enregistré.")
+        return finish(report)
+    except BaseException:
+        # A crash or an interruption stores nothing (the transaction is rolled back); the run says so.
+        run.status = ImportRun.Status.REFUSED
+        run.stored = False
+        run.report = reports.refused([{"table": None, "line": None, "column": None, "value": None,
+                                       "message": "Erreur inattendue pendant l'import : rien n'a été "
+                                                  "enregistré."}], source)
+        run.finished_at = timezone.now()
+        run.save(update_fields=["sha256", "status", "stored", "report", "finished_at"])
+        raise

@@ -1,0 +1,119 @@
+"""The report of an import run: the contract's JSON object, and its French summary.
+
+Shape (format-echange.md, « What an import run does »), plus two extensions:
+``ignored_sheets`` (workbook sheets that are no table) and ``ignored_files``
+(files of a folder that are no table).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from reperes.privacy import MASKED
+from reperes.referentiel import TABLES
+
+from . import cells
+from .readers import LINE, Source
+from .validate import COLUMN, MESSAGE, PSEUDONYMISED, VALUE, Checked
+
+OK = "ok"
+PARTIAL = "partial"
+REFUSED = "refused"
+
+EXIT_STATUS = {OK: 0, PARTIAL: 3, REFUSED: 2}
+
+
+def masked(errors: pl.DataFrame) -> pl.DataFrame:
+    """Values of identifiers and NIR-like values become ``[masqué]``: the line locates the row."""
+    hide = pl.col(COLUMN).is_in(list(PSEUDONYMISED)) | pl.col(VALUE).str.contains(cells.NIR_REGEX).fill_null(False)
+    return errors.with_columns(pl.when(hide & pl.col(VALUE).is_not_null()).then(pl.lit(MASKED))
+                               .otherwise(pl.col(VALUE)).alias(VALUE))
+
+
+def table_counts(checked: dict[str, Checked]) -> dict[str, dict[str, int]]:
+    return {name: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected, "skipped": c.skipped}
+            for name, c in checked.items()}
+
+
+def error_entries(checked: dict[str, Checked]) -> list[dict]:
+    """Every error, table by table, in line order then column order."""
+    entries: list[dict] = []
+    for name, c in checked.items():
+        if not c.errors.height:
+            continue
+        order = {col.name: i for i, col in enumerate(TABLES[name].columns)}
+        frame = (masked(c.errors)
+                 .with_columns(pl.col(COLUMN).replace_strict(order, default=len(order)).alias("__order"))
+                 .sort([LINE, "__order"], maintain_order=True))
+        for line, column, value, message in frame.select(LINE, COLUMN, VALUE, MESSAGE).iter_rows():
+            entries.append({"table": name, "line": line, "column": column, "value": value, "message": message})
+    return entries
+
+
+def build(status: str, stored: bool, checked: dict[str, Checked], source: Source | None,
+          errors: list[dict] | None = None) -> dict:
+    ignored_columns = [col for raw in (source.tables.values() if source else []) for col in raw.ignored_columns]
+    return {
+        "status": status,
+        "stored": stored,
+        "tables": table_counts(checked),
+        "errors": errors if errors is not None else error_entries(checked),
+        "ignored_columns": ignored_columns,
+        "ignored_sheets": list(source.ignored_sheets) if source else [],
+        "ignored_files": list(source.ignored_files) if source else [],
+    }
+
+
+def refused(errors: list[dict], source: Source | None = None) -> dict:
+    """The report of an unusable input: nothing read, nothing stored."""
+    report = build(REFUSED, False, {}, source, errors=errors)
+    if source is not None:
+        report["tables"] = {name: {"read": raw.read, "accepted": 0, "rejected": 0, "skipped": raw.skipped}
+                            for name, raw in source.tables.items()}
+    return report
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: int = 10,
+            run_id: int | None = None) -> list[str]:
+    """A readable French summary (for the command line)."""
+    lines: list[str] = []
+    status = report["status"]
+    if status == REFUSED:
+        lines.append(f"Import de « {source_name} » refusé : rien n'a été enregistré.")
+    else:
+        accepted = sum(t["accepted"] for t in report["tables"].values())
+        rejected = sum(t["rejected"] for t in report["tables"].values())
+        lines.append(f"Import de « {source_name} » : {_n(accepted)} ligne(s) acceptée(s), "
+                     f"{_n(rejected)} rejetée(s).")
+    for name, counts in report["tables"].items():
+        lines.append(f"  {name} : {_n(counts['read'])} lue(s), {_n(counts['accepted'])} acceptée(s), "
+                     f"{_n(counts['rejected'])} rejetée(s), {_n(counts['skipped'])} ignorée(s) (commentaires)")
+    for col in report["ignored_columns"]:
+        lines.append(f"  Colonne ignorée : {col['table']} « {col['column']} » ({col['reason']}).")
+    for sheet in report.get("ignored_sheets", []):
+        lines.append(f"  Feuille ignorée : « {sheet['sheet']} » ({sheet['reason']}).")
+    for file in report.get("ignored_files", []):
+        lines.append(f"  Fichier ignoré : « {file['file']} » ({file['reason']}).")
+    errors = report["errors"]
+    if errors:
+        lines.append("Erreurs :" if len(errors) <= max_errors else f"Premières erreurs ({max_errors} sur "
+                                                                    f"{_n(len(errors))}) :")
+        for e in errors[:max_errors]:
+            where = ", ".join(p for p in (e["table"], f"ligne {e['line']}" if e["line"] else None,
+                                          e["column"]) if p)
+            value = f" « {e['value']} »" if e.get("value") not in (None, "") else ""
+            lines.append(f"  - {where}{value} : {e['message']}" if where else f"  - {e['message']}")
+        if len(errors) > max_errors:
+            where = f"la page de l'import n° {run_id} dans l'application, ou " if run_id else ""
+            lines.append(f"  … et {_n(len(errors) - max_errors)} autre(s) : voir {where}relancer avec --json "
+                         "pour la liste complète.")
+    if status != REFUSED:
+        if report["stored"]:
+            lines.append("Données enregistrées." + (f" {mode_note}" if mode_note else ""))
+        else:
+            lines.append(f"Rien n'a été enregistré. {mode_note}".rstrip())
+    return lines
