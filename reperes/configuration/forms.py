@@ -44,3 +44,14 @@ class InstallationForm(forms.ModelForm):
         if debut and fin and fin < debut:
             self.add_error("periode_fin", "La fin de la période doit suivre son début.")
         return cleaned
+
+
+class TerritoryForm(forms.Form):
+    """Create the PLIE's perimeter from EPCI SIRENs and/or commune codes (same rules as the CLI)."""
+
+    name = forms.CharField(label="Nom du territoire", max_length=200,
+                           help_text="Par exemple « PLIE du Pays Terres de Lorraine ».")
+    epci = forms.CharField(label="EPCI (numéros SIREN)", required=False,
+                           help_text="Séparés par des virgules, par exemple 200070563, 245400171.")
+    communes = forms.CharField(label="Communes isolées (codes INSEE)", required=False,
+                               help_text="Séparés par des virgules ; le code INSEE, pas le code postal.")

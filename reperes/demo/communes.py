@@ -21,8 +21,9 @@ COMMUNES_CSV = Path(reperes.__file__).parent / "territory" / "data" / "communes-
 TERRES_DE_LORRAINE_EPCI: tuple[str, ...] = ("200070563", "245400171", "200035772", "245400510")
 
 # EPCI treated as rural as a whole: the Saintois and the Colombey / Sud Toulois
-# areas are made of villages and small bourgs (the largest commune, Vézelise,
-# has about 1,400 inhabitants) far from the Toul and Neuves-Maisons poles.
+# areas are made of villages and small bourgs (the largest communes,
+# Colombey-les-Belles and Vézelise, have about 1,400 inhabitants each), away
+# from the Toul and Neuves-Maisons poles.
 RURAL_EPCI: frozenset[str] = frozenset({"200035772", "245400510"})
 
 # Below this population, a commune of an EPCI absent from RURAL_EPCI is rural.

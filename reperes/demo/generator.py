@@ -464,12 +464,50 @@ def _uniform_int(rng: np.random.Generator, low: np.ndarray, high: np.ndarray) ->
     return np.asarray(low) + np.floor(rng.random(np.shape(span)) * span).astype(np.int64)
 
 
-def _no_weekend(days: np.ndarray, forward: bool) -> np.ndarray:
-    """Moves Saturdays and Sundays to the next Monday (or the previous Friday)."""
-    weekday = (days + 3) % 7  # 1970-01-01 was a Thursday; Monday = 0
-    if forward:
-        return days + np.where(weekday == 5, 2, np.where(weekday == 6, 1, 0))
-    return days - np.where(weekday == 5, 1, np.where(weekday == 6, 2, 0))
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    l = (32 + 2 * e + 2 * i - h - k) % 7  # noqa: E741
+    m = (a + 11 * h + 22 * l) // 451
+    month, day = divmod(h + l - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def _public_holidays(year: int) -> set[dt.date]:
+    """Jours fériés (code du travail, art. L3133-1) outside Alsace-Moselle."""
+    easter = _easter(year)
+    fixed = {(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)}
+    return {dt.date(year, m, d) for m, d in fixed} | {easter + dt.timedelta(days=n) for n in (1, 39, 50)}
+
+
+class _WorkingDays:
+    """Moves a day to the next (or previous) working day: no entry or exit on a Sunday or on 14 July."""
+
+    def __init__(self, first: dt.date, last: dt.date):
+        holidays = set().union(*(_public_holidays(y) for y in range(first.year, last.year + 1)))
+        days = [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+        working = np.array([d.weekday() < 5 and d not in holidays for d in days])
+        index = np.arange(len(days))
+        self.first = _day(first)
+        # Next working day: the smallest working index ≥ i; previous: the largest ≤ i.
+        following = np.where(working, index, len(days))
+        self.next = np.minimum.accumulate(following[::-1])[::-1]
+        self.previous = np.maximum.accumulate(np.where(working, index, -1))
+        self.size = len(days)
+
+    def forward(self, days: np.ndarray) -> np.ndarray:
+        i = np.clip(days - self.first, 0, self.size - 1)
+        return np.where((days - self.first >= 0) & (days - self.first < self.size) & (self.next[i] < self.size),
+                        self.first + self.next[i], days)
+
+    def backward(self, days: np.ndarray) -> np.ndarray:
+        i = np.clip(days - self.first, 0, self.size - 1)
+        return np.where((days - self.first >= 0) & (days - self.first < self.size) & (self.previous[i] >= 0),
+                        self.first + self.previous[i], days)
 
 
 @functools.cache
@@ -495,6 +533,13 @@ def _mask(matrix: np.ndarray) -> np.ndarray:
 
 
 class _Population:
+    """Draws the participants block by block, with everything that hangs on them.
+
+    Static tables (calendar, communes, actions, cell texts) are built once;
+    the state carried between blocks is small: per-year counters of
+    identifiers, the next étape number and the queue of planned re-entries.
+    """
+
     def __init__(self, seed: int, total: int, communes: list[CommuneInfo], actions: Sequence[DemoAction]):
         self.seed = seed
         self.total = total
@@ -531,6 +576,7 @@ class _Population:
         self.extraction = _day(EXTRACTION)
         self.six_months_before = _day(SITUATION_6_MOIS_BEFORE)
         self.reentry_last = _day(REENTRY_LAST)
+        self.working_days = _WorkingDays(ENTRY_FIRST, EXTRACTION)
 
     def _build_communes(self, communes: list[CommuneInfo]) -> None:
         self.commune_codes = np.array([c.code for c in communes], dtype=object)
@@ -640,7 +686,7 @@ class _Population:
         within = (u - self.month_cdf[month]) / (self.month_cdf[month + 1] - self.month_cdf[month])
         entree = self.month_start[month] + np.minimum((within * self.month_length[month]).astype(np.int64),
                                                       self.month_length[month] - 1)
-        entree = _no_weekend(entree, forward=True)
+        entree = self.working_days.forward(entree)
         entry_year, _, _ = _ymd(entree)
 
         # The person.
@@ -717,7 +763,7 @@ class _Population:
                                         for k in range(4))
         months = offset[motif] + np.maximum(rng.gamma(shape[motif], mean[motif] / shape[motif]), minimum[motif])
         months = np.minimum(months, MAX_DURATION_MONTHS)
-        sortie = _no_weekend(entree + np.round(months * DAYS_PER_MONTH).astype(np.int64), forward=False)
+        sortie = self.working_days.backward(entree + np.round(months * DAYS_PER_MONTH).astype(np.int64))
         sortie = np.maximum(sortie, entree + 14)
         closed = sortie <= self.extraction
         sortie = np.where(closed, sortie, NO_DATE)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 import statistics
 import subprocess
@@ -37,6 +38,7 @@ def read(folder: Path, name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter=";"))
 
 
+@functools.cache
 def day(text: str) -> dt.date:
     assert DATE_RE.match(text), text
     return dt.datetime.strptime(text, "%d/%m/%Y").date()

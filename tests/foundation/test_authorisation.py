@@ -21,6 +21,7 @@ EXPECTED = {
     "audit:list": "view_audit",
     "configuration:edit": "manage_settings",
     "configuration:logo": None,
+    "configuration:territory_create": "manage_settings",
     "collection:participants": "view_rows",
     "collection:imports": "manage_imports",
     "collection:import_detail": "manage_imports",

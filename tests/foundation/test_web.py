@@ -153,3 +153,17 @@ def test_security_headers_and_csp_without_inline_scripts(client_admin):
 def test_errors_are_french_pages_not_tracebacks(client_partner):
     response = client_partner.get("/nexiste-pas/")
     assert response.status_code == 404 and "Page introuvable" in response.content.decode()
+
+
+def test_admin_creates_a_territory_in_the_app(client_admin):
+    from reperes.configuration.models import Installation
+
+    url = reverse("configuration:territory_create")
+    bad = client_admin.post(url, {"name": "PLIE", "epci": "123"})
+    assert "EPCI inconnu" in bad.content.decode()
+    ok = client_admin.post(url, {"name": "PLIE de la Dombes", "epci": "200069193"})
+    assert ok.status_code == 302
+    assert Installation.get().territory.name == "PLIE de la Dombes"
+    assert AuditEvent.objects.filter(action="territoire", target="PLIE de la Dombes").exists()
+    page = client_admin.get(reverse("dashboard:home")).content.decode()
+    assert "sans contour" in page  # no bundled contours outside Meurthe-et-Moselle: said, not a crash

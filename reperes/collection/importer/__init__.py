@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import report as reports
+from .cells import fmt_count
 from .readers import UnusableInput, read_paths
 from .validate import Checked, Context, check_required_columns, check_table
 
@@ -92,10 +93,10 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         ctx = Context(key=pseudonym_key(), replace=replace)
         checked: dict[str, Checked] = {}
         for table_name, raw in source.tables.items():
-            say(f"Vérification de {table_name} ({raw.frame.height} ligne(s))…")
+            say(f"Vérification de {table_name} ({fmt_count(raw.frame.height)} ligne(s))…")
             checked[table_name] = check_table(raw, ctx)
             if checked[table_name].rejected:
-                say(f"{table_name} : {checked[table_name].rejected} ligne(s) rejetée(s).")
+                say(f"{table_name} : {fmt_count(checked[table_name].rejected)} ligne(s) rejetée(s).")
         rejected = sum(c.rejected for c in checked.values())
         status = reports.PARTIAL if rejected else reports.OK
         store_it = not dry_run and not (strict and rejected)

@@ -38,6 +38,11 @@ def fmt_date(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def fmt_count(value: int) -> str:
+    """``14775`` → ``14 775`` (narrow no-break space, the French way)."""
+    return f"{value:,}".replace(",", "\u202f")
+
+
 def parse_date(text: str, *, workbook: bool = False) -> Parsed:
     """JJ/MM/AAAA, J/M/AAAA, JJ-MM-AAAA, JJ.MM.AAAA, AAAA-MM-JJ, ISO datetimes; Excel serials in workbooks."""
     parts = None

@@ -26,6 +26,8 @@ import polars as pl
 
 from reperes.referentiel import IDENTIFYING_COLUMNS, TABLES, fold
 
+from .cells import fmt_count
+
 LINE = "__line"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
@@ -172,7 +174,7 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
                 raise UnusableInput(f"La table « {raw.name} » est présente deux fois ({tables[raw.name].source} "
                                     f"et {raw.source}) : ne gardez qu'une des deux.", table=raw.name)
             tables[raw.name] = raw
-            progress(f"{raw.name} : {raw.frame.height} ligne(s) de données lue(s).")
+            progress(f"{raw.name} : {fmt_count(raw.frame.height)} ligne(s) de données lue(s).")
     if not tables:
         raise UnusableInput("Aucune table du format d'échange trouvée : les fichiers (ou les feuilles) doivent "
                             "s'appeler participants, actions, etapes, suivi_freins ou acquis.")

@@ -13,6 +13,7 @@ from reperes.privacy import MASKED
 from reperes.referentiel import TABLES
 
 from . import cells
+from .cells import fmt_count
 from .readers import LINE, Source
 from .validate import COLUMN, MESSAGE, PSEUDONYMISED, VALUE, Checked
 
@@ -45,8 +46,8 @@ def error_entries(checked: dict[str, Checked]) -> list[dict]:
         frame = (masked(c.errors)
                  .with_columns(pl.col(COLUMN).replace_strict(order, default=len(order)).alias("__order"))
                  .sort([LINE, "__order"], maintain_order=True))
-        for line, column, value, message in frame.select(LINE, COLUMN, VALUE, MESSAGE).iter_rows():
-            entries.append({"table": name, "line": line, "column": column, "value": value, "message": message})
+        entries.extend(frame.select(pl.lit(name).alias("table"), pl.col(LINE).alias("line"), COLUMN, VALUE,
+                                    MESSAGE).to_dicts())
     return entries
 
 
@@ -73,10 +74,6 @@ def refused(errors: list[dict], source: Source | None = None) -> dict:
     return report
 
 
-def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
 def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: int = 10,
             run_id: int | None = None) -> list[str]:
     """A readable French summary (for the command line)."""
@@ -87,11 +84,11 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
     else:
         accepted = sum(t["accepted"] for t in report["tables"].values())
         rejected = sum(t["rejected"] for t in report["tables"].values())
-        lines.append(f"Import de « {source_name} » : {_n(accepted)} ligne(s) acceptée(s), "
-                     f"{_n(rejected)} rejetée(s).")
+        lines.append(f"Import de « {source_name} » : {fmt_count(accepted)} ligne(s) acceptée(s), "
+                     f"{fmt_count(rejected)} rejetée(s).")
     for name, counts in report["tables"].items():
-        lines.append(f"  {name} : {_n(counts['read'])} lue(s), {_n(counts['accepted'])} acceptée(s), "
-                     f"{_n(counts['rejected'])} rejetée(s), {_n(counts['skipped'])} ignorée(s) (commentaires)")
+        lines.append(f"  {name} : {fmt_count(counts['read'])} lue(s), {fmt_count(counts['accepted'])} acceptée(s), "
+                     f"{fmt_count(counts['rejected'])} rejetée(s), {fmt_count(counts['skipped'])} ignorée(s) (commentaires)")
     for col in report["ignored_columns"]:
         lines.append(f"  Colonne ignorée : {col['table']} « {col['column']} » ({col['reason']}).")
     for sheet in report.get("ignored_sheets", []):
@@ -101,7 +98,7 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
     errors = report["errors"]
     if errors:
         lines.append("Erreurs :" if len(errors) <= max_errors else f"Premières erreurs ({max_errors} sur "
-                                                                    f"{_n(len(errors))}) :")
+                                                                    f"{fmt_count(len(errors))}) :")
         for e in errors[:max_errors]:
             where = ", ".join(p for p in (e["table"], f"ligne {e['line']}" if e["line"] else None,
                                           e["column"]) if p)
@@ -109,7 +106,7 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
             lines.append(f"  - {where}{value} : {e['message']}" if where else f"  - {e['message']}")
         if len(errors) > max_errors:
             where = f"la page de l'import n° {run_id} dans l'application, ou " if run_id else ""
-            lines.append(f"  … et {_n(len(errors) - max_errors)} autre(s) : voir {where}relancer avec --json "
+            lines.append(f"  … et {fmt_count(len(errors) - max_errors)} autre(s) : voir {where}relancer avec --json "
                          "pour la liste complète.")
     if status != REFUSED:
         if report["stored"]:

@@ -16,6 +16,7 @@ from django.db import connection
 
 from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
 
+from .cells import fmt_count
 from .validate import Checked
 
 CHUNK = 5000  # rows turned into model instances at a time
@@ -86,7 +87,7 @@ def store(checked: dict[str, Checked], run: ImportRun, *, replace: bool,
     action_pks: dict[str, int] = {}
     if "actions" in checked and checked["actions"].rows.height:
         rows = checked["actions"].rows
-        progress(f"Enregistrement de {rows.height} action(s)…")
+        progress(f"Enregistrement de {fmt_count(rows.height)} action(s)…")
         decimals = tuple(f.name for f in Action._meta.concrete_fields if f.get_internal_type() == "DecimalField")
         created = upsert(Action, rows, ["id_action"], run, _to_decimal(decimals))
         action_pks = _pks(Action, "id_action", rows["id_action"].to_list(), created)
@@ -94,7 +95,7 @@ def store(checked: dict[str, Checked], run: ImportRun, *, replace: bool,
     participant_pks: dict[str, int] = {}
     if "participants" in checked and checked["participants"].rows.height:
         rows = checked["participants"].rows
-        progress(f"Enregistrement de {rows.height} participant(s)…")
+        progress(f"Enregistrement de {fmt_count(rows.height)} participant(s)…")
         created = upsert(Participant, rows, ["id_hash"], run)
         participant_pks = _pks(Participant, "id_hash", rows["id_hash"].to_list(), created)
 
@@ -113,12 +114,12 @@ def store(checked: dict[str, Checked], run: ImportRun, *, replace: bool,
         actions = pl.DataFrame({"id_action": list(action_pks), "action_id": list(action_pks.values())},
                                schema={"id_action": pl.String, "action_id": pl.Int64})
         rows = rows.join(actions, on="id_action", how="left", maintain_order="left").drop("id_action")
-        progress(f"Enregistrement de {rows.height} étape(s)…")
+        progress(f"Enregistrement de {fmt_count(rows.height)} étape(s)…")
         upsert(Etape, rows, ["etape_key"], run)
 
     for name, model, identity in (("suivi_freins", SuiviFrein, ["participant", "frein", "date"]),
                                   ("acquis", Acquis, ["participant", "type_acquis", "date"])):
         if name in checked and checked[name].rows.height:
             rows = with_participant(checked[name].rows)
-            progress(f"Enregistrement de {rows.height} ligne(s) de {name}…")
+            progress(f"Enregistrement de {fmt_count(rows.height)} ligne(s) de {name}…")
             upsert(model, rows, identity, run)

@@ -215,14 +215,21 @@ def per_unique(values: pl.Series, parse: Callable[[str], cells.Parsed], dtype: p
     return joined["v"].rename(values.name), joined["m"].rename(values.name)
 
 
+def _model_field(table: Table, column: Column):
+    """The model field of the same name, if any (its limits bound what the database accepts)."""
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return _models()[table.name]._meta.get_field(column.name)
+    except FieldDoesNotExist:
+        return None
+
+
 def _max_length(table: Table, column: Column) -> int | None:
     if column.max_length:
         return column.max_length
-    model = _models()[table.name]
-    try:
-        return model._meta.get_field(column.name).max_length
-    except Exception:  # the column is not a model field of the same name
-        return None
+    field_ = _model_field(table, column)
+    return getattr(field_, "max_length", None)
 
 
 def _maximum(table: Table, column: Column, ctx: Context) -> float | None:
@@ -230,10 +237,8 @@ def _maximum(table: Table, column: Column, ctx: Context) -> float | None:
         return column.maximum
     if column.name == "annee_naissance":
         return ctx.today.year  # « integer 1900–current year »
-    field_ = None
-    try:
-        field_ = _models()[table.name]._meta.get_field(column.name)
-    except Exception:
+    field_ = _model_field(table, column)
+    if field_ is None:
         return None
     if getattr(field_, "max_digits", None):
         return 10 ** (field_.max_digits - field_.decimal_places) - 10 ** -field_.decimal_places
