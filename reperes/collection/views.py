@@ -1,5 +1,9 @@
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+
+from reperes import referentiel as ref
+from reperes.exports import csv_bytes
 
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
@@ -15,6 +19,29 @@ def participant_list(request):
     record(Action.ROWS_VIEWED, request=request, target="liste des participants",
            page=page.number, lignes=len(page.object_list))
     return render(request, "collection/participant_list.html", {"page": page})
+
+
+EXPORT_COLUMNS = ("id_hash", "personne_hash", "sexe", "annee_naissance", "age_entree", "commune_residence",
+                  "epci_siren", "qpv", "niveau_formation", "situation_entree", "anciennete_chomage_mois", "criteres",
+                  "freins_entree", "prescripteur", "referent", "date_entree", "date_sortie", "motif_sortie",
+                  "duree_emploi_mois", "situation_6_mois", "date_situation_6_mois")
+
+
+@requires("export_rows")
+def participant_export(request):
+    """The pseudonymised participants as CSV (staff only; recorded in the audit trail)."""
+    rows = Participant.objects.order_by("date_entree", "id").values_list(*EXPORT_COLUMNS)
+
+    def cells():
+        for row in rows.iterator(chunk_size=2000):
+            yield ["|".join(v) if isinstance(v, list) else v for v in row]
+
+    body = csv_bytes(EXPORT_COLUMNS + ("categorie_sortie",),
+                     (row + [ref.category_of(row[17]) or ""] for row in cells()))
+    record(Action.EXPORT, request=request, target="participants-pseudonymises.csv", lignes=rows.count())
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="participants-pseudonymises.csv"'
+    return response
 
 
 @requires("manage_imports")

@@ -5,7 +5,6 @@ from django.shortcuts import redirect, render
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
 from reperes.audit.trail import record
-
 from reperes.territory.services import TerritoryError, create_territory
 
 from .forms import InstallationForm, TerritoryForm

@@ -96,3 +96,12 @@ def test_help_is_in_french(capsys):
     with pytest.raises(SystemExit):
         cli("--help")
     assert "dossier de fichiers CSV" in capsys.readouterr().out
+
+
+def test_through_the_reperes_command(tmp_path, data, capsys):
+    from reperes.cli import main
+
+    status = main(["import", str(data.write_folder(tmp_path / "recueil", data.sample())), "--json"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert json.loads(captured.out)["tables"]["etapes"]["accepted"] == 4

@@ -293,3 +293,13 @@ def test_a_table_given_twice_is_refused(tmp_path, data):
     result = run_import(folder)
     assert result.exit_status == 2
     assert "deux fois" in result.report["errors"][0]["message"]
+
+
+def test_xlsx_error_value_is_an_error_for_that_cell(tmp_path, data):
+    rows = [data.participant(referent="#N/A"), data.participant(id_participant="P002")]
+    path = data.write_xlsx(tmp_path / "recueil.xlsx", {"participants": rows}, extra_sheets=())
+    result = run_import(path)
+    [error] = result.report["errors"]
+    assert (error["line"], error["column"]) == (2, "referent")
+    assert "donne une erreur (#N/A)" in error["message"]
+    assert Participant.objects.count() == 1

@@ -23,6 +23,7 @@ EXPECTED = {
     "configuration:logo": None,
     "configuration:territory_create": "manage_settings",
     "collection:participants": "view_rows",
+    "collection:participants_export": "export_rows",
     "collection:imports": "manage_imports",
     "collection:import_detail": "manage_imports",
     "dashboard:home": "view_aggregates",

@@ -167,3 +167,21 @@ def test_admin_creates_a_territory_in_the_app(client_admin):
     assert AuditEvent.objects.filter(action="territoire", target="PLIE de la Dombes").exists()
     page = client_admin.get(reverse("dashboard:home")).content.decode()
     assert "sans contour" in page  # no bundled contours outside Meurthe-et-Moselle: said, not a crash
+
+
+def test_export_is_pseudonymised_audited_and_safe_from_formulas(client_charge, charge_user):
+    from reperes.collection.models import Participant
+
+    Participant.objects.create(id_hash="f" * 64, sexe="F", commune_residence="54528", niveau_formation="NIV_3",
+                               situation_entree="DE", date_entree="2019-03-01", criteres=["RSA", "TH"],
+                               referent="=HYPERLINK(\"http://x\")", date_sortie="2019-09-01",
+                               motif_sortie="RETRAITE")
+    response = client_charge.get(reverse("collection:participants_export"))
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    header, line = text.splitlines()[:2]
+    assert header.startswith("id_hash;personne_hash;sexe")
+    assert "RSA|TH" in line and line.endswith(";solution")
+    assert ';"\'=HYPERLINK' in line  # neutralised: never a formula in a spreadsheet
+    event = AuditEvent.objects.get(action="export", user=charge_user)
+    assert event.details == {"lignes": 1}

@@ -228,8 +228,8 @@ def territory_parser(column: str, communes: dict[str, str], epcis: set[str], del
                 unknown.append(part)
         if unknown:
             shown = ", ".join(f"« {u} »" for u in unknown)
-            return None, (f"Territoire inconnu {shown} dans {column} : indiquez des codes SIREN d'EPCI (9 chiffres) "
-                          "ou des codes INSEE de communes (5 caractères), séparés par « | ».")
+            return None, (f"Territoire inconnu {shown} dans {column} : indiquez des codes SIREN d'EPCI "
+                          "(9 chiffres) ou des codes INSEE de communes (5 caractères), séparés par « | ».")
         return found, None
 
     return parse

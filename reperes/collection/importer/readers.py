@@ -353,8 +353,8 @@ def _read_workbook(path: Path, data: bytes, *, single: bool) -> tuple[list[RawTa
         try:
             rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         except Exception as exc:
-            raise UnusableInput(f"« {path.name} » : la feuille « {sheet} » est illisible ({exc.__class__.__name__}).",
-                                table=table) from exc
+            raise UnusableInput(f"« {path.name} » : la feuille « {sheet} » est illisible "
+                                f"({exc.__class__.__name__}).", table=table) from exc
         width = max((len(r) for r in rows), default=0)
         columns = {f"column_{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
         grid = pl.DataFrame(columns, schema={c: pl.String for c in columns})

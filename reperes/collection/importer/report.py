@@ -87,8 +87,10 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
         lines.append(f"Import de « {source_name} » : {fmt_count(accepted)} ligne(s) acceptée(s), "
                      f"{fmt_count(rejected)} rejetée(s).")
     for name, counts in report["tables"].items():
-        lines.append(f"  {name} : {fmt_count(counts['read'])} lue(s), {fmt_count(counts['accepted'])} acceptée(s), "
-                     f"{fmt_count(counts['rejected'])} rejetée(s), {fmt_count(counts['skipped'])} ignorée(s) (commentaires)")
+        read, accepted, rejected, skipped = (fmt_count(counts[k]) for k in ("read", "accepted", "rejected",
+                                                                              "skipped"))
+        lines.append(f"  {name} : {read} lue(s), {accepted} acceptée(s), {rejected} rejetée(s), "
+                     f"{skipped} ignorée(s) (commentaires)")
     for col in report["ignored_columns"]:
         lines.append(f"  Colonne ignorée : {col['table']} « {col['column']} » ({col['reason']}).")
     for sheet in report.get("ignored_sheets", []):
@@ -106,8 +108,8 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
             lines.append(f"  - {where}{value} : {e['message']}" if where else f"  - {e['message']}")
         if len(errors) > max_errors:
             where = f"la page de l'import n° {run_id} dans l'application, ou " if run_id else ""
-            lines.append(f"  … et {fmt_count(len(errors) - max_errors)} autre(s) : voir {where}relancer avec --json "
-                         "pour la liste complète.")
+            lines.append(f"  … et {fmt_count(len(errors) - max_errors)} autre(s) : voir {where}relancer avec "
+                         "--json pour la liste complète.")
     if status != REFUSED:
         if report["stored"]:
             lines.append("Données enregistrées." + (f" {mode_note}" if mode_note else ""))

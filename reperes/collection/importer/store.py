@@ -100,7 +100,8 @@ def store(checked: dict[str, Checked], run: ImportRun, *, replace: bool,
         participant_pks = _pks(Participant, "id_hash", rows["id_hash"].to_list(), created)
 
     def with_participant(rows: pl.DataFrame) -> pl.DataFrame:
-        stored = pl.DataFrame({"participant_hash": list(participant_pks), "__run_pk": list(participant_pks.values())},
+        stored = pl.DataFrame({"participant_hash": list(participant_pks),
+                               "__run_pk": list(participant_pks.values())},
                               schema={"participant_hash": pl.String, "__run_pk": pl.Int64})
         return (rows.join(stored, on="participant_hash", how="left", maintain_order="left")
                 .with_columns(pl.coalesce("__run_pk", "participant_pk").alias("participant_id"))
