@@ -3,11 +3,10 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from reperes import referentiel as ref
-from reperes.exports import csv_bytes
-
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
 from reperes.audit.trail import record
+from reperes.exports import csv_bytes
 
 from .models import ImportRun, Participant
 

@@ -39,6 +39,12 @@ def make_hasher(key: bytes) -> Callable[[str], str]:
 
 
 def hash_series(values: pl.Series, hasher: Callable[[str], str], prefix: str = "") -> pl.Series:
-    """The keyed hash of every non-null value (null stays null)."""
-    return pl.Series(values.name, [None if v is None else hasher(prefix + v) for v in values.to_list()],
-                     dtype=pl.String)
+    """The keyed hash of every non-null value (null stays null), each distinct value hashed once."""
+    uniques = values.drop_nulls().unique()
+    if len(uniques) > 0.8 * len(values):
+        return pl.Series(values.name, [None if v is None else hasher(prefix + v) for v in values.to_list()],
+                         dtype=pl.String)
+    hashes = pl.Series("h", [hasher(prefix + v) for v in uniques.to_list()], dtype=pl.String)
+    mapping = pl.DataFrame({"k": uniques, "h": hashes})
+    return (values.rename("k").to_frame().join(mapping, on="k", how="left", maintain_order="left")["h"]
+            .rename(values.name))

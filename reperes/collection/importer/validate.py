@@ -57,7 +57,6 @@ class Checked:
     skipped: int
     rows: pl.DataFrame  # accepted rows, ready for ``store`` (columns named after model fields)
     errors: pl.DataFrame  # ERROR_SCHEMA, unmasked (``report`` masks)
-    present: frozenset[str]  # columns of the exchange format found in the file
     rejected: int = 0
 
     @property
@@ -253,26 +252,20 @@ def parse_column(raw: RawTable, table: Table, column: Column, ctx: Context) -> t
     """(values, messages) of one column; messages are null where the cell is fine."""
     s = raw.frame[column.name]
     name = column.name
-    null_msg = pl.Series(name, [None] * len(s), dtype=pl.String)
     if column.kind in (T.ID, T.TEXT):
         if column.kind == T.ID:
-            s = s.str.replace(r"^(-?\d+)\.0+$", "${1}")
-        limit = _max_length(table, column)
-        frame = s.to_frame("v")
-        checks = []
-        if limit:
-            checks.append(pl.when(pl.col("v").str.len_chars() > limit).then(pl.format(
-                f"Texte trop long ({{}} caractères) : {name} en accepte {limit} au plus. Raccourcissez-le.",
-                pl.col("v").str.len_chars())))
+            s = s.str.replace(r"^(-?\d+)\.0+$", "${1}")  # 1234.0 from a spreadsheet is 1234
+        checks = [pl.lit(None, dtype=pl.String)]
         if column.kind == T.TEXT:
-            checks.insert(0, pl.when(pl.col("v").str.contains(cells.NIR_REGEX)).then(pl.lit(
+            checks.insert(0, pl.when(pl.col(name).str.contains(cells.NIR_REGEX)).then(pl.lit(
                 "Cette cellule semble contenir un numéro de sécurité sociale (NIR) : retirez-le. Aucune donnée "
                 "directement identifiante ne doit être importée.")))
-        if not checks:
-            return s, null_msg
-        messages = frame.select(pl.coalesce(checks).alias(name)).to_series() if len(checks) > 1 else \
-            frame.select(checks[0].alias(name)).to_series()
-        return s, messages
+        limit = _max_length(table, column)
+        if limit:
+            checks.insert(-1, pl.when(pl.col(name).str.len_chars() > limit).then(pl.format(
+                f"Texte trop long ({{}} caractères) : {name} en accepte {limit} au plus. Raccourcissez-le.",
+                pl.col(name).str.len_chars())))
+        return s, s.to_frame(name).select(pl.coalesce(checks).alias(name)).to_series()
     if column.kind == T.DATE:
         return per_unique(s, lambda t: cells.parse_date(t, workbook=raw.workbook), pl.Date)
     if column.kind in (T.INTEGER, T.DECIMAL):
@@ -304,13 +297,11 @@ class Errors:
         if frame.height:
             self.frames.append(frame.select(list(ERROR_SCHEMA)).cast(ERROR_SCHEMA))
 
-    def where(self, t: pl.DataFrame, condition: pl.Expr, column: str, message: pl.Expr | str,
-              value: pl.Expr | None = None) -> None:
-        """An error on ``column`` for every row of ``t`` where ``condition`` holds."""
+    def where(self, t: pl.DataFrame, condition: pl.Expr, column: str, message: pl.Expr | str) -> None:
+        """An error on ``column`` (showing its raw value) for every row of ``t`` where ``condition`` holds."""
         if isinstance(message, str):
             message = pl.lit(message)
-        if value is None:
-            value = pl.col(RAW + column) if RAW + column in t.columns else pl.lit(None, dtype=pl.String)
+        value = pl.col(RAW + column) if RAW + column in t.columns else pl.lit(None, dtype=pl.String)
         self.add(t.filter(condition.fill_null(False)).select(
             pl.col(LINE), pl.lit(column).alias(COLUMN), value.cast(pl.String).alias(VALUE),
             message.alias(MESSAGE)))
@@ -359,11 +350,9 @@ def _long_raw(raw: RawTable, columns: list[str]) -> pl.DataFrame:
     return raw.frame.select(LINE, *present).unpivot(index=LINE, variable_name=COLUMN, value_name=VALUE)
 
 
-def _finish(raw: RawTable, t: pl.DataFrame, errors: Errors, rows: pl.DataFrame) -> Checked:
-    """Accepted rows are those without any error."""
+def _finish(raw: RawTable, errors: Errors, rows: pl.DataFrame) -> Checked:
     frame = errors.frame()
-    return Checked(TABLES[raw.name], raw.read, raw.skipped, rows, frame, frozenset(raw.frame.columns),
-                   rejected=frame[LINE].n_unique())
+    return Checked(TABLES[raw.name], raw.read, raw.skipped, rows, frame, rejected=frame[LINE].n_unique())
 
 
 def _col(t: pl.DataFrame, name: str, dtype: pl.DataType = pl.String) -> pl.Expr:
@@ -493,7 +482,7 @@ def check_participants(raw: RawTable, ctx: Context) -> Checked:
             continue
         fields[name] = _model_value(column, name)
     rows = accepted.select([expr.alias(name) for name, expr in fields.items()])
-    return _finish(raw, t, errors, rows)
+    return _finish(raw, errors, rows)
 
 
 def _model_value(column: Column, name: str) -> pl.Expr:
@@ -529,7 +518,7 @@ def check_actions(raw: RawTable, ctx: Context) -> Checked:
                             .group_by("id_action").agg(pl.col(LINE).min().alias("line")))
     rows = accepted.select([_model_value(c, c.name).alias(c.name) for c in TABLES["actions"].columns
                             if c.name in t.columns])
-    return _finish(raw, t, errors, rows)
+    return _finish(raw, errors, rows)
 
 
 # --------------------------------------------------------------------------- étapes
@@ -578,7 +567,7 @@ def check_etapes(raw: RawTable, ctx: Context) -> Checked:
         if column.name in t.columns and column.name not in ("id_etape", "id_participant", "id_action"):
             fields[column.name] = _model_value(column, column.name)
     rows = accepted.select([expr.alias(name) for name, expr in fields.items()])
-    return _finish(raw, t, errors, rows)
+    return _finish(raw, errors, rows)
 
 
 def _action_references(t: pl.DataFrame, ctx: Context, errors: Errors) -> pl.DataFrame:
@@ -629,7 +618,7 @@ def _check_follow_up(raw: RawTable, ctx: Context, identity: list[str], compared:
         if name in t.columns:
             columns[name] = _model_value(table.column(name), name)
     rows = stored.select([expr.alias(name) for name, expr in columns.items()])
-    return _finish(raw, t, errors, rows)
+    return _finish(raw, errors, rows)
 
 
 @_checker("suivi_freins")
