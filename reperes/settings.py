@@ -43,6 +43,10 @@ INSTALLED_APPS = [
     "reperes.territory",
     "reperes.configuration",
     "reperes.collection",
+    "reperes.analyses",
+    "reperes.offer",
+    "reperes.surveys",
+    "reperes.reports",
     "reperes.dashboard",
 ]
 

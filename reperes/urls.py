@@ -7,6 +7,10 @@ urlpatterns = [
     path("parametres/", include("reperes.configuration.urls")),
     path("donnees/", include("reperes.collection.urls")),
     path("territoire/", include("reperes.territory.urls")),
+    path("analyses/", include("reperes.analyses.urls")),
+    path("offre/", include("reperes.offer.urls")),
+    path("enquetes/", include("reperes.surveys.urls")),
+    path("livrables/", include("reperes.reports.urls")),
 ]
 
 handler403 = "reperes.dashboard.views.forbidden"

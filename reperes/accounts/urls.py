@@ -12,3 +12,14 @@ urlpatterns = [
     path("utilisateurs/<int:pk>/", views.user_edit, name="user_edit"),
     path("roles/", views.role_table, name="roles"),
 ]
+
+# url name → permission (or None: any logged-in user; "public": no login); checked by
+# tests/foundation/test_authorisation.py for every role.
+URL_PERMISSIONS: dict = {
+    "login": "public",
+    "logout": None,
+    "user_list": "manage_users",
+    "user_create": "manage_users",
+    "user_edit": "manage_users",
+    "roles": None,
+}

@@ -22,12 +22,21 @@ COMMAND_MODULES = (
     "reperes.cli.territory_cmd",
     "reperes.cli.user_cmd",
     "reperes.cli.ops_cmd",
+    "reperes.cli.template_cmd",  # collection template
+    "reperes.cli.imports_cmd",  # import history and undo
+    "reperes.cli.data_cmd",  # data lifecycle (GDPR)
+    "reperes.cli.indicators_cmd",
+    "reperes.cli.stats_cmd",  # territorial statistics
+    "reperes.cli.offer_cmd",
+    "reperes.cli.survey_cmd",
+    "reperes.cli.text_cmd",
+    "reperes.cli.report_cmd",
 )
 
 
 class FrenchHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):
-        return super().add_usage(usage, actions, groups, prefix or "utilisation : ")
+        return super().add_usage(usage, actions, groups, prefix if prefix is not None else "utilisation : ")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser._optionals.title = "options"
     sub = parser.add_subparsers(dest="command", metavar="COMMANDE", title="commandes")
     for name in COMMAND_MODULES:
-        importlib.import_module(name).register(sub)
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue  # a domain whose commands are not installed in this version
+        module.register(sub)
+    sub.add_parser("manage", help="les commandes de Django (migrate, shell…) : reperes manage help")
     return parser
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 
@@ -27,7 +26,7 @@ def out_json(payload) -> None:
 
 def add_parser(sub, name: str, help_text: str, func, *, needs_database: bool = True, description: str | None = None):
     parser = sub.add_parser(name, help=help_text, description=description or help_text, add_help=False,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            formatter_class=_formatter())
     parser.add_argument("-h", "--help", action="help", help="afficher cette aide et quitter")
     parser._optionals.title = "options"
     parser._positionals.title = "arguments"
@@ -51,3 +50,9 @@ def ensure_database(verbose: bool = True) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if verbose:
         err("Base de données prête.")
+
+
+def _formatter():
+    from . import FrenchHelpFormatter
+
+    return FrenchHelpFormatter

@@ -9,3 +9,12 @@ urlpatterns = [
     path("imports/", views.import_list, name="imports"),
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
 ]
+
+# url name → permission (or None: any logged-in user; "public": no login); checked by
+# tests/foundation/test_authorisation.py for every role.
+URL_PERMISSIONS: dict = {
+    "participants": "view_rows",
+    "participants_export": "export_rows",
+    "imports": "manage_imports",
+    "import_detail": "manage_imports",
+}

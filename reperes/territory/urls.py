@@ -1,2 +1,6 @@
 app_name = "territory"
 urlpatterns: list = []
+
+# url name → permission (or None: any logged-in user; "public": no login); checked by
+# tests/foundation/test_authorisation.py for every role.
+URL_PERMISSIONS: dict = {}

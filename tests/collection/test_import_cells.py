@@ -74,7 +74,9 @@ def test_header_normalisation(header, expected):
 
 @pytest.mark.parametrize("header,identifying", [("Nom", True), ("NOM DE NAISSANCE", True), ("Prénom", True),
                                                 ("e-mail", True), ("Numéro de sécurité sociale", True),
-                                                ("Adresse postale", True), ("commune_residence", False),
+                                                ("Adresse postale", True), ("N° de téléphone", True),
+                                                ("Tél. portable", True), ("commune_residence", False),
+                                                ("Nombre d'enfants", False),
                                                 ("Remarque", False)])
 def test_identifying_headers(header, identifying):
     assert is_identifying(header) is identifying

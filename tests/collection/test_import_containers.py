@@ -99,6 +99,7 @@ def test_folder_files_that_are_no_table_are_reported(tmp_path, data):
     ("utf-8", ",", True),
     ("utf-8", "\t", False),
     ("utf-8", ";", False),
+    ("utf-16", "\t", False),  # Excel's « Texte Unicode »
 ])
 def test_encodings_and_delimiters(tmp_path, data, pseudonym_key, encoding, delimiter, bom):
     rows = [data.participant(referent="Hélène Référente", niveau_formation="Niveau 4 (baccalauréat)",
@@ -303,3 +304,11 @@ def test_xlsx_error_value_is_an_error_for_that_cell(tmp_path, data):
     assert (error["line"], error["column"]) == (2, "referent")
     assert "donne une erreur (#N/A)" in error["message"]
     assert Participant.objects.count() == 1
+
+
+def test_two_sheets_for_one_table_are_refused(tmp_path, data):
+    rows = data.sample()["participants"]
+    path = data.write_xlsx(tmp_path / "recueil.xlsx", {"participants": rows, "Participants ": rows})
+    result = run_import(path)
+    assert result.exit_status == 2
+    assert "désignent toutes deux la table participants" in result.report["errors"][0]["message"]

@@ -93,6 +93,8 @@ def normalise_header(text: object) -> str:
 _COLUMN_INDEX = {name: {normalise_header(c.name): c.name for c in table.columns} for name, table in TABLES.items()}
 _TABLE_INDEX = {normalise_header(name): name for name in TABLES}
 _IDENTIFYING = {normalise_header(c) for c in IDENTIFYING_COLUMNS}
+# Other words of headers that name a direct identifier (« N° de tél. », « Mail », « Portable »…).
+_IDENTIFYING_WORDS = {"mail", "tel", "portable", "mobile"}
 
 
 def table_for_name(name: str) -> str | None:
@@ -103,11 +105,9 @@ def table_for_name(name: str) -> str | None:
 def is_identifying(header: str) -> bool:
     """A header that names a direct identifier: ``Nom``, ``Prénom``, ``NIR``, ``Adresse postale``…"""
     norm = normalise_header(header)
-    if not norm:
-        return False
-    if norm in _IDENTIFYING or norm.split("_", 1)[0] in _IDENTIFYING:
-        return True
-    return "securite_sociale" in norm or norm in {"mail", "e_mail", "tel", "portable"}
+    words = set(norm.split("_"))
+    return (norm in _IDENTIFYING or bool(words & (_IDENTIFYING | _IDENTIFYING_WORDS))
+            or "securite_sociale" in norm)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -338,7 +338,11 @@ def _read_workbook(path: Path, data: bytes, *, single: bool) -> tuple[list[RawTa
     ignored: list[dict] = []
     for sheet in sheets:
         table = table_for_name(sheet)
-        if table is not None and table not in matched.values():
+        if table is not None and table in matched.values():
+            first = next(s for s, t in matched.items() if t == table)
+            raise UnusableInput(f"« {path.name} » : les feuilles « {first} » et « {sheet} » désignent toutes deux "
+                                f"la table {table} : ne gardez qu'une des deux.", table=table)
+        if table is not None:
             matched[sheet] = table
     if not matched and sheets and single:
         # A single workbook without table names holds only participants (its first sheet).

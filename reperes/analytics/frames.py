@@ -1,0 +1,100 @@
+"""The Polars frames every analysis works on, and their schema.
+
+The analytics package never touches the database: ``reperes.analyses.loaders``
+(Django side) builds these frames from the stored data, tests build them by
+hand. Codes are référentiel codes; ``participant`` is the pseudonymised id of
+the parcours (``Participant.id_hash``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+PARTICIPANTS = {
+    "participant": pl.String,  # pseudonymised id of the parcours
+    "personne": pl.String,  # pseudonymised id of the person (re-entries), may be null
+    "sexe": pl.String,
+    "annee_naissance": pl.Int32,
+    "age_entree": pl.Int32,
+    "commune": pl.String,  # INSEE code of residence
+    "epci": pl.String,  # SIREN of the commune's EPCI (bundled reference)
+    "qpv": pl.Boolean,  # null = unknown
+    "niveau_formation": pl.String,
+    "situation_entree": pl.String,
+    "anciennete_chomage_mois": pl.Int32,
+    "criteres": pl.List(pl.String),
+    "freins_entree": pl.List(pl.String),
+    "prescripteur": pl.String,
+    "referent": pl.String,
+    "date_entree": pl.Date,
+    "date_sortie": pl.Date,
+    "motif_sortie": pl.String,
+    "duree_emploi_mois": pl.Float64,
+    "situation_6_mois": pl.String,
+    "date_situation_6_mois": pl.Date,
+}
+ETAPES = {
+    "participant": pl.String,
+    "type_etape": pl.String,
+    "date_debut": pl.Date,
+    "date_fin": pl.Date,
+    "id_action": pl.String,
+    "operateur": pl.String,
+    "resultat": pl.String,
+}
+ACTIONS = {
+    "id_action": pl.String,
+    "intitule": pl.String,
+    "axe": pl.String,
+    "famille": pl.String,
+    "operateur": pl.String,
+    "territoire": pl.List(pl.String),
+    "date_debut": pl.Date,
+    "date_fin": pl.Date,
+    "budget_total": pl.Float64,
+    "financement_fse": pl.Float64,
+    "autres_financements": pl.Float64,
+    "places_prevues": pl.Int32,
+    "experimentale": pl.Boolean,
+    "theme_experimentation": pl.String,
+}
+SUIVI_FREINS = {"participant": pl.String, "date": pl.Date, "frein": pl.String, "niveau": pl.Int32}
+ACQUIS = {"participant": pl.String, "date": pl.Date, "type_acquis": pl.String}
+# The PLIE's territory: one row per commune of the perimeter (bundled reference).
+COMMUNES = {"commune": pl.String, "nom": pl.String, "epci": pl.String, "epci_nom": pl.String,
+            "population": pl.Int64}
+
+SCHEMAS = {"participants": PARTICIPANTS, "etapes": ETAPES, "actions": ACTIONS, "suivi_freins": SUIVI_FREINS,
+           "acquis": ACQUIS, "communes": COMMUNES}
+
+
+def empty(name: str) -> pl.DataFrame:
+    return pl.DataFrame(schema=SCHEMAS[name])
+
+
+def conform(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Cast a frame to its schema (missing columns added as nulls, column order fixed)."""
+    schema = SCHEMAS[name]
+    columns = [
+        (pl.col(col).cast(dtype) if col in frame.columns else pl.lit(None, dtype=dtype)).alias(col)
+        for col, dtype in schema.items()
+    ]
+    return frame.select(columns)
+
+
+@dataclass
+class Dataset:
+    """Everything an analysis needs, as frames."""
+
+    participants: pl.DataFrame = field(default_factory=lambda: empty("participants"))
+    etapes: pl.DataFrame = field(default_factory=lambda: empty("etapes"))
+    actions: pl.DataFrame = field(default_factory=lambda: empty("actions"))
+    suivi_freins: pl.DataFrame = field(default_factory=lambda: empty("suivi_freins"))
+    acquis: pl.DataFrame = field(default_factory=lambda: empty("acquis"))
+    communes: pl.DataFrame = field(default_factory=lambda: empty("communes"))
+
+    def __post_init__(self):
+        for name in SCHEMAS:
+            setattr(self, name, conform(name, getattr(self, name)))

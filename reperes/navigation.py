@@ -1,0 +1,37 @@
+"""The main navigation: one list, filtered by permission and by the URLs that exist.
+
+Each domain adds its entry here (label, URL name, permission). An entry whose
+URL does not exist (yet) is left out, so the menu never shows a dead link.
+"""
+
+from django.urls import NoReverseMatch, reverse
+
+# (label, url name, permission)
+NAV = (
+    ("Tableau de bord", "dashboard:home", "view_aggregates"),
+    ("Analyses", "analyses:home", "view_aggregates"),
+    ("Territoire", "offer:territory", "view_aggregates"),
+    ("Offre", "offer:home", "view_aggregates"),
+    ("Enquêtes", "surveys:home", "run_analyses"),
+    ("Livrables", "reports:home", "run_analyses"),
+    ("Participants", "collection:participants", "view_rows"),
+    ("Imports", "collection:imports", "manage_imports"),
+    ("Utilisateurs", "accounts:user_list", "manage_users"),
+    ("Paramètres", "configuration:edit", "manage_settings"),
+    ("Journal", "audit:list", "view_audit"),
+)
+
+
+def entries(user, current: str | None):
+    items = []
+    for label, name, permission in NAV:
+        if not user.can(permission):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        namespace = name.split(":")[0]
+        active = current == name or (current or "").startswith(namespace + ":") and name.endswith(":home")
+        items.append({"label": label, "url": url, "current": active})
+    return items
