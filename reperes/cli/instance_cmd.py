@@ -42,7 +42,7 @@ def serve(args) -> int:
     url = f"http://{args.host}:{args.port}"
     err(f"Repères est servi sur {url} (Ctrl+C pour arrêter).")
     argv = [sys.executable, "-m", "gunicorn", "reperes.wsgi:application", "--bind", f"{args.host}:{args.port}",
-            "--workers", str(args.workers), "--threads", "4", "--timeout", "300",
-            "--access-logfile", "-" if not settings.PRODUCTION else "-", "--log-level", "warning"]
+            "--workers", str(getattr(args, "workers", 2)), "--threads", "4", "--timeout", "300",
+            "--access-logfile", "-", "--log-level", "warning"]
     os.execv(sys.executable, argv)
     return 0  # not reached

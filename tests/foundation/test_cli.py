@@ -140,3 +140,19 @@ def test_manage_reaches_django_commands(tmp_path):
 
 def test_package_entry_point_exists():
     assert (Path(__file__).resolve().parents[2] / "reperes" / "__main__.py").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("argv", [["serve", "--port", "8123"], ["demo", "--port", "8123"]])
+def test_serve_starts_gunicorn_on_the_requested_address(monkeypatch, argv, capsys):
+    """`reperes serve` and `reperes demo` hand over to gunicorn (the exec is intercepted here)."""
+    from reperes.cli import demo_cmd, instance_cmd
+
+    calls = []
+    monkeypatch.setattr(instance_cmd.os, "execv", lambda exe, args: calls.append(args))
+    monkeypatch.setattr(demo_cmd, "_build", lambda args, installation: None)
+    assert main(argv) == 0
+    args = calls[0]
+    assert args[1:4] == ["-m", "gunicorn", "reperes.wsgi:application"]
+    assert args[args.index("--bind") + 1] == "127.0.0.1:8123"
+    assert "http://127.0.0.1:8123" in capsys.readouterr().err
