@@ -47,12 +47,12 @@ lint: install
 
 test-sqlite: install
 	@echo "→ [tests] SQLite (tests de base de données, navigateur et purs)"
-	@DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider
+	@DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider -n 2
 
 test-postgres: install
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "→ [tests] PostgreSQL (tests de base de données)"; \
-		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -m "not browser and not pure"; \
+		DATABASE_URL=$(PG_URL) $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser and not pure"; \
 	elif [ "$$CI" = "true" ]; then \
 		echo "ÉCHEC : PostgreSQL ne répond pas sur 127.0.0.1:5432 (obligatoire sous CI=true)."; exit 1; \
 	else \

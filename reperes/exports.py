@@ -28,3 +28,26 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence]) -> bytes:
     for row in rows:
         writer.writerow(["" if v is None else neutralise(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict[str, tuple[Sequence[str], Iterable[Sequence]]]) -> bytes:
+    """An XLSX workbook, one sheet per entry (title → (headers, rows)); text cells neutralised like CSV."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for title, (headers, rows) in sheets.items():
+        sheet = book.create_sheet(title[:31])
+        header_cells = []
+        for h in headers:
+            cell = WriteOnlyCell(sheet, value=neutralise(h))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in rows:
+            sheet.append([None if v is None else neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

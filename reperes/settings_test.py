@@ -4,6 +4,10 @@ import os
 import tempfile
 
 os.environ.setdefault("REPERES_ENV", "test")
-os.environ.setdefault("REPERES_DATA_DIR", tempfile.mkdtemp(prefix="reperes-test-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    # Each pytest-xdist worker gets its own data directory (keys, uploads, state files).
+    os.environ["REPERES_DATA_DIR"] = tempfile.mkdtemp(prefix=f"reperes-test-{os.environ['PYTEST_XDIST_WORKER']}-")
+else:
+    os.environ.setdefault("REPERES_DATA_DIR", tempfile.mkdtemp(prefix="reperes-test-"))
 
 from reperes.settings import *  # noqa: E402,F403

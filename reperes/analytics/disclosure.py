@@ -69,6 +69,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reperes import formats
+from reperes.analytics import esf
 from reperes.referentiel.codes import CATEGORIE_SORTIE, category_of
 
 SEUIL_PAR_DEFAUT = 11
@@ -657,7 +658,18 @@ STATISTICS = {  # statistics over a population: hidden when it has fewer than se
 PER_CAPITA = {  # rate per inhabitant → its counts (× the public population gives each count back)
     "accompagnes_pour_1000_habitants_par_epci": "accompagnes_par_epci",
 }
-KNOWN_INDICATORS = frozenset(COUNTS) | set(BREAKDOWNS) | set(RATES) | set(STATISTICS) | set(PER_CAPITA)
+# ESF+ indicators (reperes.analytics.esf), each {"F": n, "M": n, "total": n}: counts by sex (total = F + M),
+# rates by sex, the partitions a reader knows (situation, age, ISCED groups of the entrées, with a never shown
+# remainder), the counts that are sums of exit motifs, and the totals equal to a core count.
+BY_SEX_KEYS = ("F", "M", "total")
+BY_SEX_COUNTS = dict(esf.ESF_COUNTS)
+BY_SEX_RATES = {rate: Rate(numerator, denominator) for rate, (numerator, denominator) in esf.ESF_RATES.items()}
+BY_SEX_COMPLEMENTS = {"EECR05_part_situation_inconnue": "EECR05_situation_connue"}  # numerator = den − this
+BY_SEX_PARTITIONS = esf.ESF_PARTITIONS
+BY_SEX_MOTIFS = esf.ESF_MOTIFS
+BY_SEX_SAME_AS = esf.ESF_SAME_AS
+KNOWN_INDICATORS = (frozenset(COUNTS) | set(BREAKDOWNS) | set(RATES) | set(STATISTICS) | set(PER_CAPITA)
+                    | set(BY_SEX_COUNTS) | set(BY_SEX_RATES))
 
 PREFIX = "indicateurs"
 
@@ -730,9 +742,13 @@ class _IndicatorModel:
         self._sorties()
         self._valorisees()
         self._epci()
+        self._by_sex()
         for indicator, spec in RATES.items():
             if self._present(indicator):
                 self._rate(indicator, spec, numerators.get(indicator))
+        for indicator, spec in BY_SEX_RATES.items():
+            if self._present(indicator):
+                self._rate_by_sex(indicator, spec)
         for indicator, population in STATISTICS.items():
             if self._present(indicator):
                 if not self._present(population):
@@ -865,6 +881,72 @@ class _IndicatorModel:
             if rest:
                 parts.append(self._hidden("epci:reste", rest))
             self.system.equation(total_var, parts)
+
+    def _by_sex(self) -> None:
+        """ESF+ counts by sex, and the relations between them and with the core counts."""
+        for indicator in BY_SEX_COUNTS:
+            if not self._present(indicator):
+                continue
+            value = self.indicators[indicator]
+            if not isinstance(value, Mapping) or set(value) != set(BY_SEX_KEYS):
+                raise DisclosureError(f"{indicator} doit être un objet {{F, M, total}}")
+            counts = {key: _count(value[key], f"{indicator}.{key}") for key in BY_SEX_KEYS}
+            parts = [self._shown(f"{indicator}.{key}", counts[key], [_path(indicator, key)], 0)
+                     for key in BY_SEX_KEYS[:-1]]
+            total = self._shown(f"{indicator}.total", counts["total"], [_path(indicator, "total")], 1)
+            self.by_id[indicator] = total
+            rest = counts["total"] - sum(counts[key] for key in BY_SEX_KEYS[:-1])
+            if rest:
+                parts.append(self._hidden(f"{indicator}.reste", rest))
+            self.system.equation(total, parts)
+        for whole, members in BY_SEX_PARTITIONS:
+            if not all(self._present(i) for i in (whole, *members)):
+                continue
+            for key in BY_SEX_KEYS:
+                total = self.by_id[f"{whole}.{key}"]
+                parts = [self.by_id[f"{m}.{key}"] for m in members]
+                rest = self.system.vars[total].value - sum(self.system.vars[p].value for p in parts)
+                if rest:
+                    parts.append(self._hidden(f"{whole}.{key}-{'+'.join(members)}", rest))
+                self.system.equation(total, parts)
+        for indicator, motifs in BY_SEX_MOTIFS.items():
+            if self._present(indicator) and all(f"motif:{m}" in self.by_id for m in motifs):
+                self.system.equation(self.by_id[f"{indicator}.total"], [self.by_id[f"motif:{m}"] for m in motifs])
+        for indicator, core in BY_SEX_SAME_AS.items():
+            if self._present(indicator) and core in self.by_id:
+                self.system.equation(self.by_id[core], [self.by_id[f"{indicator}.total"]])
+
+    def _rate_by_sex(self, indicator: str, spec: Rate) -> None:
+        rates = self.indicators[indicator]
+        if not isinstance(rates, Mapping) or set(rates) != set(BY_SEX_KEYS):
+            raise DisclosureError(f"{indicator} doit être un objet {{F, M, total}}")
+        complement = BY_SEX_COMPLEMENTS.get(indicator)
+        for key in BY_SEX_KEYS:
+            names = [spec.denominator, spec.numerator or complement]
+            missing = [n for n in names if f"{n}.{key}" not in self.by_id]
+            if missing:
+                raise DisclosureError(f"{indicator} : il faut {', '.join(missing)} pour le protéger")
+            denominator = self.by_id[f"{spec.denominator}.{key}"]
+            den_value = self.system.vars[denominator].value
+            if spec.numerator:
+                numerator = self.by_id[f"{spec.numerator}.{key}"]
+            else:  # the complement: never shown as a count, but recomputable from the two others
+                name = f"{spec.denominator}.{key}-{complement}"
+                if name not in self.by_id:
+                    other = self.by_id[f"{complement}.{key}"]
+                    numerator = self._hidden(name, den_value - self.system.vars[other].value)
+                    self.system.equation(denominator, [other, numerator])
+                numerator = self.by_id[name]
+            rate = rates[key]
+            if den_value == 0:
+                if rate is not None:
+                    raise DisclosureError(f"{indicator}.{key} = {rate} alors que son dénominateur est nul")
+                continue
+            num_value = self.system.vars[numerator].value
+            if rate is None or not math.isclose(num_value / den_value, rate, rel_tol=RELATIVE_TOLERANCE,
+                                                abs_tol=1e-12):
+                raise DisclosureError(f"{indicator}.{key} = {rate} ≠ {num_value} / {den_value}")
+            self.rates.append((_path(indicator, key), numerator, denominator))
 
     def _expression(self, expression: str) -> tuple[int, int]:
         """Variable and value of a denominator such as ``sorties - sorties_neutres``."""

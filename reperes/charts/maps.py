@@ -399,7 +399,7 @@ def choropleth(
     value_header = value_label or ("Part" if unit == "percent" else "Valeur")
     contour_codes = {str(code) for code in features}
 
-    usable = {code: v for code, v in values.items() if v is not None and code not in insufficient}
+    usable = {code: v for code, v in values.items() if not style.is_missing(v) and code not in insufficient}
     bounds = class_breaks(usable.values(), classes, method=method, unit=unit)
     labels = class_labels(bounds, unit) if bounds else []
     colours = style.sequential(len(labels))

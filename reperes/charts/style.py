@@ -114,7 +114,9 @@ def series_style(index: int) -> tuple[str, str]:
 def sequential(n: int) -> list[str]:
     """``n`` ordered colours, light (low values) to dark (high values)."""
     cmap = colormaps["viridis"]
-    if n <= 1:
+    if n <= 0:
+        return []
+    if n == 1:
         return [to_hex(cmap(0.55))]
     return [to_hex(cmap(0.93 - 0.88 * i / (n - 1))) for i in range(n)]
 
@@ -141,8 +143,8 @@ def text_colour_on(background: str) -> str:
 
 
 def is_missing(value: object) -> bool:
-    """``None`` or NaN: a cell hidden by disclosure control (or absent)."""
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """``None``, NaN or an infinity (a ratio over zero): a cell hidden by disclosure control, or absent."""
+    return value is None or (isinstance(value, float) and not math.isfinite(value))
 
 
 def clean(values: Sequence[float | None]) -> list[float | None]:

@@ -168,4 +168,11 @@ def accessible_svg(raw: str, *, title: str, description: str, svg_id: str | None
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
+    # Other libraries (pyxform…) re-register ElementTree's global prefixes, which would turn
+    # <svg> into <ns0:svg>: the SVG namespace is written as a plain xmlns attribute instead.
+    svg_prefix = f"{{{SVG_NS}}}"
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.startswith(svg_prefix):
+            element.tag = element.tag[len(svg_prefix):]
+    root.set("xmlns", SVG_NS)
     return ET.tostring(root, encoding="unicode")

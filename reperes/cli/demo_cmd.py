@@ -96,6 +96,10 @@ def _build(args, installation) -> None:
     if result.exit_status != 0:
         raise UserError("L'import de la démo a rejeté des lignes : " + str(result.report.get("errors", [])[:3]), 1)
     tables = result.report["tables"]
+    from reperes.offer.demo import load_demo
+
+    err("Territoire et offre : statistiques et catalogue fictifs…")
+    load_demo(territory, Path(settings.DATA_DIR) / "demo-offre", progress=err)
     err("Démo prête : " + ", ".join(f"{name} {t['accepted']}" for name, t in tables.items()))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .base import add_parser, err, out_json
+from .base import UserError, add_parser, err, out_json
 
 DESCRIPTION = """\
 Importer des données au format d'échange : un dossier de fichiers CSV nommés
@@ -35,6 +35,9 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true",
                         help="écrire le rapport en JSON sur la sortie standard (la progression va sur la "
                              "sortie d'erreur)")
+    parser.add_argument("--mapping", metavar="NOM|FICHIER",
+                        help="profil de correspondance des colonnes et des valeurs : le nom d'un profil enregistré "
+                             "dans l'application, ou un fichier JSON exporté depuis l'application")
 
 
 def run(args) -> int:
@@ -42,8 +45,16 @@ def run(args) -> int:
     from reperes.collection.importer.report import summary
 
     paths = list(args.paths)
+    mapping = None
+    if getattr(args, "mapping", None):
+        from reperes.collection.mapping import MappingError, load_profile
+
+        try:
+            mapping = load_profile(args.mapping)
+        except MappingError as exc:
+            raise UserError(str(exc)) from exc
     result = run_import(paths if len(paths) > 1 else paths[0], dry_run=args.dry_run, strict=args.strict,
-                        replace=args.replace, progress=err)
+                        replace=args.replace, progress=err, mapping=mapping)
     if args.json:
         out_json(result.report)
         return result.exit_status

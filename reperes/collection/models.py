@@ -170,3 +170,65 @@ class Acquis(models.Model):
 
     def __str__(self):
         return f"{ref.TYPE_ACQUIS.label(self.type_acquis)} ({self.date:%d/%m/%Y})"
+
+
+class MappingProfile(models.Model):
+    """How to read another software's export: source header → exchange column, source value → code.
+
+    Applied by ``run_import(mapping=…)`` right after reading (``reperes.collection.mapping``).
+    """
+
+    name = models.CharField("nom", max_length=100, unique=True)
+    columns = models.JSONField("colonnes (en-tête source → colonne du format)", default=dict, blank=True)
+    values = models.JSONField("valeurs (colonne du format → valeur source → code)", default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="créé par")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "profil de correspondance"
+        verbose_name_plural = "profils de correspondance"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def to_json(self) -> dict:
+        from .mapping import Profile
+
+        return Profile(self.name, dict(self.columns), dict(self.values)).to_json()
+
+
+class ImportSnapshot(models.Model):
+    """The previous state of the rows an import run touched, kept so that the run can be undone.
+
+    Filled set-wise by ``collection.importer.store`` before the upserts; only the
+    last few stored runs keep one (``collection.importer.undo.UNDO_DEPTH``).
+    """
+
+    run = models.OneToOneField(ImportRun, on_delete=models.CASCADE, related_name="snapshot")
+    created_at = models.DateTimeField(auto_now_add=True)
+    replace = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "état avant import"
+
+    def __str__(self):
+        return f"État avant l'import {self.run_id}"
+
+
+class ImportSnapshotRow(models.Model):
+    """One row as it was before a run changed it (``data``: its column values)."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="+")
+    model = models.CharField(max_length=30)
+    row_id = models.BigIntegerField()
+    participant_pk = models.BigIntegerField(null=True, db_index=True)  # to forget a participant (GDPR)
+    data = models.JSONField()
+
+    class Meta:
+        verbose_name = "ligne avant import"
+        indexes = [models.Index(fields=["run", "model"], name="snapshot_run_model")]
+
+    def __str__(self):
+        return f"{self.model} {self.row_id} avant l'import {self.run_id}"

@@ -1,14 +1,20 @@
+import json
+
+from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from reperes import referentiel as ref
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
 from reperes.audit.trail import record
-from reperes.exports import csv_bytes
+from reperes.exports import csv_bytes, xlsx_bytes
 
-from .models import ImportRun, Participant
+from . import lifecycle, mapping, template, uploads
+from .forms import DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm
+from .models import ImportRun, MappingProfile, Participant
 
 
 @requires("view_rows")
@@ -43,17 +49,321 @@ def participant_export(request):
     return response
 
 
+# --------------------------------------------------------------------------- import history and report
+
+
+def last_undoable_run():
+    """The most recent import that stored data and is not undone (the one « Annuler » acts on)."""
+    from .importer.undo import last_stored_run
+
+    return last_stored_run()
+
+
 @requires("manage_imports")
 def import_list(request):
     page = Paginator(ImportRun.objects.select_related("user"), 50).get_page(request.GET.get("page"))
-    return render(request, "collection/import_list.html", {"page": page})
+    return render(request, "collection/import_list.html", {
+        "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count()})
+
+
+def report_context(run: ImportRun) -> dict:
+    report = run.report or {}
+    errors = report.get("errors", [])
+    ignored = report.get("ignored_columns", [])
+    return {
+        "run": run, "errors": errors[:1000], "more_errors": max(0, len(errors) - 1000),
+        "error_count": len(errors), "tables": report.get("tables", {}),
+        "ignored": ignored, "identifying": [c for c in ignored if c.get("reason") == "identifiant direct"],
+        "ignored_sheets": report.get("ignored_sheets", []), "ignored_files": report.get("ignored_files", []),
+    }
 
 
 @requires("manage_imports")
 def import_detail(request, pk):
+    run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+    return render(request, "collection/import_detail.html", report_context(run))
+
+
+REPORT_FORMATS = ("csv", "xlsx", "json")
+ERROR_HEADERS = ("table", "ligne", "colonne", "valeur", "message")
+TOTAL_HEADERS = ("table", "lues", "acceptées", "rejetées", "ignorées (commentaires)")
+IGNORED_HEADERS = ("table", "colonne", "raison")
+
+
+def report_sheets(run: ImportRun) -> dict:
+    report = run.report or {}
+    errors = [(e.get("table"), e.get("line"), e.get("column"), e.get("value"), e.get("message"))
+              for e in report.get("errors", [])]
+    totals = [(name, t.get("read"), t.get("accepted"), t.get("rejected"), t.get("skipped"))
+              for name, t in report.get("tables", {}).items()]
+    ignored = [(c.get("table"), c.get("column"), c.get("reason")) for c in report.get("ignored_columns", [])]
+    return {"Lignes rejetées": (ERROR_HEADERS, errors), "Totaux": (TOTAL_HEADERS, totals),
+            "Colonnes ignorées": (IGNORED_HEADERS, ignored)}
+
+
+@requires("manage_imports")
+def import_report_download(request, pk, fmt):
+    """The validation report as CSV (rejected rows), XLSX (three sheets) or the contract's JSON; audited."""
     run = get_object_or_404(ImportRun, pk=pk)
-    errors = run.report.get("errors", [])
-    return render(request, "collection/import_detail.html", {
-        "run": run, "errors": errors[:500], "more_errors": max(0, len(errors) - 500),
-        "tables": run.report.get("tables", {}), "ignored": run.report.get("ignored_columns", []),
-    })
+    if fmt not in REPORT_FORMATS:
+        raise Http404
+    filename = f"rapport-import-{run.pk}.{fmt}"
+    if fmt == "json":
+        body = json.dumps(run.report or {}, ensure_ascii=False, indent=2).encode("utf-8")
+        content_type = "application/json; charset=utf-8"
+    elif fmt == "csv":
+        headers, rows = report_sheets(run)["Lignes rejetées"]
+        body = csv_bytes(headers, rows)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        body = xlsx_bytes(report_sheets(run))
+        content_type = template.CONTENT_TYPES["xlsx"]
+    record(Action.EXPORT, request=request, target=filename, run=run.pk,
+           erreurs=len((run.report or {}).get("errors", [])))
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# --------------------------------------------------------------------------- upload and background import
+
+
+@requires("manage_imports")
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, path = uploads.store_upload(form.cleaned_data["file"])
+        except uploads.UploadError as exc:
+            form.add_error("file", str(exc))
+        else:
+            profile = form.cleaned_data.get("profile")
+            job = uploads.Job(token=token, state=uploads.RUNNING, source_name=uploads.safe_name(
+                form.cleaned_data["file"].name), messages=["Fichier reçu, import en cours…"],
+                options=form.options(), path=str(path), user_id=request.user.pk)
+            uploads.start(job, user=request.user, mapping=profile, check_headers=profile is None)
+            return redirect("collection:import_job", token=token)
+    return render(request, "collection/import_upload.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _job_or_404(request, token):
+    job = uploads.load_job(token)
+    if job is None or (job.user_id is not None and job.user_id != request.user.pk):
+        raise Http404
+    return job
+
+
+def _job_redirect(job) -> str | None:
+    if job.state == uploads.DONE and job.run_id:
+        return reverse("collection:import_detail", args=[job.run_id])
+    if job.state == uploads.NEEDS_MAPPING:
+        return reverse("collection:import_mapping", args=[job.token])
+    return None
+
+
+@requires("manage_imports")
+def import_job(request, token):
+    job = _job_or_404(request, token)
+    next_url = _job_redirect(job)
+    if next_url:  # already over (or waiting for its mapping): straight to what comes next
+        return redirect(next_url)
+    return render(request, "collection/import_job.html", {"job": job, "next_url": next_url})
+
+
+@requires("manage_imports")
+def import_job_status(request, token):
+    """The progress fragment polled by htmx; when the import is over, htmx is sent to the report."""
+    job = _job_or_404(request, token)
+    next_url = _job_redirect(job)
+    response = render(request, "collection/_import_status.html", {"job": job, "next_url": next_url})
+    if next_url and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = next_url
+    return response
+
+
+def _mapping_inputs(job) -> tuple[dict, dict, list]:
+    tables = (job.probe or {}).get("tables", {})
+    proposals = {table: mapping.propose_mapping(info["headers"], info["samples"], table=table)
+                 for table, info in tables.items()}
+    suggestions = []
+    for table, info in tables.items():
+        for proposal in proposals[table]:
+            if not proposal.target:
+                continue
+            for value, (code, _score) in mapping.suggest_values(proposal.target,
+                                                                info["distinct"].get(proposal.source, [])).items():
+                suggestions.append((proposal.target, value, code))
+    return tables, proposals, suggestions
+
+
+@requires("manage_imports")
+def import_mapping(request, token):
+    """The file's headers do not match: propose a column (and value) mapping, confirm it, import with it."""
+    job = _job_or_404(request, token)
+    if job.state != uploads.NEEDS_MAPPING:
+        next_url = _job_redirect(job)
+        return redirect(next_url) if next_url else redirect("collection:import_job", token=token)
+    if request.method == "POST" and "abandon" in request.POST:
+        job.state = uploads.FAILED
+        job.probe = None
+        job.error = "Import abandonné : le fichier a été supprimé sans être importé."
+        uploads.discard_source(job)
+        uploads.save_job(job)
+        messages.info(request, job.error)
+        return redirect("collection:imports")
+    tables, proposals, suggestions = _mapping_inputs(job)
+    form = MappingForm(request.POST or None, tables=tables, proposals=proposals, value_suggestions=suggestions)
+    if request.method == "POST" and form.is_valid():
+        data = form.profile_data()
+        name = form.cleaned_data["name"]
+        if name:
+            profile = MappingProfile.objects.create(name=name, columns=data["colonnes"], values=data["valeurs"],
+                                                    created_by=request.user)
+            messages.success(request, f"Profil de correspondance « {name} » enregistré.")
+            chosen = profile
+        else:
+            chosen = data
+        job.state = uploads.RUNNING
+        job.probe = None
+        job.messages = ["Correspondance confirmée, import en cours…"]
+        uploads.start(job, user=request.user, mapping=chosen, check_headers=False)
+        return redirect("collection:import_job", token=token)
+    rows = []
+    for table, info in tables.items():
+        fields = [(form[key], source, info["samples"].get(source, []), proposal)
+                  for (key, source), proposal in zip(form.column_fields[table], proposals[table], strict=True)]
+        rows.append({"table": table, "info": info, "fields": fields})
+    values = [(form[key], column, value) for key, column, value in form.value_fields]
+    return render(request, "collection/import_mapping.html", {"job": job, "form": form, "tables": rows,
+                                                               "values": values},
+                  status=400 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------- undo
+
+
+@requires("manage_imports")
+def import_undo(request):
+    """Undo the last import (confirmation page, then POST)."""
+    from .importer.undo import UndoError, undo_import, undo_refusal
+
+    run = last_undoable_run()
+    if request.method == "POST":
+        if run is None or str(run.pk) != request.POST.get("run"):
+            messages.error(request, "Cet import n'est plus le dernier import annulable : la liste a changé, "
+                                    "vérifiez-la avant d'annuler.")
+            return redirect("collection:imports")
+        try:
+            undo_import(run, user=request.user, request=request)
+        except UndoError as exc:
+            messages.error(request, exc.message)
+            return redirect("collection:imports")
+        messages.success(request, f"Import n° {run.pk} (« {run.source_name} ») annulé : les données sont revenues "
+                                  "à leur état d'avant cet import.")
+        return redirect("collection:imports")
+    return render(request, "collection/import_undo.html", {
+        "run": run, "refusal": undo_refusal(run) if run is not None else None})
+
+
+# --------------------------------------------------------------------------- mapping profiles
+
+
+@requires("manage_imports")
+def mapping_list(request):
+    form = ProfileUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > mapping.MAX_PROFILE_BYTES:
+                raise mapping.MappingError("Fichier de profil trop volumineux (1 Mo au plus).")
+            profile = mapping.profile_from_json(upload.read(), name=upload.name.rsplit(".", 1)[0])
+            name = (form.cleaned_data["name"] or profile.name or "").strip()
+            if not name:
+                raise mapping.MappingError("Donnez un nom au profil.")
+            if MappingProfile.objects.filter(name=name).exists():
+                raise mapping.MappingError(f"Un profil s'appelle déjà « {name} » : choisissez un autre nom.")
+        except mapping.MappingError as exc:
+            form.add_error("file", str(exc))
+        else:
+            MappingProfile.objects.create(name=name, columns=profile.columns, values=profile.values,
+                                          created_by=request.user)
+            messages.success(request, f"Profil de correspondance « {name} » ajouté.")
+            return redirect("collection:mappings")
+    return render(request, "collection/mapping_list.html", {
+        "profiles": MappingProfile.objects.select_related("created_by"), "form": form},
+        status=400 if form.errors else 200)
+
+
+@requires("manage_imports")
+def mapping_export(request, pk):
+    profile = get_object_or_404(MappingProfile, pk=pk)
+    body = json.dumps(profile.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in profile.name)[:60] or "profil"
+    response["Content-Disposition"] = f'attachment; filename="correspondance-{slug}.json"'
+    return response
+
+
+# --------------------------------------------------------------------------- template and methodology
+
+
+@requires("run_analyses")
+def template_download(request, fmt):
+    if fmt not in template.FORMATS:
+        raise Http404
+    response = HttpResponse(template.template_bytes(fmt), content_type=template.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="modele-de-recueil-reperes.{fmt}"'
+    return response
+
+
+@requires("view_aggregates")
+def methodology(request):
+    return render(request, "collection/methodology.html", {
+        "title": template.METHODOLOGY_TITLE, "sections": template.METHODOLOGY})
+
+
+# --------------------------------------------------------------------------- data protection (RGPD)
+
+
+@requires("view_aggregates")
+def data_protection(request):
+    from reperes.configuration.models import Installation
+
+    return render(request, "collection/data_protection.html", {
+        "months": Installation.get().duree_conservation_mois, "title": lifecycle.PROTECTION_TITLE,
+        "sections": lifecycle.PROTECTION})
+
+
+@requires("manage_imports")
+def data_lifecycle(request):
+    form = DeleteParticipantForm(request.POST or None)
+    cutoff, months = lifecycle.retention_cutoff()
+    preview = lifecycle.purge(dry_run=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            found = lifecycle.delete_participant(form.cleaned_data["identifier"], request=request)
+        except lifecycle.LifecycleError as exc:
+            form.add_error("identifier", str(exc))
+        else:
+            messages.success(request, f"Données supprimées : {found.parcours} parcours, {found.etapes} étape(s), "
+                                      f"{found.suivi_freins} suivi(s) de frein, {found.acquis} acquis.")
+            return redirect("collection:data_lifecycle")
+    return render(request, "collection/data_lifecycle.html", {
+        "form": form, "cutoff": cutoff, "months": months, "preview": preview},
+        status=400 if form.errors else 200)
+
+
+@requires("manage_imports")
+def data_purge(request):
+    """Confirmation page (GET), then the purge (POST)."""
+    if request.method != "POST":
+        cutoff, months = lifecycle.retention_cutoff()
+        return render(request, "collection/data_purge.html", {
+            "cutoff": cutoff, "months": months, "preview": lifecycle.purge(dry_run=True)})
+    result = lifecycle.purge(request=request)
+    if result["parcours"]:
+        messages.success(request, f"Purge effectuée : {result['parcours']} parcours supprimé(s) (sortie depuis plus "
+                                  f"de {result['months']} mois), avec leurs étapes, suivis de freins et acquis.")
+    else:
+        messages.info(request, "Aucun parcours à purger.")
+    return redirect("collection:data_lifecycle")

@@ -1,5 +1,17 @@
+from django.urls import path
+
+from . import views
+
 app_name = "reports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/<str:fmt>/", views.download, name="download"),
+]
 # url name → permission (or None: any logged-in user; "public": no login); checked by
 # tests/foundation/test_authorisation.py for every role.
-URL_PERMISSIONS: dict = {}
+URL_PERMISSIONS: dict = {
+    "home": "run_analyses",
+    "detail": "run_analyses",
+    "download": "run_analyses",
+}

@@ -207,3 +207,20 @@ def test_holes_are_kept_with_opposite_orientation():
         return 0.5 * (np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1)))
 
     assert area(rings[0]) > 0 > area(rings[1])
+
+
+def test_choropleth_without_any_usable_value_still_renders():
+    """Every commune hidden (or a ratio over zero: NaN, infinity): hatched, never a crash."""
+    import json
+    from pathlib import Path
+
+    from reperes.charts import choropleth
+
+    path = Path(__file__).resolve().parents[2] / "reperes/territory/data/communes-terres-de-lorraine-2018.geojson"
+    features = {f["properties"]["code"]: f["geometry"] for f in json.loads(path.read_text())["features"][:5]}
+    codes = list(features)
+    for values in ({c: None for c in codes}, {codes[0]: float("inf"), codes[1]: float("nan"), codes[2]: 1.0}):
+        chart = choropleth(features, values, title="Ratio")
+        svg = chart.svg()
+        assert "données insuffisantes" in svg
+        assert chart.table.rows

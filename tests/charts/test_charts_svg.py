@@ -156,3 +156,17 @@ def test_png_resolution_follows_dpi():
 def test_the_package_imports_nothing_from_django():
     code = "import sys, reperes.charts; sys.exit('django' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_svg_keeps_its_default_namespace_when_another_library_registers_one():
+    """pyxform registers "" for XForms in ElementTree's global map: our SVG must not become <ns0:svg>."""
+    import xml.etree.ElementTree as ET
+
+    from reperes.charts import bar_chart
+
+    ET.register_namespace("", "http://www.w3.org/2002/xforms")
+    try:
+        svg = bar_chart(["A", "B"], [1, 2], title="Essai").svg()
+    finally:
+        ET.register_namespace("", "http://www.w3.org/2000/svg")
+    assert svg.startswith("<svg") and "ns0:" not in svg

@@ -15,6 +15,9 @@ def demo_like(transactional_db):
     ensure_reference()  # transactional tests flush the tables the migration filled
     create_territory("PLIE du Pays Terres de Lorraine",
                      epci=("200070563", "245400171", "200035772", "245400510"))
+    from reperes.configuration.models import Installation
+
+    Installation.objects.update_or_create(pk=1, defaults={"is_demo": True})  # the demo banner is checked too
     User.objects.create_user("admin@test.fr", PASSWORD, role="administrateur")
     User.objects.create_user("partenaire@test.fr", PASSWORD, role="partenaire")
 
@@ -40,6 +43,7 @@ def test_admin_logs_in_and_sees_the_dashboard(page, demo_like):
     assert axe_violations(page) == []
     login(page, "admin@test.fr")
     assert page.get_by_role("heading", level=1).inner_text() == "Tableau de bord"
+    assert "Données de démonstration – fictives" in page.locator("header").inner_text()
     body = page.locator("main").inner_text()
     assert "153" in body and "97\u202f992" in body  # communes and population of Terres de Lorraine
     assert page.locator("figure svg[role=img]").count() >= 1

@@ -10,7 +10,15 @@ upload page::
 
 Modules: ``readers`` (containers and parsing into frames of text),
 ``cells`` (one value: dates, numbers, codes…), ``validate`` (the rules, as
-Polars expressions), ``store`` (bulk upserts), ``report`` (JSON and summary).
+Polars expressions), ``store`` (set-wise upserts: staging table + one
+``INSERT … SELECT … ON CONFLICT`` per table, COPY on PostgreSQL, snapshot of the
+rows a run changes), ``undo`` (``undo_import``: the state before the last
+stored import, back exactly), ``report`` (JSON and summary; at most
+``report.MAX_ERRORS`` errors listed, the rest counted in ``errors_omitted``).
+
+Files are refused before being parsed when they exceed
+``settings.REPERES_MAX_UPLOAD_BYTES``, are empty, are plainly no table (PDF,
+image, binary) or are ZIP « bombs » (declared sizes and ratios checked).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -49,7 +58,7 @@ def mode_of(*, dry_run: bool, strict: bool, replace: bool) -> str:
 
 def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = False, strict: bool = False,
                replace: bool = False, source_name: str | None = None,
-               progress: Callable[[str], None] | None = None) -> ImportResult:
+               progress: Callable[[str], None] | None = None, mapping=None) -> ImportResult:
     """Import one container (a folder of CSV, a workbook, CSV files) in one transaction.
 
     By default valid rows are stored and rejected rows reported; ``strict``
@@ -57,6 +66,8 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
     ``replace`` replaces the whole dataset by the run's content. The run is
     recorded (``ImportRun``) in every case, refused inputs included, and every
     run but a dry run leaves an audit event (counts only, never identifiers).
+    ``mapping`` (a ``MappingProfile``, a ``mapping.Profile`` or its dict) renames
+    the source headers and replaces source values by codes right after reading.
     """
     from reperes.audit.models import Action as AuditAction
     from reperes.audit.trail import record
@@ -77,13 +88,25 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         run.save(update_fields=["sha256", "status", "stored", "report", "finished_at"])
         if not dry_run:
             record(AuditAction.IMPORT, user=user, target=name, run=run.pk, mode=mode, status=report["status"],
-                   stored=report["stored"], tables=report["tables"], errors=len(report["errors"]))
+                   stored=report["stored"], tables=report["tables"],
+                   errors=len(report["errors"]) + report.get("errors_omitted", 0))
         return ImportResult(report, reports.EXIT_STATUS[report["status"]], run)
 
     source = None
     try:
         try:
-            source = read_paths(path_list, progress=say)
+            from reperes.collection.mapping import MappingError, as_profile, header_renamer, replace_values
+
+            try:
+                profile = as_profile(mapping)
+            except MappingError as exc:
+                raise UnusableInput(str(exc)) from exc
+            source = read_paths(path_list, progress=say, header_map=header_renamer(profile),
+                                max_bytes=getattr(settings, "REPERES_MAX_UPLOAD_BYTES", None))
+            if profile is not None:
+                say(f"Profil de correspondance appliqué{f' : « {profile.name} »' if profile.name else ''}.")
+                for raw in source.tables.values():
+                    raw.frame = replace_values(raw.frame, profile, table=raw.name)
             run.sha256 = source.sha256
             check_required_columns(source.tables)
         except UnusableInput as exc:

@@ -113,8 +113,15 @@ def is_identifying(header: str) -> bool:
 # --------------------------------------------------------------------------- entry point
 
 
-def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m: None) -> Source:
-    """Read every table found at ``paths`` (a folder, a workbook, CSV files)."""
+def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m: None,
+               header_map: Callable[[str, str], str] | None = None, max_bytes: int | None = None) -> Source:
+    """Read every table found at ``paths`` (a folder, a workbook, CSV files).
+
+    ``header_map(table, header) → header`` renames source headers before they
+    are matched (a mapping profile, ``reperes.collection.mapping``).
+    ``max_bytes`` refuses a file (or a folder) larger than that, before reading it
+    (``settings.REPERES_MAX_UPLOAD_BYTES``).
+    """
     paths = [Path(p) for p in paths]
     if not paths:
         raise UnusableInput("Aucun fichier à importer.")
@@ -139,6 +146,9 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
         raise UnusableInput("Aucun fichier CSV, XLSX ou ODS à importer dans le dossier. Les fichiers doivent "
                             "porter le nom des tables : participants.csv, etapes.csv…")
 
+    if max_bytes is not None:
+        _check_sizes(files, max_bytes)
+
     digest = hashlib.sha256()
     single = len(files) == 1 and not folder_mode
     files.sort(key=lambda p: p.name)
@@ -155,8 +165,11 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
             digest.update(path.name.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
             digest.update(data)
         progress(f"Lecture de « {path.name} »…")
+        _check_content(path, data)
         if _is_workbook(path, data):
-            found, ignored = _read_workbook(path, data, single=single or len(files) == 1)
+            if data[:4] == b"PK\x03\x04":
+                check_zip(path.name, data)
+            found, ignored = _read_workbook(path, data, single=single or len(files) == 1, header_map=header_map)
             ignored_sheets.extend(ignored)
         else:
             table = table_for_name(path.stem)
@@ -168,7 +181,7 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
                                           "reason": "nom de fichier qui ne désigne aucune table du format "
                                                     "(participants, actions, etapes, suivi_freins, acquis)"})
                     continue
-            found = [_read_csv(path.name, data, table)]
+            found = [_read_csv(path.name, data, table, header_map)]
         for raw in found:
             if raw.name in tables:
                 raise UnusableInput(f"La table « {raw.name} » est présente deux fois ({tables[raw.name].source} "
@@ -178,8 +191,116 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
     if not tables:
         raise UnusableInput("Aucune table du format d'échange trouvée : les fichiers (ou les feuilles) doivent "
                             "s'appeler participants, actions, etapes, suivi_freins ou acquis.")
+    if all(raw.frame.height == 0 for raw in tables.values()):
+        names = ", ".join(raw.source for raw in tables.values())
+        comments = sum(raw.skipped for raw in tables.values())
+        also = f" et {fmt_count(comments)} ligne(s) de commentaire (#)" if comments else ""
+        raise UnusableInput(f"Aucune ligne de données à importer : {names} ne contient que la ligne d'en-têtes"
+                            f"{also}. Ajoutez les données sous les en-têtes, puis importez à nouveau.")
     ordered = {name: tables[name] for name in TABLES if name in tables}
     return Source(ordered, digest.hexdigest(), ignored_sheets, ignored_files)
+
+
+# --------------------------------------------------------------------------- files that are no table
+
+# Largest uncompressed content of a workbook (a ZIP), and the largest compression ratio of one of its
+# members: a « zip bomb » declares gigabytes for a few kilobytes. Real workbooks compress 5 to 30 times.
+ZIP_MAX_UNCOMPRESSED = 2 * 1024**3
+ZIP_MAX_RATIO = 200
+ZIP_MAX_MEMBERS = 10_000
+_RATIO_FROM_BYTES = 1024**2  # small members may compress a lot (empty styles…)
+
+_SIGNATURES = (
+    (b"%PDF", "un document PDF"),
+    (b"\x89PNG\r\n\x1a\n", "une image PNG"),
+    (b"\xff\xd8\xff", "une image JPEG"),
+    (b"GIF87a", "une image GIF"),
+    (b"GIF89a", "une image GIF"),
+    (b"\x1f\x8b", "une archive compressée (gzip)"),
+    (b"7z\xbc\xaf\x27\x1c", "une archive 7-Zip"),
+    (b"Rar!", "une archive RAR"),
+    (b"{\\rtf", "un document RTF"),
+)
+
+
+def human_size(size: int) -> str:
+    """``104857600`` → ``100 Mo`` (French units, for messages)."""
+    for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("ko", 1024)):
+        if size >= factor:
+            value = size / factor
+            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
+            return f"{text.replace('.', ',')} {unit}"
+    return f"{size} octet{'s' if size > 1 else ''}"
+
+
+def _check_sizes(files: list[Path], max_bytes: int) -> None:
+    total = 0
+    for path in files:
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise UnusableInput(f"Impossible de lire « {path.name} » : {exc.strerror or exc}.") from exc
+        if size > max_bytes:
+            raise UnusableInput(f"« {path.name} » est trop volumineux ({human_size(size)}) : la taille maximale "
+                                f"acceptée est de {human_size(max_bytes)}. Découpez le fichier (par exemple une "
+                                "table par fichier, ou par année), ou demandez à l'administrateur de relever la "
+                                "limite (REPERES_MAX_UPLOAD_BYTES).")
+        total += size
+    if total > max_bytes:
+        raise UnusableInput(f"Les fichiers à importer font {human_size(total)} au total : la taille maximale "
+                            f"acceptée pour un import est de {human_size(max_bytes)}. Importez-les en plusieurs "
+                            "fois (les participants d'abord, puis les autres tables), ou demandez à "
+                            "l'administrateur de relever la limite (REPERES_MAX_UPLOAD_BYTES).")
+
+
+def _check_content(path: Path, data: bytes) -> None:
+    """Refuse an empty file, and a file that is plainly no table (a PDF, an image…) with a clear message."""
+    if not data:
+        raise UnusableInput(f"« {path.name} » est vide (0 octet) : exportez à nouveau les données, en CSV, XLSX "
+                            "ou ODS, avec la ligne d'en-têtes.")
+    kind = None
+    for signature, label in _SIGNATURES:
+        if label and data.startswith(signature):
+            kind = label
+            break
+    if kind is None and data.startswith(b"<?xml") and b"<svg" in data[:2000]:
+        kind = "une image SVG"
+    if kind is None and data.startswith(b"BM") and len(data) > 26 and data[6:10] == b"\0\0\0\0":
+        kind = "une image BMP"
+    if kind is None and not _is_workbook(path, data):
+        head = data[:8192]
+        if b"\0" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            kind = "un fichier binaire"
+    if kind:
+        raise UnusableInput(f"« {path.name} » n'est pas un tableau de données : c'est {kind}. Exportez les "
+                            "données du logiciel (ou du tableur) au format CSV, XLSX ou ODS.")
+
+
+def check_zip(name: str, data: bytes) -> None:
+    """Refuse a workbook whose ZIP declares too much content or compresses too well (a « zip bomb»).
+
+    Only the central directory is read (declared sizes): nothing is decompressed.
+    """
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise UnusableInput(f"« {name} » n'est pas un classeur XLSX ou ODS lisible (archive endommagée). "
+                            "Ouvrez-le et enregistrez-le à nouveau au format XLSX ou ODS.") from exc
+    refused = (f"« {name} » est refusé : ce classeur déclare un contenu démesuré par rapport à sa taille "
+               "(« bombe de décompression »). S'il vient bien de votre tableur, enregistrez-le en CSV, ou "
+               "découpez-le, puis importez à nouveau.")
+    if len(infos) > ZIP_MAX_MEMBERS:
+        raise UnusableInput(refused)
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > _RATIO_FROM_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
+            raise UnusableInput(refused)
+    if total > ZIP_MAX_UNCOMPRESSED:
+        raise UnusableInput(refused)
 
 
 def _is_workbook(path: Path, data: bytes) -> bool:
@@ -223,7 +344,7 @@ def _detect_delimiter(data: bytes) -> str:
     return ";"
 
 
-def _read_csv(name: str, data: bytes, table: str) -> RawTable:
+def _read_csv(name: str, data: bytes, table: str, header_map=None) -> RawTable:
     data = _decode(name, data)
     if not data.strip():
         raise UnusableInput(f"« {name} » est vide : la première ligne doit contenir les en-têtes de colonnes.",
@@ -236,7 +357,7 @@ def _read_csv(name: str, data: bytes, table: str) -> RawTable:
         raise UnusableInput(f"« {name} » n'est pas un fichier CSV lisible ({exc.__class__.__name__}). "
                             "Enregistrez-le au format CSV (séparateur point-virgule).", table=table) from exc
     lines = _csv_line_numbers(grid, data)
-    return _build_table(table, name, grid, lines, workbook=False, delimiter=delimiter)
+    return _build_table(table, name, grid, lines, workbook=False, delimiter=delimiter, header_map=header_map)
 
 
 def _csv_line_numbers(grid: pl.DataFrame, data: bytes) -> pl.Series:
@@ -254,7 +375,7 @@ def _csv_line_numbers(grid: pl.DataFrame, data: bytes) -> pl.Series:
 
 
 def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, *, workbook: bool,
-                 delimiter: str | None) -> RawTable:
+                 delimiter: str | None, header_map=None) -> RawTable:
     """From a grid of text cells (no header), the RawTable of recognised columns."""
     grid = grid.with_columns(pl.col(pl.String).str.strip_chars()).with_columns(
         pl.when(pl.col(pl.String) == "").then(None).otherwise(pl.col(pl.String)).name.keep())
@@ -278,7 +399,7 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
     for col_name, title in zip(cols, header, strict=True):
         if title is None:
             continue
-        canonical = index.get(normalise_header(title))
+        canonical = index.get(normalise_header(header_map(table, title) if header_map else title))
         if canonical is not None and canonical not in keep.values():
             keep[col_name] = canonical
         elif canonical is not None:
@@ -292,8 +413,8 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
     comments = int((flags["comment"] & body & ~flags["empty"]).sum())
     keep_rows = body & ~flags["empty"] & ~flags["comment"]
     # Identifying and unknown columns are dropped here, before anything else reads the rows.
-    frame = (grid.select([pl.col(c).alias(n) for c, n in keep.items()])
-             .with_columns(lines.alias(LINE))
+    frame = (grid.with_columns(lines.alias(LINE))
+             .select([*(pl.col(c).alias(n) for c, n in keep.items()), pl.col(LINE)])
              .filter(keep_rows))
     positions = {i: keep[c] for i, c in enumerate(cols) if c in keep}
     return RawTable(table, source, frame, workbook=workbook, delimiter=delimiter, skipped=comments,
@@ -324,7 +445,8 @@ def _cell_text(value) -> str | None:
     return str(value)
 
 
-def _read_workbook(path: Path, data: bytes, *, single: bool) -> tuple[list[RawTable], list[dict]]:
+def _read_workbook(path: Path, data: bytes, *, single: bool,
+                   header_map=None) -> tuple[list[RawTable], list[dict]]:
     import python_calamine
 
     try:
@@ -363,7 +485,8 @@ def _read_workbook(path: Path, data: bytes, *, single: bool) -> tuple[list[RawTa
         columns = {f"column_{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
         grid = pl.DataFrame(columns, schema={c: pl.String for c in columns})
         lines = pl.int_range(1, grid.height + 1, eager=True, dtype=pl.Int64)
-        raw = _build_table(table, f"{path.name}, feuille « {sheet} »", grid, lines, workbook=True, delimiter=None)
+        raw = _build_table(table, f"{path.name}, feuille « {sheet} »", grid, lines, workbook=True, delimiter=None,
+                           header_map=header_map)
         by_position = raw.positions
         kept_lines = set(raw.frame[LINE].to_list()) if cell_problems.get(sheet) else set()
         for (line, col_idx), message in sorted(cell_problems.get(sheet, {}).items()):

@@ -1,8 +1,12 @@
 """The report of an import run: the contract's JSON object, and its French summary.
 
-Shape (format-echange.md, « What an import run does »), plus two extensions:
-``ignored_sheets`` (workbook sheets that are no table) and ``ignored_files``
-(files of a folder that are no table).
+Shape (format-echange.md, « What an import run does »), plus three extensions:
+``ignored_sheets`` (workbook sheets that are no table), ``ignored_files``
+(files of a folder that are no table) and ``errors_omitted``: only the first
+``MAX_ERRORS`` errors are listed (in table order, then line order), so that a
+file of a million bad rows does not make a giant report; ``errors_omitted``
+counts the others (0 when every error is listed). The per-table ``rejected``
+counts are always exact.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ REFUSED = "refused"
 
 EXIT_STATUS = {OK: 0, PARTIAL: 3, REFUSED: 2}
 
+# Errors listed in a report (and stored in ImportRun.report); the rest are counted in ``errors_omitted``.
+MAX_ERRORS = 10_000
+
 
 def masked(errors: pl.DataFrame) -> pl.DataFrame:
     """Values of identifiers and NIR-like values become ``[masqué]``: the line locates the row."""
@@ -36,32 +43,44 @@ def table_counts(checked: dict[str, Checked]) -> dict[str, dict[str, int]]:
             for name, c in checked.items()}
 
 
-def error_entries(checked: dict[str, Checked]) -> list[dict]:
-    """Every error, table by table, in line order then column order."""
+def error_count(checked: dict[str, Checked]) -> int:
+    return sum(c.errors.height for c in checked.values())
+
+
+def error_entries(checked: dict[str, Checked], limit: int | None = None) -> list[dict]:
+    """The errors, table by table, in line order then column order (the first ``limit`` only)."""
     entries: list[dict] = []
     for name, c in checked.items():
-        if not c.errors.height:
+        room = None if limit is None else limit - len(entries)
+        if not c.errors.height or room == 0:
             continue
         order = {col.name: i for i, col in enumerate(TABLES[name].columns)}
-        frame = (masked(c.errors)
-                 .with_columns(pl.col(COLUMN).replace_strict(order, default=len(order)).alias("__order"))
+        frame = (c.errors.with_columns(pl.col(COLUMN).replace_strict(order, default=len(order)).alias("__order"))
                  .sort([LINE, "__order"], maintain_order=True))
-        entries.extend(frame.select(pl.lit(name).alias("table"), pl.col(LINE).alias("line"), COLUMN, VALUE,
-                                    MESSAGE).to_dicts())
+        if room is not None:
+            frame = frame.head(room)
+        entries.extend(masked(frame).select(pl.lit(name).alias("table"), pl.col(LINE).alias("line"), COLUMN,
+                                            VALUE, MESSAGE).to_dicts())
     return entries
 
 
 def build(status: str, stored: bool, checked: dict[str, Checked], source: Source | None,
           errors: list[dict] | None = None) -> dict:
     ignored_columns = [col for raw in (source.tables.values() if source else []) for col in raw.ignored_columns]
+    if errors is None:
+        errors = error_entries(checked, MAX_ERRORS)
+        omitted = error_count(checked) - len(errors)
+    else:
+        omitted = 0
     return {
         "status": status,
         "stored": stored,
         "tables": table_counts(checked),
-        "errors": errors if errors is not None else error_entries(checked),
+        "errors": errors,
         "ignored_columns": ignored_columns,
         "ignored_sheets": list(source.ignored_sheets) if source else [],
         "ignored_files": list(source.ignored_files) if source else [],
+        "errors_omitted": omitted,
     }
 
 
@@ -98,18 +117,24 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
     for file in report.get("ignored_files", []):
         lines.append(f"  Fichier ignoré : « {file['file']} » ({file['reason']}).")
     errors = report["errors"]
+    omitted = int(report.get("errors_omitted", 0) or 0)
+    total = len(errors) + omitted
     if errors:
-        lines.append("Erreurs :" if len(errors) <= max_errors else f"Premières erreurs ({max_errors} sur "
-                                                                    f"{fmt_count(len(errors))}) :")
+        lines.append("Erreurs :" if total <= max_errors else f"Premières erreurs ({max_errors} sur "
+                                                               f"{fmt_count(total)}) :")
         for e in errors[:max_errors]:
             where = ", ".join(p for p in (e["table"], f"ligne {e['line']}" if e["line"] else None,
                                           e["column"]) if p)
             value = f" « {e['value']} »" if e.get("value") not in (None, "") else ""
             lines.append(f"  - {where}{value} : {e['message']}" if where else f"  - {e['message']}")
-        if len(errors) > max_errors:
+        if total > max_errors:
             where = f"la page de l'import n° {run_id} dans l'application, ou " if run_id else ""
-            lines.append(f"  … et {fmt_count(len(errors) - max_errors)} autre(s) : voir {where}relancer avec "
-                         "--json pour la liste complète.")
+            listed = "la liste complète" if not omitted else f"les {fmt_count(len(errors))} premières"
+            lines.append(f"  … et {fmt_count(total - max_errors)} autre(s) : voir {where}relancer avec "
+                         f"--json pour {listed}.")
+        if omitted:
+            lines.append(f"  Le rapport ne détaille que les {fmt_count(len(errors))} premières erreurs ; "
+                         f"{fmt_count(omitted)} autre(s) ne sont que comptée(s) (errors_omitted).")
     if status != REFUSED:
         if report["stored"]:
             lines.append("Données enregistrées." + (f" {mode_note}" if mode_note else ""))

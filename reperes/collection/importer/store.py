@@ -1,126 +1,389 @@
-"""Store the accepted rows of a run: bulk upserts, one transaction (the caller's).
+"""Store the accepted rows of a run: set-wise upserts, one transaction (the caller's).
+
+Each table goes in two statements, the same on SQLite and PostgreSQL:
+
+1. its accepted rows are *staged* in a temporary table (PostgreSQL: ``COPY``
+   from CSV written by Polars; SQLite: one ``executemany`` per large batch);
+2. one ``INSERT … SELECT … ON CONFLICT (identity) DO UPDATE`` moves them into
+   the real table, resolving foreign keys by joins (participant ``id_hash`` →
+   pk, ``id_action`` → pk), never row by row.
 
 Rows are matched on their identity (``id_hash``, ``id_action``, ``etape_key``,
 and the identities of suivi_freins and acquis) and updated, never duplicated.
 Only the columns the file brought are updated: a re-import without ``qpv``
-keeps the ``qpv`` already stored. ``replace`` empties the five tables first.
+keeps the ``qpv`` already stored; a new row gets the model's default there.
+``replace`` empties the five tables first.
+
+Before any change, the previous version of every row the run touches is copied
+into ``ImportSnapshotRow`` (one ``INSERT … SELECT`` per table, the row as
+JSON), so that ``undo.undo_import`` can restore the state before the run
+exactly. Only the last ``UNDO_DEPTH`` stored runs keep their snapshot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from decimal import Decimal
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import polars as pl
 from django.db import connection
 
-from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
+from reperes.collection.models import (
+    Acquis,
+    Action,
+    Etape,
+    ImportRun,
+    ImportSnapshot,
+    ImportSnapshotRow,
+    Participant,
+    SuiviFrein,
+)
 
 from .cells import fmt_count
 from .validate import Checked
 
-CHUNK = 5000  # rows turned into model instances at a time
+# Rows staged at a time (PostgreSQL: one CSV block for COPY; SQLite: one executemany).
+BATCH = 100_000
+# From this many rows, a table is stored in the order of its identity rather than of the file.
+SORT_FROM_ROWS = 20_000
+# SQLite page cache during a store (KiB, negative as PRAGMA cache_size wants): large indexes stay in memory.
+SQLITE_CACHE_KIB = -256 * 1024
+# Stored runs that keep their snapshot (and can therefore be undone, the newest first).
+UNDO_DEPTH = 3
 
-# Order of deletion for --replace (children first: Etape.action is PROTECT).
+# Order of deletion for --replace and undo (children first: Etape.action is PROTECT).
 DATASET = (Etape, SuiviFrein, Acquis, Participant, Action)
+# Order of insertion (parents first).
+PARENTS_FIRST = (Action, Participant, Etape, SuiviFrein, Acquis)
+
+PARTICIPANT_KEY = "participant_hash"  # staged instead of participant_id
+ACTION_KEY = "id_action"  # staged instead of action_id (étapes)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one table is staged and matched."""
+
+    table: str  # name in the exchange format (key of ``checked``)
+    model: type
+    identity: tuple[str, ...]  # columns of the unique constraint (ON CONFLICT)
+    # How a stored row ``t`` matches a staged row ``s`` (for the snapshot), and a further condition once the
+    # staged row's participant ``p`` is joined.
+    match: str
+    match_participant: str = "true"
+
+
+SPECS = (
+    Spec("actions", Action, ("id_action",), "s.id_action = t.id_action"),
+    Spec("participants", Participant, ("id_hash",), "s.id_hash = t.id_hash"),
+    Spec("etapes", Etape, ("etape_key",), "s.etape_key = t.etape_key"),
+    Spec("suivi_freins", SuiviFrein, ("participant_id", "frein", "date"),
+         "s.frein = t.frein AND s.date = t.date", "p.id = t.participant_id"),
+    Spec("acquis", Acquis, ("participant_id", "type_acquis", "date"),
+         "s.type_acquis = t.type_acquis AND s.date = t.date", "p.id = t.participant_id"),
+)
+
+
+def q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def table_of(model) -> str:
+    return q(model._meta.db_table)
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
 
 
 def delete_dataset() -> None:
     with connection.cursor() as cursor:
         for model in DATASET:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+            cursor.execute(f"DELETE FROM {table_of(model)}")
 
 
-def _frames(rows: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    for start in range(0, rows.height, CHUNK):
-        yield rows.slice(start, CHUNK)
+# --------------------------------------------------------------------------- values
 
 
-def upsert(model, rows: pl.DataFrame, unique_fields: list[str], run: ImportRun,
-           convert: Callable[[dict], dict] | None = None) -> list:
-    """``bulk_create`` with ``update_conflicts``, chunk by chunk; returns the created instances."""
-    columns = rows.columns
-    attnames = {f.name: f.attname for f in model._meta.concrete_fields}
-    update_fields = [c.removesuffix("_id") if c.endswith("_id") and c.removesuffix("_id") in attnames else c
-                     for c in columns]
-    update_fields = [f for f in update_fields if f not in unique_fields] + ["import_run"]
-    created = []
-    for chunk in _frames(rows):
-        objs = []
-        for row in chunk.iter_rows(named=True):
-            if convert is not None:
-                row = convert(row)
-            objs.append(model(import_run=run, **row))
-        created.extend(model.objects.bulk_create(objs, update_conflicts=True, unique_fields=unique_fields,
-                                                 update_fields=update_fields))
-    return created
+def _json_list(expr: pl.Expr) -> pl.Expr:
+    """A list of strings as the JSON text Django stores (``["RSA","DELD"]``; ``[]`` when empty or null)."""
+    escaped = expr.list.eval(pl.element().str.replace_all("\\", "\\\\", literal=True)
+                             .str.replace_all('"', '\\"', literal=True))
+    return (pl.when(expr.list.len() > 0)
+            .then(pl.concat_str([pl.lit('["'), escaped.list.join('","'), pl.lit('"]')]))
+            .otherwise(pl.lit("[]")))
 
 
-def _pks(model, key: str, values: list[str], created: list) -> dict[str, int]:
-    """Primary keys of the rows just stored, by their identity."""
-    pks = {getattr(obj, key): obj.pk for obj in created if obj.pk is not None}
-    missing = [v for v in values if v not in pks]
-    size = min(connection.features.max_query_params or 999, 10000) - 10
-    for start in range(0, len(missing), size):
-        chunk = missing[start:start + size]
-        pks.update(model.objects.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
-    return pks
+def _default_expr(field) -> pl.Expr:
+    """The model default of a column the file does not bring (a new row needs a value)."""
+    internal = field.get_internal_type()
+    if internal == "JSONField":
+        return pl.lit("[]" if field.default is list else "{}")
+    if field.null:
+        return pl.lit(None)
+    if internal == "CharField":
+        return pl.lit("")
+    return pl.lit(field.get_default())
 
 
-def _to_decimal(fields: tuple[str, ...]) -> Callable[[dict], dict]:
-    def convert(row: dict) -> dict:
-        for name in fields:
-            if row.get(name) is not None:
-                row[name] = Decimal(str(round(row[name], 2)))
-        return row
+def _db_value(field, expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
+    """One column in the form the database takes it (SQLite: Django's storage; PostgreSQL: COPY text)."""
+    internal = field.get_internal_type()
+    if isinstance(dtype, pl.List):
+        return _json_list(expr)
+    if internal == "DecimalField" and dtype.is_float():
+        return expr.round(field.decimal_places)
+    if dtype == pl.Boolean and not is_postgresql():
+        return expr.cast(pl.Int8)
+    if dtype == pl.Date and not is_postgresql():
+        return expr.dt.strftime("%Y-%m-%d")
+    return expr
 
-    return convert
+
+@dataclass
+class Staged:
+    """A table's rows ready for staging: column names, their SQL types, the frame."""
+
+    columns: list[str]  # staged columns (model columns + lookup keys)
+    types: list[str]
+    frame: pl.DataFrame
+    updated: list[str]  # model columns the file brought (updated on conflict)
+    inserted: list[str]  # every model column written on insert (but the pk and import_run)
+    select: list[str]  # SQL expressions matching ``inserted``
+    joins: str
+    compared: dict[str, str]  # updated column → its new value (SQL), to update only rows that change
+
+
+def prepare(spec: Spec, rows: pl.DataFrame) -> Staged:
+    """From the accepted rows of ``validate`` (columns named after model fields), the staged frame."""
+    model = spec.model
+    exprs: list[pl.Expr] = []
+    columns: list[str] = []
+    types: list[str] = []
+    updated: list[str] = []
+    inserted: list[str] = []
+    select: list[str] = []
+    joins = ""
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.name == "import_run":
+            continue
+        column = field.column
+        if field.is_relation and field.related_model is Participant:
+            exprs.append(pl.col(PARTICIPANT_KEY))
+            columns.append(PARTICIPANT_KEY)
+            types.append("varchar(64)")
+            inserted.append(column)
+            select.append("p.id")
+            if column not in spec.identity:
+                updated.append(column)
+            joins += f" JOIN {table_of(Participant)} p ON p.id_hash = s.{PARTICIPANT_KEY}"
+            continue
+        if field.is_relation and field.related_model is Action:
+            exprs.append(pl.col(ACTION_KEY) if ACTION_KEY in rows.columns else pl.lit(None, dtype=pl.String)
+                         .alias(ACTION_KEY))
+            columns.append(ACTION_KEY)
+            types.append("varchar(64)")
+            inserted.append(column)
+            select.append("a.id")
+            updated.append(column)
+            joins += f" LEFT JOIN {table_of(Action)} a ON a.id_action = s.{ACTION_KEY}"
+            continue
+        if field.name in rows.columns:
+            exprs.append(_db_value(field, pl.col(field.name), rows.schema[field.name]).alias(column))
+            if column not in spec.identity:
+                updated.append(column)
+        else:
+            exprs.append(_default_expr(field).alias(column))
+        columns.append(column)
+        types.append(field.db_type(connection))
+        inserted.append(column)
+        select.append(f"s.{q(column)}")
+    frame = rows.select(exprs)
+    if frame.height >= SORT_FROM_ROWS:
+        # Large imports go in the order of the unique index: its B-tree is then filled in sequence (about
+        # twice as fast on SQLite). Smaller ones keep the order of the file (primary keys follow it).
+        key = [c for c in spec.identity if c in frame.columns] or [PARTICIPANT_KEY]
+        frame = frame.sort(key, nulls_last=True)
+    values = dict(zip(inserted, select, strict=True))
+    compared = {c: values[c] for c in updated}
+    return Staged(columns, types, frame, updated, inserted, select, joins, compared)
+
+
+# --------------------------------------------------------------------------- staging
+
+
+def stage_name(spec: Spec) -> str:
+    return f"reperes_stage_{spec.table}"
+
+
+def stage(spec: Spec, staged: Staged, progress: Callable[[str], None]) -> str:
+    """Create the temporary table of ``spec`` and fill it; returns its name."""
+    name = stage_name(spec)
+    total = staged.frame.height
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        if is_postgresql():
+            cols = ", ".join(f"{q(c)} {t}" for c, t in zip(staged.columns, staged.types, strict=True))
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({cols}) ON COMMIT DROP")
+            copy_sql = f"COPY {name} ({', '.join(q(c) for c in staged.columns)}) FROM STDIN (FORMAT csv)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for start in range(0, total, BATCH):
+                    buffer = io.BytesIO()
+                    staged.frame.slice(start, BATCH).write_csv(buffer, include_header=False)
+                    copy.write(buffer.getvalue())
+                    _progress_rows(progress, spec, start + BATCH, total)
+        else:
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(q(c) for c in staged.columns)})")
+            insert = f"INSERT INTO {name} VALUES ({', '.join(['%s'] * len(staged.columns))})"
+            for start in range(0, total, BATCH):
+                cursor.executemany(insert, staged.frame.slice(start, BATCH).rows())
+                _progress_rows(progress, spec, start + BATCH, total)
+    return name
+
+
+def _progress_rows(progress, spec: Spec, done: int, total: int) -> None:
+    if total > BATCH:
+        progress(f"{spec.table} : {fmt_count(min(done, total))} / {fmt_count(total)} ligne(s) préparée(s)…")
+
+
+def upsert(spec: Spec, staged: Staged, stage_table: str, run: ImportRun) -> int:
+    """Move the staged rows into the table: one INSERT … SELECT … ON CONFLICT DO UPDATE."""
+    target = table_of(spec.model)
+    run_column = spec.model._meta.get_field("import_run").column
+    columns = ", ".join(q(c) for c in [*staged.inserted, run_column])
+    select = ", ".join([*staged.select, "%s"])
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in [*staged.updated, run_column])
+    # A row whose values are all the same is left alone (it keeps its import_run): re-importing the
+    # same file changes nothing.
+    changed = differs([f"{target}.{q(c)}" for c in staged.updated], [f"excluded.{q(c)}" for c in staged.updated])
+    sql = (f"INSERT INTO {target} ({columns}) SELECT {select} FROM {stage_table} s{staged.joins} WHERE true "
+           f"ON CONFLICT ({', '.join(q(c) for c in spec.identity)}) DO UPDATE SET {updates} WHERE {changed}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run.pk])
+        return cursor.rowcount
+
+
+# --------------------------------------------------------------------------- snapshots
+
+
+def json_of_row(model, alias: str = "t") -> str:
+    """An SQL expression: the row ``alias`` of ``model`` as a JSON object (every concrete column)."""
+    pairs = []
+    for field in model._meta.concrete_fields:
+        value = f"{alias}.{q(field.column)}"
+        if field.get_internal_type() == "JSONField" and not is_postgresql():
+            value = f"json({value})"
+        pairs.append(f"'{field.column}', {value}")
+    build, merge = ("jsonb_build_object", " || ") if is_postgresql() else ("json_object", None)
+    groups = [pairs[i:i + 40] for i in range(0, len(pairs), 40)]
+    parts = [f"{build}({', '.join(group)})" for group in groups]
+    if len(parts) == 1:
+        return parts[0]
+    if merge:
+        return merge.join(parts)
+    expr = parts[0]
+    for part in parts[1:]:
+        expr = f"json_patch({expr}, {part})"
+    return expr
+
+
+def _participant_of(model, alias: str = "t") -> str:
+    if model is Participant:
+        return f"{alias}.id"
+    if model is Action:
+        return "NULL"
+    return f"{alias}.participant_id"
+
+
+def snapshot_rows(run: ImportRun, model, *, where: str = "", joins: str = "") -> int:
+    """Copy the rows of ``model`` (filtered by ``joins``/``where``) into ImportSnapshotRow, set-wise."""
+    snap = table_of(ImportSnapshotRow)
+    sql = (f"INSERT INTO {snap} (run_id, model, row_id, participant_pk, data) "
+           f"SELECT %s, %s, t.id, {_participant_of(model)}, {json_of_row(model)} "
+           f"FROM {table_of(model)} t{joins}{where}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run.pk, model._meta.model_name])
+        return cursor.rowcount
+
+
+def differs(old: list[str], new: list[str]) -> str:
+    """SQL: the row values ``old`` and ``new`` differ (NULL-safe)."""
+    if not old:
+        return "false"
+    if is_postgresql():
+        return f"({', '.join(old)}) IS DISTINCT FROM ({', '.join(new)})"
+    if len(old) == 1:
+        return f"{old[0]} IS NOT {new[0]}"
+    return f"({', '.join(old)}) IS NOT ({', '.join(new)})"
+
+
+def snapshot_touched(spec: Spec, staged: Staged, stage_table: str, run: ImportRun) -> int:
+    """The previous version of the rows this run is about to update."""
+    joins = f" JOIN {stage_table} s ON {spec.match}{staged.joins}"
+    changed = differs([f"t.{q(c)}" for c in staged.updated], list(staged.compared.values()))
+    return snapshot_rows(run, spec.model, joins=joins, where=f" WHERE {spec.match_participant} AND {changed}")
+
+
+def prune_snapshots() -> None:
+    """Keep the snapshots of the last ``UNDO_DEPTH`` stored runs only (a bounded history)."""
+    keep = list(ImportSnapshot.objects.exclude(run__status=ImportRun.Status.UNDONE)
+                .order_by("-run__created_at", "-run_id").values_list("run_id", flat=True)[:UNDO_DEPTH])
+    old = list(ImportSnapshot.objects.exclude(run_id__in=keep).values_list("run_id", flat=True))
+    if old:
+        ImportSnapshotRow.objects.filter(run_id__in=old).delete()
+        ImportSnapshot.objects.filter(run_id__in=old).delete()
+
+
+# --------------------------------------------------------------------------- entry point
 
 
 def store(checked: dict[str, Checked], run: ImportRun, *, replace: bool,
-          progress: Callable[[str], None] = lambda m: None) -> None:
-    """Write every accepted row. Call inside ``transaction.atomic()``."""
+          progress: Callable[[str], None] = lambda m: None, keep_snapshot: bool = True) -> None:
+    """Write every accepted row. Call inside ``transaction.atomic()``.
+
+    ``keep_snapshot`` records the previous state of what the run changes so
+    that it can be undone (``undo.undo_import``).
+    """
+    if not is_postgresql():
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            cache_size = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = {SQLITE_CACHE_KIB}")
+        try:
+            _store(checked, run, replace=replace, progress=progress, keep_snapshot=keep_snapshot)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
+    else:
+        _store(checked, run, replace=replace, progress=progress, keep_snapshot=keep_snapshot)
+
+
+def _store(checked: dict[str, Checked], run: ImportRun, *, replace: bool, progress: Callable[[str], None],
+           keep_snapshot: bool) -> None:
+    if keep_snapshot:
+        ImportSnapshot.objects.create(run=run, replace=replace)
     if replace:
+        if keep_snapshot:
+            progress("Copie des données existantes (pour pouvoir annuler l'import)…")
+            for model in PARENTS_FIRST:
+                snapshot_rows(run, model)
         progress("Suppression des données existantes (--replace)…")
         delete_dataset()
 
-    action_pks: dict[str, int] = {}
-    if "actions" in checked and checked["actions"].rows.height:
-        rows = checked["actions"].rows
-        progress(f"Enregistrement de {fmt_count(rows.height)} action(s)…")
-        decimals = tuple(f.name for f in Action._meta.concrete_fields if f.get_internal_type() == "DecimalField")
-        created = upsert(Action, rows, ["id_action"], run, _to_decimal(decimals))
-        action_pks = _pks(Action, "id_action", rows["id_action"].to_list(), created)
-
-    participant_pks: dict[str, int] = {}
-    if "participants" in checked and checked["participants"].rows.height:
-        rows = checked["participants"].rows
-        progress(f"Enregistrement de {fmt_count(rows.height)} participant(s)…")
-        created = upsert(Participant, rows, ["id_hash"], run)
-        participant_pks = _pks(Participant, "id_hash", rows["id_hash"].to_list(), created)
-
-    def with_participant(rows: pl.DataFrame) -> pl.DataFrame:
-        stored = pl.DataFrame({"participant_hash": list(participant_pks),
-                               "__run_pk": list(participant_pks.values())},
-                              schema={"participant_hash": pl.String, "__run_pk": pl.Int64})
-        return (rows.join(stored, on="participant_hash", how="left", maintain_order="left")
-                .with_columns(pl.coalesce("__run_pk", "participant_pk").alias("participant_id"))
-                .drop("participant_hash", "participant_pk", "__run_pk"))
-
-    if "etapes" in checked and checked["etapes"].rows.height:
-        rows = with_participant(checked["etapes"].rows)
-        if rows["id_action"].drop_nulls().len():
-            wanted = [a for a in rows["id_action"].drop_nulls().unique().to_list() if a not in action_pks]
-            action_pks.update(_pks(Action, "id_action", wanted, []))
-        actions = pl.DataFrame({"id_action": list(action_pks), "action_id": list(action_pks.values())},
-                               schema={"id_action": pl.String, "action_id": pl.Int64})
-        rows = rows.join(actions, on="id_action", how="left", maintain_order="left").drop("id_action")
-        progress(f"Enregistrement de {fmt_count(rows.height)} étape(s)…")
-        upsert(Etape, rows, ["etape_key"], run)
-
-    for name, model, identity in (("suivi_freins", SuiviFrein, ["participant", "frein", "date"]),
-                                  ("acquis", Acquis, ["participant", "type_acquis", "date"])):
-        if name in checked and checked[name].rows.height:
-            rows = with_participant(checked[name].rows)
-            progress(f"Enregistrement de {fmt_count(rows.height)} ligne(s) de {name}…")
-            upsert(model, rows, identity, run)
+    for spec in SPECS:
+        if spec.table not in checked or not checked[spec.table].rows.height:
+            continue
+        rows = checked[spec.table].rows
+        progress(f"Enregistrement de {fmt_count(rows.height)} ligne(s) de {spec.table}…")
+        staged = prepare(spec, rows)
+        stage_table = stage(spec, staged, progress)
+        try:
+            if keep_snapshot and not replace:
+                snapshot_touched(spec, staged, stage_table, run)
+            upsert(spec, staged, stage_table, run)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {stage_table}")
+    if keep_snapshot:
+        prune_snapshots()

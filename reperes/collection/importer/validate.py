@@ -88,6 +88,17 @@ class Context:
 
     def __post_init__(self):
         self.hasher = make_hasher(self.key)
+        # Raw id_participant → its hash, for the participants of this run (hashed once, reused by the
+        # tables that reference them).
+        self.known_hashes = pl.DataFrame(schema={"k": pl.String, "h": pl.String})
+
+    def participant_hashes(self, values: pl.Series) -> pl.Series:
+        """The keyed hash of each id_participant: looked up among this run's participants, else computed."""
+        if not self.known_hashes.height:
+            return hash_series(values, self.hasher)
+        joined = values.rename("k").to_frame().join(self.known_hashes, on="k", how="left", maintain_order="left")
+        missing = joined.select(pl.when(pl.col("h").is_null()).then(pl.col("k"))).to_series()
+        return joined["h"].fill_null(hash_series(missing, self.hasher)).rename(values.name)
 
     # -- references in the database -------------------------------------------------
 
@@ -414,6 +425,7 @@ def _participant_references(t: pl.DataFrame, ctx: Context, errors: Errors) -> pl
 def check_participants(raw: RawTable, ctx: Context) -> Checked:
     t, errors = parse_cells(raw, ctx)
     t = t.with_columns(hash_series(t["id_participant"], ctx.hasher).alias("id_hash"))
+    ctx.known_hashes = t.select(pl.col("id_participant").alias("k"), pl.col("id_hash").alias("h")).unique("k")
     if "id_personne" in t.columns:
         t = t.with_columns(hash_series(t["id_personne"], ctx.hasher).alias("personne_hash"))
 
@@ -527,7 +539,7 @@ def check_actions(raw: RawTable, ctx: Context) -> Checked:
 @_checker("etapes")
 def check_etapes(raw: RawTable, ctx: Context) -> Checked:
     t, errors = parse_cells(raw, ctx)
-    t = t.with_columns(hash_series(t["id_participant"], ctx.hasher).alias("__p"))
+    t = t.with_columns(ctx.participant_hashes(t["id_participant"]).alias("__p"))
     t = _participant_references(t, ctx, errors)
 
     start, end = pl.col("date_debut"), _col(t, "date_fin", pl.Date)
@@ -550,7 +562,9 @@ def check_etapes(raw: RawTable, ctx: Context) -> Checked:
     t = t.with_columns(id_etape.alias("__id_etape"), derived.alias("__derived"))
     t = t.with_columns(pl.coalesce(
         hash_series(t["__id_etape"], ctx.hasher, ETAPE_ID_PREFIX),
-        hash_series(t["__derived"], ctx.hasher, ETAPE_DERIVED_PREFIX)).alias("etape_key"))
+        # The derived identity is hashed only where id_etape is absent.
+        hash_series(t.select(pl.when(pl.col("__id_etape").is_null()).then(pl.col("__derived")))
+                    .to_series().rename("__derived"), ctx.hasher, ETAPE_DERIVED_PREFIX)).alias("etape_key"))
     t = t.with_columns(_first_line_of_duplicates(t, "etape_key").alias("__duplicate_of"))
     duplicate = pl.col("__duplicate_of")
     errors.where(t, duplicate.is_not_null() & pl.col("__id_etape").is_not_null(), "id_etape", pl.format(
@@ -597,7 +611,7 @@ def _check_follow_up(raw: RawTable, ctx: Context, identity: list[str], compared:
     """Tables identified by (participant, code, date): a second row of the run with the same identity
     and another ``compared`` value is rejected; an identical one is accepted and stored once."""
     t, errors = parse_cells(raw, ctx)
-    t = t.with_columns(hash_series(t["id_participant"], ctx.hasher).alias("__p"))
+    t = t.with_columns(ctx.participant_hashes(t["id_participant"]).alias("__p"))
     t = _participant_references(t, ctx, errors)
     keys = ["__p", *identity]
     compared_expr = _col(t, compared).cast(pl.String)

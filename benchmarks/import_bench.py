@@ -1,0 +1,223 @@
+"""Import benchmark: the demo generator's files, imported into SQLite and PostgreSQL.
+
+    .venv/bin/python benchmarks/import_bench.py                      # 1,000,000 participants
+    .venv/bin/python benchmarks/import_bench.py --participants 50000 --no-postgresql
+
+Writes N participants and their étapes (about 3 each) with ``reperes.demo.generate``
+(it streams), then, in a fresh child process per database (a new SQLite data
+directory; a PostgreSQL database created then dropped), runs ``run_import`` on
+the participants, actions and étapes files (``--all-tables`` adds suivi_freins
+and acquis). Prints rows/s, the peak memory of the import process (its maximum
+resident set: Polars' native memory included), and the ratio of the import
+time to the time Polars alone takes to read the same files, measured in the
+same run (median of three reads). Targets (issue « Collection »): ratio ≤ 10
+on SQLite, ≤ 6 on PostgreSQL, peak memory ≤ 4 GB.
+
+Not a test: nothing asserts; the exit status is 0 unless a step fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLES = ("participants", "actions", "etapes")
+ALL_TABLES = (*TABLES, "suivi_freins", "acquis")
+TARGETS = {"sqlite": 10.0, "postgresql": 6.0}
+MEMORY_TARGET_BYTES = 4 * 1024**3
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def fmt(n: float) -> str:
+    return f"{n:,.0f}".replace(",", " ")
+
+
+# --------------------------------------------------------------------------- child: one import
+
+
+def child(args) -> int:
+    """Run one import in this process (settings from the environment) and print a JSON line."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reperes.settings")
+    from reperes.cli import setup_django
+
+    setup_django()  # creates and migrates the database (not timed)
+    from reperes.collection.importer import run_import
+
+    if args.tracemalloc:
+        import tracemalloc
+
+        tracemalloc.start()
+    start = time.perf_counter()
+    result = run_import(Path(args.folder), progress=lambda m: say(f"  [{time.perf_counter() - start:7.1f} s] {m}"))
+    seconds = time.perf_counter() - start
+    python_peak = None
+    if args.tracemalloc:
+        import tracemalloc
+
+        python_peak = tracemalloc.get_traced_memory()[1]
+    tables = result.report["tables"]
+    print(json.dumps({
+        "seconds": seconds,
+        "status": result.report["status"],
+        "stored": result.report["stored"],
+        "tables": tables,
+        "rows": sum(t["accepted"] for t in tables.values()),
+        "max_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "python_peak": python_peak,
+    }))
+    return 0
+
+
+def run_child(folder: Path, env: dict, tracemalloc: bool) -> dict:
+    command = [sys.executable, __file__, "--child", "--folder", str(folder)]
+    if tracemalloc:
+        command.append("--tracemalloc")
+    done = subprocess.run(command, env=env, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"l'import a échoué (code {done.returncode})")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --------------------------------------------------------------------------- parent
+
+
+def polars_baseline(folder: Path, tables: tuple[str, ...]) -> float:
+    import polars as pl
+
+    times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        for table in tables:
+            frame = pl.read_csv(folder / f"{table}.csv", separator=";", infer_schema=False)
+            del frame
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def base_env(data_dir: Path) -> dict:
+    env = dict(os.environ)
+    env.update({
+        "REPERES_ENV": "demo",
+        "REPERES_DATA_DIR": str(data_dir),
+        "REPERES_PSEUDONYM_KEY": "cle-du-banc-d-essai",
+        "REPERES_MAX_UPLOAD_BYTES": str(50 * 1024**3),  # the benchmark's files exceed the upload limit
+        "PYTHONPATH": str(ROOT),
+    })
+    env.pop("DATABASE_URL", None)
+    return env
+
+
+def create_pg_database(admin_url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_pg_database(admin_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--participants", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2019)
+    parser.add_argument("--work-dir", type=Path, help="where to write the files (default: a temporary folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated files and databases' folder")
+    parser.add_argument("--all-tables", action="store_true", help="also import suivi_freins and acquis")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--no-postgresql", action="store_true")
+    parser.add_argument("--postgresql-url", default="postgres://postgres@127.0.0.1:5432/postgres",
+                        help="a maintenance database of the server (the benchmark creates and drops its own)")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also measure the Python heap peak (slows the import down)")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args)
+
+    sys.path.insert(0, str(ROOT))
+    from reperes.demo import generate
+
+    work = args.work_dir or Path(tempfile.mkdtemp(prefix="reperes-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    tables = ALL_TABLES if args.all_tables else TABLES
+    try:
+        generated = work / "generated"
+        say(f"Génération de {fmt(args.participants)} participants (graine {args.seed})…")
+        start = time.perf_counter()
+        summary = generate(generated, seed=args.seed, participants=args.participants,
+                           progress=lambda m: say(f"  {m}"))
+        say(f"Génération : {time.perf_counter() - start:.1f} s")
+        folder = work / "import"
+        folder.mkdir(exist_ok=True)
+        for table in tables:
+            target = folder / f"{table}.csv"
+            if not target.exists():
+                target.symlink_to(generated / f"{table}.csv")
+        rows = sum(summary.counts[t] for t in tables)
+        size = sum((generated / f"{t}.csv").stat().st_size for t in tables)
+        say(f"Fichiers importés : {', '.join(tables)} — {fmt(rows)} lignes, {size / 1024**2:.0f} Mo")
+
+        baseline = polars_baseline(folder, tables)
+        say(f"Polars seul (lecture des mêmes fichiers, médiane de 3) : {baseline:.2f} s")
+
+        results = {}
+        if not args.no_sqlite:
+            say("Import dans SQLite…")
+            data_dir = work / "sqlite-instance"
+            shutil.rmtree(data_dir, ignore_errors=True)
+            results["sqlite"] = run_child(folder, base_env(data_dir), args.tracemalloc)
+        if not args.no_postgresql:
+            name = f"reperes_bench_{os.getpid()}"
+            say(f"Import dans PostgreSQL (base {name}, créée puis supprimée)…")
+            env = base_env(work / "pg-instance")
+            env["DATABASE_URL"] = create_pg_database(args.postgresql_url, name)
+            try:
+                results["postgresql"] = run_child(folder, env, args.tracemalloc)
+            finally:
+                drop_pg_database(args.postgresql_url, name)
+
+        print()
+        print(f"participants : {fmt(args.participants)} ; tables : {', '.join(tables)} ; {fmt(rows)} lignes ; "
+              f"{size / 1024**2:.0f} Mo de CSV")
+        print(f"Polars seul : {baseline:.2f} s ({fmt(rows / baseline)} lignes/s)")
+        print(f"{'base':<11} {'durée':>9} {'lignes/s':>10} {'ratio':>7} {'cible':>6} {'mémoire max':>12}  statut")
+        for backend, r in results.items():
+            ratio = r["seconds"] / baseline
+            memory = r["max_rss"] / 1024**3
+            ok = ratio <= TARGETS[backend] and r["max_rss"] <= MEMORY_TARGET_BYTES
+            extra = f" ; tas Python {r['python_peak'] / 1024**3:.2f} Go" if r.get("python_peak") else ""
+            print(f"{backend:<11} {r['seconds']:>7.1f} s {fmt(r['rows'] / r['seconds']):>10} {ratio:>7.1f} "
+                  f"{'≤ ' + str(int(TARGETS[backend])):>6} {memory:>9.2f} Go  {r['status']}"
+                  f"{' (cibles atteintes)' if ok else ' (cible manquée)'}{extra}")
+        print(json.dumps({"participants": args.participants, "rows": rows, "baseline_seconds": baseline,
+                          "results": results}, ensure_ascii=False))
+        return 0
+    finally:
+        if not args.keep and args.work_dir is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,146 @@
+"""Build the analytics frames (``reperes.analytics.frames.Dataset``) from the database.
+
+One SQL query per table through the connection's cursor, rows handed to
+Polars as they come (no model instances); codes stored as ``""`` become
+nulls, JSON lists (``criteres``, ``freins_entree``, ``territoire``) are
+decoded by Polars, dates are read whatever the backend returns them as
+(``date`` objects on PostgreSQL, ISO text on SQLite). The EPCI of a
+participant comes from the bundled reference of communes
+(``territory_commune``), not from the value stored at import. Works the same
+on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from django.db import connection
+
+from reperes.analytics.frames import SCHEMAS, Dataset, conform
+
+CODE_COLUMNS = {
+    "participants": ("sexe", "commune", "niveau_formation", "situation_entree", "prescripteur", "referent",
+                     "motif_sortie", "situation_6_mois", "personne", "epci"),
+    "etapes": ("type_etape", "id_action", "operateur", "resultat"),
+    "actions": ("axe", "famille", "operateur", "theme_experimentation"),
+}
+LIST_COLUMNS = {"criteres", "freins_entree", "territoire"}
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model, field: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)
+
+
+def _query(sql: str, params=()) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _frame(name: str, names: list[str], rows: list[tuple]) -> pl.DataFrame:
+    """Rows of a query → a frame of the ``name`` schema (types converted in Polars, vectorised)."""
+    schema = SCHEMAS[name]
+    if not rows:
+        return conform(name, pl.DataFrame(schema={n: schema[n] for n in names}))
+    columns = list(zip(*rows, strict=True))
+    data = {}
+    for column, values in zip(names, columns, strict=True):
+        target = schema[column]
+        if column in LIST_COLUMNS:
+            series = pl.Series(column, [v if v is None or isinstance(v, str) else _json(v) for v in values],
+                               dtype=pl.String)
+            series = series.str.json_decode(pl.List(pl.String))
+        elif target == pl.Date:
+            series = pl.Series(column, values, strict=False)
+            if series.dtype == pl.String:
+                series = series.str.slice(0, 10).str.to_date("%Y-%m-%d", strict=False)
+            elif series.dtype != pl.Date:
+                series = series.cast(pl.Date, strict=False)
+        elif target == pl.Boolean:
+            series = pl.Series(column, values, strict=False)
+            series = series.cast(pl.Boolean, strict=False) if series.dtype != pl.Boolean else series
+        elif target in (pl.Float64, pl.Int32, pl.Int64):
+            series = pl.Series(column, [None if v is None else float(v) for v in values], dtype=pl.Float64)
+            series = series.cast(target, strict=False)
+        else:
+            series = pl.Series(column, values, dtype=pl.String, strict=False)
+        data[column] = series
+    frame = pl.DataFrame(data)
+    blank = [c for c in CODE_COLUMNS.get(name, ()) if c in frame.columns]
+    if blank:
+        frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c))
+                                   .alias(c) for c in blank)
+    return conform(name, frame)
+
+
+def _json(value) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+def load_dataset(*, territory=None) -> Dataset:
+    """Every stored parcours, step, action, assessment and achievement, as frames.
+
+    ``territory``: the perimeter whose communes (with their population) make
+    the ``communes`` frame; by default the installation's current territory
+    (none: an empty frame, and every participant counts as « hors territoire »).
+    """
+    from reperes.collection.models import Acquis, Action, Etape, Participant, SuiviFrein
+    from reperes.territory.models import Commune
+
+    if territory is None:
+        from reperes.configuration.models import Installation
+
+        territory = Installation.get().territory
+
+    P, C = Participant, Commune
+    p_fields = {
+        "participant": "id_hash", "personne": "personne_hash", "sexe": "sexe", "annee_naissance": "annee_naissance",
+        "age_entree": "age_entree", "commune": "commune_residence", "qpv": "qpv",
+        "niveau_formation": "niveau_formation", "situation_entree": "situation_entree",
+        "anciennete_chomage_mois": "anciennete_chomage_mois", "criteres": "criteres",
+        "freins_entree": "freins_entree", "prescripteur": "prescripteur", "referent": "referent",
+        "date_entree": "date_entree", "date_sortie": "date_sortie", "motif_sortie": "motif_sortie",
+        "duree_emploi_mois": "duree_emploi_mois", "situation_6_mois": "situation_6_mois",
+        "date_situation_6_mois": "date_situation_6_mois",
+    }
+    select = ", ".join(f"p.{_col(P, f)}" for f in p_fields.values())
+    rows = _query(f"SELECT {select}, c.{_col(C, 'epci_siren')} FROM {_table(P)} p "
+                  f"LEFT JOIN {_table(C)} c ON c.{_col(C, 'code')} = p.{_col(P, 'commune_residence')}")
+    participants = _frame("participants", [*p_fields, "epci"], rows)
+
+    E, A = Etape, Action
+    rows = _query(
+        f"SELECT p.{_col(P, 'id_hash')}, e.{_col(E, 'type_etape')}, e.{_col(E, 'date_debut')}, "
+        f"e.{_col(E, 'date_fin')}, a.{_col(A, 'id_action')}, e.{_col(E, 'operateur')}, e.{_col(E, 'resultat')} "
+        f"FROM {_table(E)} e JOIN {_table(P)} p ON p.{_col(P, 'id')} = e.{_col(E, 'participant')} "
+        f"LEFT JOIN {_table(A)} a ON a.{_col(A, 'id')} = e.{_col(E, 'action')}")
+    etapes = _frame("etapes", list(SCHEMAS["etapes"]), rows)
+
+    a_fields = list(SCHEMAS["actions"])
+    rows = _query(f"SELECT {', '.join(_col(A, f) for f in a_fields)} FROM {_table(A)}")
+    actions = _frame("actions", a_fields, rows)
+
+    S = SuiviFrein
+    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, s.{_col(S, 'date')}, s.{_col(S, 'frein')}, "
+                  f"s.{_col(S, 'niveau')} FROM {_table(S)} s "
+                  f"JOIN {_table(P)} p ON p.{_col(P, 'id')} = s.{_col(S, 'participant')}")
+    suivi = _frame("suivi_freins", list(SCHEMAS["suivi_freins"]), rows)
+
+    Q = Acquis
+    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, q.{_col(Q, 'date')}, q.{_col(Q, 'type_acquis')} "
+                  f"FROM {_table(Q)} q JOIN {_table(P)} p ON p.{_col(P, 'id')} = q.{_col(Q, 'participant')}")
+    acquis = _frame("acquis", list(SCHEMAS["acquis"]), rows)
+
+    if territory is not None:
+        communes_rows = list(territory.communes.order_by("code").values_list(
+            "code", "nom", "epci_siren", "epci_nom", "population"))
+    else:
+        communes_rows = []
+    communes = _frame("communes", list(SCHEMAS["communes"]), communes_rows)
+    return Dataset(participants=participants, etapes=etapes, actions=actions, suivi_freins=suivi, acquis=acquis,
+                   communes=communes)

@@ -1,0 +1,97 @@
+"""The analysis dashboards: one page per theme, filtered through htmx, each table exportable.
+
+Thin views: :mod:`reperes.analyses.services` builds (and caches) the pages;
+partners get the disclosure-controlled version, staff the raw one.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from reperes.accounts.decorators import requires
+from reperes.audit.models import Action
+from reperes.audit.trail import record
+
+from . import exports, services
+
+
+def _context(request):
+    from reperes.configuration.models import Installation
+
+    installation = Installation.get()
+    territory = installation.territory
+    epcis = {}
+    if territory is not None:
+        epcis = dict(territory.communes.values_list("epci_siren", "epci_nom").distinct())
+    filters = services.parse_filters(request.GET, installation.default_period(), epcis)
+    raw = request.user.can("view_raw_aggregates")
+    return installation, filters, raw, sorted(epcis.items(), key=lambda item: item[1])
+
+
+def _page(request, theme: str):
+    installation, filters, raw, epcis = _context(request)
+    result = services.page(theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
+    context = {
+        "page": result, "filters": filters, "epcis": epcis, "themes": services.THEMES, "theme": theme,
+        "profile_choices": services.profile_choices(), "breakdowns": services.PROFILES,
+        "query_string": urlencode(filters.query()), "export_url": reverse("analyses:export"),
+        "summary": services.THEMES[theme][1],
+    }
+    template = "analyses/_results.html" if request.headers.get("HX-Request") else "analyses/page.html"
+    return render(request, template, context)
+
+
+@requires("view_aggregates")
+def home(request):
+    return _page(request, "home")
+
+
+@requires("view_aggregates")
+def publics(request):
+    return _page(request, "publics")
+
+
+@requires("view_aggregates")
+def parcours(request):
+    return _page(request, "parcours")
+
+
+@requires("view_aggregates")
+def actions(request):
+    return _page(request, "actions")
+
+
+@requires("view_aggregates")
+def sorties(request):
+    return _page(request, "sorties")
+
+
+@requires("view_aggregates")
+def export(request):
+    installation, filters, raw, _ = _context(request)
+    # Without parameters: the key indicators of the default period, as XLSX.
+    theme = request.GET.get("page") or "home"
+    block_id = request.GET.get("bloc") or ("indicateurs" if theme == "home" else "")
+    fmt = request.GET.get("format") or "xlsx"
+    if theme not in services.THEMES or fmt not in exports.FORMATS:
+        return render(request, "analyses/export_error.html", {
+            "message": "Ce tableau ne peut pas être exporté : la page ou le format demandé n'existe pas "
+                       "(formats possibles : XLSX ou CSV). Revenez à la page d'analyse et utilisez ses liens "
+                       "d'export."}, status=400)
+    result = services.page(theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
+    block = result.block(block_id)
+    if block is None or not block.headers:
+        return render(request, "analyses/export_error.html", {
+            "message": "Ce tableau n'existe pas sur cette page (ou n'a pas de données pour ces filtres). "
+                       "Revenez à la page d'analyse et utilisez ses liens d'export."}, status=404)
+    content = exports.render(result, block, fmt)
+    record(Action.EXPORT, request=request, target=f"analyses:{theme}:{block.id}", format=fmt,
+           diffusion=not raw, periode=[filters.debut.isoformat(), filters.fin.isoformat()],
+           epci=filters.epci, profil=filters.profil)
+    response = HttpResponse(content, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, block, fmt)}"'
+    return response

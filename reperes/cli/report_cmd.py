@@ -1,0 +1,81 @@
+"""``reperes report intermediate``: the intermediate report in DOCX, PDF, PPTX and HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .base import UserError, add_parser, err, out_json
+
+
+def register(sub) -> None:
+    p = add_parser(sub, "report", "Générer les livrables (rapport intermédiaire)", _help)
+    ops = p.add_subparsers(dest="report_command", metavar="LIVRABLE", title="livrables")
+    r = add_parser(ops, "intermediate", "Générer le rapport intermédiaire pour le comité de suivi", intermediate,
+                   description="Générer le rapport intermédiaire (Word, PDF, PowerPoint, page web) à partir des "
+                               "données importées. Mêmes données et mêmes paramètres : mêmes fichiers.")
+    r.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    r.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,pptx,html "
+                                                "(défaut : tous)")
+    r.add_argument("--from", dest="debut", default=None, help="début de la période (AAAA-MM-JJ ; défaut : "
+                                                               "période des paramètres)")
+    r.add_argument("--to", dest="fin", default=None, help="fin de la période (AAAA-MM-JJ)")
+    r.add_argument("--date", default=None, help="date du document (AAAA-MM-JJ ; défaut : aujourd'hui)")
+    r.add_argument("--diffusion", action="store_true",
+                   help="version pour les partenaires : secret statistique appliqué à chaque effectif")
+    r.add_argument("--json", action="store_true", help="écrire le résumé en JSON sur la sortie standard")
+
+
+def _help(args) -> int:
+    raise UserError("Précisez le livrable : reperes report intermediate --out DOSSIER (voir --help).")
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"{option} : date invalide « {text} » ; écrivez-la AAAA-MM-JJ (par exemple 2019-12-31).") from None
+
+
+def intermediate(args) -> int:
+    from reperes.audit.models import Action
+    from reperes.audit.trail import record
+    from reperes.configuration.models import Installation
+    from reperes.reports import services
+
+    try:
+        formats = services.parse_formats(args.format)
+    except services.ReportError as exc:
+        raise UserError(str(exc)) from exc
+    debut, fin = _date(args.debut, "--from"), _date(args.fin, "--to")
+    default_debut, default_fin = Installation.get().default_period()
+    if (debut is None) != (fin is None):
+        raise UserError("Donnez --from et --to ensemble, ou aucun des deux (période des paramètres).")
+    debut, fin = debut or default_debut, fin or default_fin
+    date = _date(args.date, "--date") or dt.date.today()
+    if fin < debut:
+        raise UserError("--to doit suivre --from.")
+    if args.out.exists() and not args.out.is_dir():
+        raise UserError(f"--out : « {args.out} » existe et n'est pas un dossier.")
+    err(f"Rapport intermédiaire du {debut.isoformat()} au {fin.isoformat()} "
+        f"({'diffusion partenaires' if args.diffusion else 'interne'}) : {', '.join(formats)}…")
+    generation = services.generate(debut=debut, fin=fin, date=date, diffusion=args.diffusion, formats=formats)
+    try:
+        paths = services.write_files(generation, args.out)
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
+    record(Action.REPORT, target="rapport intermédiaire (ligne de commande)", livrable="rapport_intermediaire",
+           debut=debut.isoformat(), fin=fin.isoformat(), date=date.isoformat(), diffusion=args.diffusion,
+           formats=formats, email="ligne de commande")
+    for path in paths:
+        err(f"  {path}")
+    metadata = generation.document.metadata
+    if args.json:
+        out_json({"files": [str(p) for p in paths], "debut": debut.isoformat(), "fin": fin.isoformat(),
+                  "date": date.isoformat(), "diffusion": args.diffusion,
+                  "imports": metadata.get("Imports de données"),
+                  "hash": metadata.get("Empreinte des données (SHA-256)"),
+                  "version": metadata.get("Version de Repères")})
+    return 0

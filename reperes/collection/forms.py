@@ -1,0 +1,140 @@
+"""Forms of the collection pages: upload, column and value mapping, lifecycle."""
+
+from __future__ import annotations
+
+from django import forms
+
+from reperes.referentiel import TABLES
+
+from .models import MappingProfile
+from .uploads import ACCEPTED_SUFFIXES, fmt_size, max_upload_bytes
+
+MODES = (
+    ("normal", "Importer : enregistrer les lignes valides, lister les lignes rejetées"),
+    ("dry_run", "Validation seule : vérifier le fichier sans rien enregistrer"),
+    ("strict", "Strict : ne rien enregistrer si une seule ligne est rejetée"),
+)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Fichier à importer",
+        help_text="CSV, XLSX ou ODS au format d'échange (une feuille par table), ou un ZIP de fichiers CSV "
+                  "nommés d'après les tables (participants.csv, etapes.csv…).",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(ACCEPTED_SUFFIXES)}),
+        error_messages={"empty": "Le fichier envoyé est vide (0 octet) : vérifiez que vous avez choisi le bon "
+                                 "fichier.",
+                        "required": "Choisissez le fichier à importer.",
+                        "invalid": "Aucun fichier reçu : choisissez le fichier à importer."})
+    mode = forms.ChoiceField(label="Mode", choices=MODES, initial="normal", widget=forms.RadioSelect)
+    replace = forms.BooleanField(
+        label="Remplacer toutes les données déjà enregistrées par le contenu du fichier", required=False)
+    profile = forms.ModelChoiceField(
+        label="Profil de correspondance (export d'un autre logiciel)", required=False,
+        queryset=MappingProfile.objects.all(), empty_label="Aucun : le fichier suit le format d'échange")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text += f" Taille maximale : {fmt_size(max_upload_bytes())}."
+        if not MappingProfile.objects.exists():
+            del self.fields["profile"]
+
+    def options(self) -> dict:
+        mode = self.cleaned_data["mode"]
+        return {"dry_run": mode == "dry_run", "strict": mode == "strict",
+                "replace": bool(self.cleaned_data.get("replace"))}
+
+
+IGNORE = ""
+
+
+class MappingForm(forms.Form):
+    """One select per source header (exchange column or « ignorer »), one per unknown value, a profile name."""
+
+    name = forms.CharField(label="Enregistrer ce profil sous le nom", required=False, max_length=100,
+                           help_text="Facultatif : un nom permet de réutiliser la correspondance (application et "
+                                     "ligne de commande : reperes import FICHIER --mapping NOM).")
+
+    def __init__(self, *args, tables: dict, proposals: dict, value_suggestions: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.column_fields: dict[str, list[tuple[str, str]]] = {}
+        self.value_fields: list[tuple[str, str, str]] = []
+        for table in tables:
+            choices = [(IGNORE, "— ignorer cette colonne —")] + [
+                (c.name, f"{c.name}{' (obligatoire)' if c.required else ''}") for c in TABLES[table].columns]
+            names = []
+            for index, proposal in enumerate(proposals[table]):
+                key = f"col__{table}__{index}"
+                self.fields[key] = forms.ChoiceField(label=proposal.source, choices=choices, required=False,
+                                                     initial=proposal.target or IGNORE)
+                names.append((key, proposal.source))
+            self.column_fields[table] = names
+        for v_index, (column, value, code) in enumerate(value_suggestions):
+            from .mapping import _column_codes
+
+            codes = _column_codes(column)
+            key = f"val__{v_index}"
+            self.fields[key] = forms.ChoiceField(
+                label=value, required=False, initial=code or IGNORE,
+                choices=[(IGNORE, "— laisser tel quel (rejeté s'il est inconnu) —")]
+                + [(c.code, f"{c.code} – {c.label}") for c in codes])
+            self.value_fields.append((key, column, value))
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if name and MappingProfile.objects.filter(name=name).exists():
+            raise forms.ValidationError("Un profil porte déjà ce nom : choisissez-en un autre.")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        for table, fields in self.column_fields.items():
+            seen: dict[str, str] = {}
+            for key, source in fields:
+                target = cleaned.get(key)
+                if target and target in seen:
+                    self.add_error(key, f"La colonne {target} est déjà choisie pour « {seen[target]} » "
+                                        f"({table}) : une colonne du format ne peut venir que d'une colonne "
+                                        "source.")
+                elif target:
+                    seen[target] = source
+            missing = [c for c in TABLES[table].required if c not in seen]
+            if missing:
+                self.add_error(None, f"Table {table} : choisissez une colonne du fichier pour chaque colonne "
+                                     f"obligatoire ; il manque {', '.join(missing)}.")
+            groups = {c.one_of for c in TABLES[table].columns if c.one_of}
+            for group in groups:
+                names = [c.name for c in TABLES[table].columns if c.one_of == group]
+                if not set(names) & set(seen):
+                    self.add_error(None, f"Table {table} : choisissez une colonne du fichier pour "
+                                         f"{' ou '.join(names)}.")
+        return cleaned
+
+    def profile_data(self) -> dict:
+        columns = {}
+        for fields in self.column_fields.values():
+            for key, source in fields:
+                if self.cleaned_data.get(key):
+                    columns[source] = self.cleaned_data[key]
+        values: dict[str, dict[str, str]] = {}
+        for key, column, value in self.value_fields:
+            if self.cleaned_data.get(key):
+                values.setdefault(column, {})[value] = self.cleaned_data[key]
+        return {"colonnes": columns, "valeurs": values}
+
+
+class ProfileUploadForm(forms.Form):
+    file = forms.FileField(label="Fichier de profil (.json)",
+                           help_text="Un profil exporté depuis cette page, dans cette installation ou une autre.")
+    name = forms.CharField(label="Nom du profil", max_length=100, required=False,
+                           help_text="Facultatif : par défaut, le nom inscrit dans le fichier.")
+
+
+class DeleteParticipantForm(forms.Form):
+    identifier = forms.CharField(
+        label="Identifiant du participant", max_length=64,
+        help_text="L'identifiant du logiciel du PLIE (id_participant ou id_personne). Il n'est ni enregistré ni "
+                  "écrit dans le journal : Repères calcule son empreinte chiffrée pour retrouver les parcours.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    confirm = forms.BooleanField(label="Je confirme la suppression définitive de toutes les données de cette "
+                                       "personne (parcours, étapes, suivi des freins, acquis)")

@@ -1,0 +1,374 @@
+"""Mapping profiles: read another software's export as the exchange format.
+
+A profile has a column map (source header → exchange column) and value maps
+(exchange column → {source value → code}). ``propose_mapping`` suggests the
+column map from the headers and a few sample values (fuzzy matching with
+rapidfuzz on folded text); ``suggest_values`` suggests codes for values that
+the référentiel does not recognise (« Bac » → ``NIV_4``). The user confirms
+both in the application, saves them as a named profile (``MappingProfile``),
+exports it as JSON, and the command line takes either
+(``reperes import FICHIER --mapping NOM|profil.json``).
+
+Pure Python and Polars: nothing here imports Django at module level (only
+``load_profile`` reads a saved profile from the database), so the functions are
+tested on plain values and frames.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import polars as pl
+from rapidfuzz import fuzz
+
+from reperes.referentiel import IDENTIFYING_COLUMNS, TABLES, Column, fold
+from reperes.referentiel import tables as kinds
+
+FORMAT_VERSION = 1
+MIN_COLUMN_SCORE = 60.0
+MIN_VALUE_SCORE = 60.0
+MAX_PROFILE_BYTES = 1_000_000
+
+
+class MappingError(ValueError):
+    """A profile that cannot be used: the message says, in French, what to fix."""
+
+
+@dataclass
+class Profile:
+    """A mapping profile, as plain data (the model ``MappingProfile`` stores the same two dicts)."""
+
+    name: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"format": "reperes-correspondance", "version": FORMAT_VERSION, "nom": self.name,
+                "colonnes": dict(self.columns), "valeurs": {k: dict(v) for k, v in self.values.items()}}
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.columns and not any(self.values.values())
+
+
+_STOP_WORDS = frozenset({"a", "au", "d", "de", "des", "du", "l", "la", "le", "les", "en", "et", "ou", "un", "une",
+                         "par", "pour", "sur", "dans"})
+
+
+def _header_key(text: str) -> str:
+    """Folded words of a header, small words dropped: « Date d'entrée » → ``date entree``."""
+    return " ".join(w for w in re.split(r"[^0-9a-z]+", fold(text)) if w and w not in _STOP_WORDS)
+
+
+def is_identifying(header: str) -> bool:
+    """A header naming a direct identifier (nom, prénom, NIR, adresse, téléphone, courriel…): never mapped."""
+    words = set(_header_key(header).split())
+    return bool(words & ({fold(c) for c in IDENTIFYING_COLUMNS} | {"prenom", "mail", "tel", "portable", "mobile"})
+                ) or "securite sociale" in _header_key(header)
+
+
+ALL_COLUMNS = {c.name for t in TABLES.values() for c in t.columns}
+
+
+def profile_from_dict(data: object, *, name: str = "") -> Profile:
+    """Check a profile given as a dict (an exported JSON file or a model's fields)."""
+    if not isinstance(data, dict):
+        raise MappingError("Le profil de correspondance doit être un objet JSON avec « colonnes » et « valeurs ».")
+    columns = data.get("colonnes", data.get("columns", {}))
+    values = data.get("valeurs", data.get("values", {}))
+    if not isinstance(columns, dict) or not isinstance(values, dict):
+        raise MappingError("Profil de correspondance mal formé : « colonnes » et « valeurs » doivent être des "
+                           "objets JSON (en-tête source → colonne du format).")
+    clean_columns: dict[str, str] = {}
+    for source, target in columns.items():
+        if not isinstance(source, str) or not isinstance(target, str):
+            raise MappingError("Profil de correspondance mal formé : chaque colonne source doit correspondre au "
+                               "nom d'une colonne du format d'échange (texte).")
+        if target and target not in ALL_COLUMNS:
+            raise MappingError(f"Profil de correspondance : « {target} » (pour la colonne source « {source} ») "
+                               "n'est pas une colonne du format d'échange.")
+        if target:
+            clean_columns[source] = target
+    clean_values: dict[str, dict[str, str]] = {}
+    for target, table in values.items():
+        if target not in ALL_COLUMNS or not isinstance(table, dict):
+            raise MappingError(f"Profil de correspondance : les valeurs de « {target} » doivent être un objet JSON "
+                               "(valeur source → code), pour une colonne du format d'échange.")
+        codes = _column_codes(target)
+        entries: dict[str, str] = {}
+        for source, code in table.items():
+            if not isinstance(source, str) or not isinstance(code, str):
+                raise MappingError(f"Profil de correspondance : valeurs de « {target} » mal formées.")
+            if codes is not None and code and codes.resolve(code) is None:
+                raise MappingError(f"Profil de correspondance : « {code} » n'est pas un code de la liste "
+                                   f"{codes.name} (colonne {target}).")
+            if code:
+                entries[source] = codes.resolve(code) if codes is not None else code
+        if entries:
+            clean_values[target] = entries
+    profile_name = data.get("nom", data.get("name", name)) or name
+    return Profile(str(profile_name)[:100], clean_columns, clean_values)
+
+
+def profile_from_json(text: str | bytes, *, name: str = "") -> Profile:
+    if len(text) > MAX_PROFILE_BYTES:
+        raise MappingError("Fichier de profil trop volumineux (1 Mo au plus).")
+    try:
+        data = json.loads(text)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise MappingError("Le fichier de profil n'est pas un JSON valide : exportez-le à nouveau depuis "
+                           "l'application (page Imports, profils de correspondance).") from exc
+    return profile_from_dict(data, name=name)
+
+
+def as_profile(mapping) -> Profile | None:
+    """A ``Profile`` from a profile, a dict, or a model instance with ``columns``/``values`` (None stays None)."""
+    if mapping is None:
+        return None
+    if isinstance(mapping, Profile):
+        return mapping
+    if isinstance(mapping, dict):
+        return profile_from_dict(mapping)
+    if hasattr(mapping, "columns") and hasattr(mapping, "values"):
+        return profile_from_dict({"colonnes": mapping.columns, "valeurs": mapping.values},
+                                 name=getattr(mapping, "name", ""))
+    raise MappingError("Profil de correspondance non reconnu.")
+
+
+def _column_codes(name: str):
+    for table in TABLES.values():
+        for col in table.columns:
+            if col.name == name and col.codes is not None:
+                return col.codes
+    return None
+
+
+# --------------------------------------------------------------------------- proposals
+
+
+@dataclass(frozen=True)
+class Proposal:
+    source: str  # header as written in the source file
+    target: str | None  # exchange column, None = ignore
+    score: float  # 0–100
+    samples: tuple[str, ...] = ()
+
+    @property
+    def exact(self) -> bool:
+        return self.target is not None and self.score >= 100
+
+
+def _candidates(table: str) -> list[tuple[Column, list[str]]]:
+    out = []
+    for col in TABLES[table].columns:
+        names = [_header_key(col.name), _header_key(col.description)]
+        out.append((col, [n for n in names if n]))
+    return out
+
+
+def _sample_bonus(col: Column, samples: Sequence[str]) -> float:
+    """How well the sample values fit the column: codes that resolve, dates for dates."""
+    values = [s for s in samples if s not in (None, "")][:20]
+    if not values:
+        return 0.0
+    if col.codes is not None:
+        hits = sum(1 for v in values if all(col.codes.resolve(p) for p in re.split(r"[|;,]", str(v)) if p.strip()))
+        return 100.0 * hits / len(values)
+    if col.kind == kinds.DATE:
+        hits = sum(1 for v in values if re.fullmatch(r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}.*", str(v).strip()))
+        return 100.0 * hits / len(values)
+    return 0.0
+
+
+_ID_WORDS = frozenset({"dossier", "numero", "num", "no", "n", "id", "identifiant", "matricule", "code", "ref"})
+
+
+def _looks_like_identifier(key: str, samples: Sequence[str]) -> bool:
+    """A header like « N° dossier » whose sample values are all present and distinct."""
+    values = [str(v) for v in samples if v not in (None, "")]
+    return bool(set(key.split()) & _ID_WORDS) and len(values) >= 2 and len(set(values)) == len(values)
+
+
+def propose_mapping(headers: Sequence[str], samples: Mapping[str, Sequence[str]] | None = None, *,
+                    table: str = "participants") -> list[Proposal]:
+    """For each source header, the exchange column it most likely holds, with a score (0–100).
+
+    Headers are compared after folding (case, accents, punctuation) to the
+    column's code and to its French description; sample values that resolve
+    to a column's code list (or look like dates) raise that column's score. Each
+    exchange column is proposed once, to the best-scoring header; a header
+    scoring under 60 is proposed as ignored.
+    """
+    samples = samples or {}
+    scored: list[tuple[float, int, str]] = []
+    candidates = _candidates(table)
+    for index, header in enumerate(headers):
+        key = _header_key(header)
+        if is_identifying(header):
+            continue  # never stored: proposed as ignored
+        for col, names in candidates:
+            if not key:
+                continue
+            if key in names[:1] or key.replace(" ", "_") == col.name:
+                score = 100.0
+            else:
+                score = max(fuzz.token_sort_ratio(key, names[0]),
+                            *(0.9 * fuzz.token_set_ratio(key, n) for n in names))
+                score = min(99.0, score)
+                bonus = _sample_bonus(col, samples.get(header, ()))
+                if bonus >= 80 and col.codes is not None:
+                    # Values that are codes or labels of this column's list say more than a vague header.
+                    score = min(99.0, max(score + 15, 75.0))
+                elif bonus >= 80:
+                    score = min(99.0, score + 15)
+                elif col.kind == kinds.ID and col.required and _looks_like_identifier(key, samples.get(header, ())):
+                    score = max(score, 70.0)
+            scored.append((score, index, col.name))
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    chosen: dict[int, tuple[str, float]] = {}
+    used: set[str] = set()
+    for score, index, target in scored:
+        if index in chosen or target in used or score < MIN_COLUMN_SCORE:
+            continue
+        chosen[index] = (target, score)
+        used.add(target)
+    proposals = []
+    for index, header in enumerate(headers):
+        target, score = chosen.get(index, (None, 0.0))
+        proposals.append(Proposal(header, target, round(score, 1),
+                                  tuple(str(v) for v in samples.get(header, ())[:5])))
+    return proposals
+
+
+_QUALIFIER = re.compile(r"\+\s*\d")
+
+
+def suggest_values(column: str, values: Sequence[str]) -> dict[str, tuple[str | None, float]]:
+    """For each value the code list of ``column`` does not recognise, a suggested code and its score.
+
+    Values the référentiel already reads (a code, a label, an alias) are left
+    out. A label with a qualifier the value lacks (« bac + 2 » for « Bac ») is
+    ranked below the plain one.
+    """
+    codes = _column_codes(column)
+    if codes is None:
+        return {}
+    out: dict[str, tuple[str | None, float]] = {}
+    targets = [(fold(c.label), c.code) for c in codes] + [(fold(c.code), c.code) for c in codes]
+    for value in values:
+        if value in (None, "") or value in out or codes.resolve(value) is not None:
+            continue
+        query = fold(value)
+        best: tuple[float, str | None] = (0.0, None)
+        for text, code in targets:
+            score = float(fuzz.WRatio(query, text))
+            if _QUALIFIER.search(text) and not _QUALIFIER.search(query):
+                score -= 10
+            if score > best[0]:
+                best = (score, code)
+        out[value] = (best[1], round(best[0], 1)) if best[0] >= MIN_VALUE_SCORE else (None, round(best[0], 1))
+    return out
+
+
+# --------------------------------------------------------------------------- applying a profile
+
+
+def header_renamer(profile: Profile | None):
+    """``(table, header) → header``: the exchange column a source header maps to in that table, if any."""
+    if profile is None or not profile.columns:
+        return None
+    by_key = {_header_key(source): target for source, target in profile.columns.items()}
+
+    def rename(table: str, header: str) -> str:
+        if is_identifying(header):
+            return header  # a direct identifier is never read, whatever a profile says
+        target = profile.columns.get(header) or by_key.get(_header_key(header))
+        if target and target in TABLES[table].column_names:
+            return target
+        return header
+
+    return rename
+
+
+def _value_lookup(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {fold(source): code for source, code in mapping.items()}
+
+
+def replace_values(frame: pl.DataFrame, profile: Profile | None, *, table: str | None = None) -> pl.DataFrame:
+    """Replace source values by codes in the frame's exchange columns (multi-valued cells part by part).
+
+    Works on the distinct values of each column (a handful), then one
+    vectorised ``replace``: no loop over rows.
+    """
+    if profile is None or not profile.values:
+        return frame
+    multi = {c.name for t in TABLES.values() for c in t.columns if c.multi}
+    if table is not None:
+        multi = {c.name for c in TABLES[table].columns if c.multi}
+    out = frame
+    for column, mapping in profile.values.items():
+        if column not in frame.columns or frame.schema[column] != pl.String or not mapping:
+            continue
+        lookup = _value_lookup(mapping)
+        distinct = [v for v in frame.get_column(column).unique().to_list() if v is not None]
+        replacements: dict[str, str] = {}
+        for value in distinct:
+            if column in multi:
+                parts = [p.strip() for p in re.split(r"[|]", value)]
+                mapped = [lookup.get(fold(p), p) for p in parts]
+                if mapped != parts:
+                    replacements[value] = "|".join(mapped)
+            elif fold(value) in lookup:
+                replacements[value] = lookup[fold(value)]
+        if replacements:
+            out = out.with_columns(pl.col(column).replace(replacements))
+    return out
+
+
+def apply_mapping(frames: Mapping[str, pl.DataFrame], mapping) -> dict[str, pl.DataFrame]:
+    """Rename the source columns of each table's frame and replace its values (before validation)."""
+    profile = as_profile(mapping)
+    rename = header_renamer(profile)
+    out: dict[str, pl.DataFrame] = {}
+    for table, frame in frames.items():
+        if rename is not None:
+            names = {c: rename(table, c) for c in frame.columns}
+            taken: set[str] = set()
+            final = {}
+            for source, target in names.items():
+                # Never two columns with one name: a later duplicate keeps its source header.
+                final[source] = target if target not in taken else source
+                taken.add(final[source])
+            frame = frame.rename(final)
+        out[table] = replace_values(frame, profile, table=table)
+    return out
+
+
+def load_profile(name_or_path: str) -> Profile:
+    """A saved profile's name, or the path of a JSON profile file (the command line's ``--mapping``).
+
+    Uses the database (a saved profile): call it with Django set up.
+    """
+    from pathlib import Path
+
+    path = Path(name_or_path)
+    if path.suffix.lower() == ".json" or path.is_file():
+        if not path.is_file():
+            raise MappingError(f"Fichier de profil introuvable : « {name_or_path} ».")
+        try:
+            text = path.read_bytes()
+        except OSError as exc:
+            raise MappingError(f"Impossible de lire le fichier de profil « {name_or_path} ».") from exc
+        return profile_from_json(text, name=path.stem)
+    from reperes.collection.models import MappingProfile
+
+    found = MappingProfile.objects.filter(name=name_or_path).first()
+    if found is None:
+        names = list(MappingProfile.objects.values_list("name", flat=True)[:20])
+        known = f" Profils enregistrés : {', '.join(names)}." if names else " Aucun profil n'est enregistré."
+        raise MappingError(f"Profil de correspondance inconnu : « {name_or_path} ».{known} Donnez le nom d'un "
+                           "profil enregistré dans l'application ou le chemin d'un fichier .json exporté.")
+    return as_profile(found)

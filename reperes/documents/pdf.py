@@ -1,0 +1,278 @@
+"""PDF renderer of the document model, through Typst (the ``typst`` PyPI package: no system package).
+
+The model is written as Typst markup in which every text of the model is a
+Typst *string literal* (``#"…"``), so no character of the data can be read
+as markup. Typst then gives:
+
+- a tagged PDF (``pdf_tags``; PDF/UA-1 when it validates), the document's
+  language (``fr``) and title in its metadata;
+- bookmarks (the PDF outline) from the headings, and a « Sommaire »;
+- embedded fonts: only the bundled DejaVu Sans (``fonts/``, Bitstream Vera
+  licence, see ``fonts/LICENSE_DEJAVU.txt``), system fonts ignored, so the PDF
+  looks the same on every machine;
+- charts as PNG images with their alternative text; tables with a repeated
+  header row; page numbers; the demo banner on every page.
+
+The creation date is the document's date: same document, same PDF.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+from reperes import formats
+
+from .formatting import CALLOUT_LABELS, LABELS, format_value
+from .model import (
+    BulletList,
+    Callout,
+    Definition,
+    Document,
+    Figure,
+    KeyFigure,
+    KeyFigures,
+    Paragraph,
+    Run,
+    Section,
+    Table,
+    Visitor,
+)
+from .packaging import (
+    FONT_FAMILY,
+    FONTS_DIR,
+    figure_alt,
+    fixed_datetime,
+    key_figure_lines,
+    labelled,
+    metadata_rows,
+    provenance_lines,
+    table_notes,
+)
+
+PREAMBLE = """
+#set text(font: "{font}", lang: "fr", region: "FR", size: 10pt, fill: rgb("#222222"))
+#set par(leading: 0.6em, spacing: 0.9em)
+#set page(paper: "a4", margin: (x: 2.2cm, top: 2.4cm, bottom: 2.2cm),
+  header: context {{ if counter(page).get().first() > 1 [
+    #set text(size: 7.5pt, fill: rgb("#5a5a5a"))
+    {banner}#h(1fr)#{header}
+  ] }},
+  footer: context {{ if counter(page).get().first() > 1 [
+    #set text(size: 8pt, fill: rgb("#5a5a5a"))
+    #h(1fr)Page #counter(page).display() sur #counter(page).final().first()#h(1fr)
+  ] }})
+#set heading(numbering: none)
+#show heading: set text(fill: rgb("#1D5A9E"))
+#show heading.where(level: 1): it => {{ pagebreak(weak: true); set text(size: 17pt); it; v(0.3em) }}
+#show heading.where(level: 2): set text(size: 13pt)
+#show heading.where(level: 3): set text(size: 11pt)
+#show figure.where(kind: table): set figure.caption(position: top)
+#show figure: set block(breakable: true)
+#set table(stroke: 0.5pt + rgb("#999999"), inset: 4pt)
+#show table: set text(size: 8.5pt)
+#let small(body) = text(size: 7.5pt, fill: rgb("#555555"), body)
+"""
+
+
+def render_pdf(document: Document, *, logo: bytes | None = None, png_cache: dict | None = None) -> bytes:
+    """The document as PDF bytes (tagged, bookmarked, language fr, bundled fonts embedded)."""
+    import typst
+
+    with tempfile.TemporaryDirectory(prefix="reperes-pdf-") as folder:
+        root = Path(folder)
+        writer = TypstWriter(document, root, logo=logo, png_cache=png_cache)
+        source = writer.source()
+        main = root / "main.typ"
+        main.write_text(source, encoding="utf-8")
+        options = {"root": str(root), "font_paths": [str(FONTS_DIR)], "ignore_system_fonts": True,
+                   "format": "pdf", "timestamp": fixed_datetime(document.date)}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                return typst.compile(str(main), pdf_standards="ua-1", **options)
+            except typst.TypstError:
+                # PDF/UA refuses some constructs; the PDF stays tagged (pdf_tags) without the claim.
+                return typst.compile(str(main), **options)
+
+
+def typst_source(document: Document) -> str:
+    """The Typst markup of a document (for debugging and tests)."""
+    with tempfile.TemporaryDirectory(prefix="reperes-typ-") as folder:
+        return TypstWriter(document, Path(folder)).source()
+
+
+def _s(text: str) -> str:
+    """A Typst string literal: the data is never read as markup."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "")
+    return f'"{escaped}"'
+
+
+def _c(text: str) -> str:
+    """Content holding exactly ``text``."""
+    return f"[#{_s(text)}]"
+
+
+def _runs(text: str | Sequence[Run]) -> str:
+    if isinstance(text, str):
+        return f"#{_s(text)}"
+    parts = []
+    for run in text:
+        part = f"#{_s(run.text)}"
+        if run.italic:
+            part = f"#emph[{part}]"
+        if run.bold:
+            part = f"#strong[{part}]"
+        parts.append(part)
+    return "".join(parts)
+
+
+class TypstWriter(Visitor):
+    def __init__(self, document: Document, root: Path, *, logo: bytes | None = None,
+                 png_cache: dict | None = None):
+        self.document = document
+        self.root = root
+        self.logo = logo
+        self.png_cache = png_cache if png_cache is not None else {}
+        self.images = 0
+
+    def source(self) -> str:
+        document = self.document
+        banner = f"#strong[#{_s(document.banner)}] · " if document.banner else ""
+        header = _s(" – ".join(t for t in (document.organisation, document.title) if t))
+        keywords = ", ".join(_s(k) for k in ("PLIE", "rapport", "Repères")) + ","
+        out = [
+            f"#set document(title: {_s(document.title)}, author: {_s(document.organisation or 'Repères')}, "
+            f"keywords: ({keywords}), date: {self._date()})",
+            PREAMBLE.format(font=FONT_FAMILY, banner=banner, header=header),
+            self._cover(),
+            f"#outline(title: {_c(LABELS['toc'])}, depth: 3)",
+        ]
+        if document.disclosure is not None:
+            out.append(f"#block(fill: rgb(\"#f3f3f3\"), inset: 8pt, width: 100%)"
+                       f"[#strong[#{_s(labelled(LABELS['disclosure'], ''))}]#{_s(document.disclosure.text)}]")
+        for section in document.sections:
+            out.append(self.visit(section, 1))
+        if document.metadata:
+            out.append(f"#heading(level: 1, {_c(LABELS['metadata'])})")
+            rows = metadata_rows(document.metadata)
+            cells = ", ".join(f"{_c(k)}, {_c(v)}" for k, v in rows)
+            out.append(f"#table(columns: (auto, 1fr), {cells})")
+        return "\n\n".join(out) + "\n"
+
+    def _date(self) -> str:
+        date = self.document.date
+        if date is None:
+            return "none"
+        return f"datetime(year: {date.year}, month: {date.month}, day: {date.day})"
+
+    def _cover(self) -> str:
+        document = self.document
+        parts = ["#page(header: none, footer: none)["]
+        if document.banner:
+            parts.append(f"#block(fill: rgb(\"#fbe9e2\"), inset: 8pt, width: 100%)"
+                         f"[#text(fill: rgb(\"#A02B00\"), weight: \"bold\")[#{_s(document.banner)}]]")
+        if document.organisation:
+            parts.append(f"#text(size: 16pt, weight: \"bold\")[#{_s(document.organisation)}]")
+        if self.logo:
+            name = self._write_image(self.logo, "logo")
+            if name:
+                alt = f"Logo : {document.organisation or ''}".strip()
+                parts.append(f"#v(0.5em)#image({_s(name)}, height: 3cm, alt: {_s(alt)})")
+        parts.append("#v(5cm)")
+        parts.append(f"#text(size: 26pt, weight: \"bold\", fill: rgb(\"#1D5A9E\"))[#{_s(document.title)}]")
+        if document.subtitle:
+            parts.append(f"#v(0.5em)#text(size: 15pt)[#{_s(document.subtitle)}]")
+        if document.date:
+            parts.append(f"#v(1em)#text(size: 12pt)[#{_s(formats.date(document.date))}]")
+        parts.append("]")
+        return "\n\n".join(parts)
+
+    def _write_image(self, data: bytes, stem: str) -> str | None:
+        suffix = ".png" if data[:8] == b"\x89PNG\r\n\x1a\n" else ".jpg" if data[:3] == b"\xff\xd8\xff" else None
+        if suffix is None:
+            return None
+        self.images += 1
+        name = f"{stem}-{self.images}{suffix}"
+        (self.root / name).write_bytes(data)
+        return name
+
+    # ------------------------------------------------------------------ nodes
+
+    def visit_section(self, section: Section, level: int) -> str:
+        parts = [f"#heading(level: {min(level, 6)}, {_c(section.title)})"]
+        parts.extend(self.visit(block, level) for block in section.blocks)
+        if section.message is not None:
+            parts.append(f"#emph[#{_s(section.message)}]")
+        parts.extend(self.visit(sub, level + 1) for sub in section.subsections)
+        return "\n\n".join(parts)
+
+    def visit_paragraph(self, block: Paragraph, level: int = 1) -> str:
+        return _runs(block.text)
+
+    def visit_key_figures(self, block: KeyFigures, level: int = 1) -> str:
+        items = ", ".join(self._key_figure(item) for item in block.items)
+        columns = min(len(block.items), 3)
+        return f"#grid(columns: ({', '.join(['1fr'] * columns)}), gutter: 8pt, {items})"
+
+    def visit_key_figure(self, block: KeyFigure, level: int = 1) -> str:
+        return "#" + self._key_figure(block)
+
+    def _key_figure(self, item: KeyFigure) -> str:
+        value = format_value(item.value, item.unit, item.decimals)
+        lines = "".join(f"#linebreak()#small[#{_s(line)}]" for line in key_figure_lines(item))
+        return (f"block(fill: rgb(\"#eef3f9\"), inset: 8pt, radius: 3pt, width: 100%, breakable: false)["
+                f"#text(size: 18pt, weight: \"bold\", fill: rgb(\"#1D5A9E\"))[#{_s(value)}]#linebreak()"
+                f"#strong[#{_s(item.label)}]{lines}]")
+
+    def visit_table(self, table: Table, level: int = 1) -> str:
+        columns = []
+        for index, column in enumerate(table.columns):
+            if column.align == "right":
+                columns.append("auto")
+            else:
+                columns.append("2fr" if index == 0 else "1fr")
+        aligns = ", ".join({"left": "left", "right": "right", "center": "center"}[c.align] for c in table.columns)
+        header = ", ".join(f"[#strong[#{_s(c.label)}]]" for c in table.columns)
+        cells = []
+        for row in table.rows:
+            for value, column in zip(row, table.columns, strict=True):
+                cells.append(_c(format_value(value, column.unit, column.decimals)))
+        if not table.rows:
+            cells.append(f"table.cell(colspan: {len(table.columns)}, {_c('Aucune donnée.')})")
+        footer = []
+        for row in table.footer_rows:
+            for value, column in zip(row, table.columns, strict=True):
+                footer.append(f"[#strong[#{_s(format_value(value, column.unit, column.decimals))}]]")
+        body = ", ".join(cells + footer)
+        lines = provenance_lines(table.period, table.definition, table.source, table_notes(table))
+        small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
+        return (f"#figure(kind: table, caption: {_c(table.caption)}, "
+                f"table(columns: ({', '.join(columns)},), align: ({aligns},), table.header({header}), {body}))"
+                f"\n\n#block(above: 0.4em)[{small}]")
+
+    def visit_figure(self, block: Figure, level: int = 1) -> str:
+        from .docx import chart_png
+
+        name = self._write_image(chart_png(block.chart, self.png_cache), "graphique")
+        caption = block.caption or block.chart.title
+        lines = provenance_lines(block.period, block.definition, block.source)
+        small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
+        return (f"#figure(image({_s(name)}, width: 100%, alt: {_s(figure_alt(block))}), caption: {_c(caption)})"
+                f"\n\n#block(above: 0.4em)[{small}]")
+
+    def visit_callout(self, block: Callout, level: int = 1) -> str:
+        head = CALLOUT_LABELS[block.kind] + (f" – {block.title}" if block.title else "")
+        colour = {"info": "#1D5A9E", "warning": "#C04A00", "question": "#007A5A", "finding": "#A8467F"}[block.kind]
+        return (f"#block(fill: rgb(\"#f5f7fa\"), stroke: (left: 3pt + rgb(\"{colour}\")), inset: 8pt, "
+                f"width: 100%)[#strong[#{_s(labelled(head, ''))}]{_runs(block.text)}]")
+
+    def visit_bullet_list(self, block: BulletList, level: int = 1) -> str:
+        function = "enum" if block.ordered else "list"
+        items = ", ".join(f"[{_runs(item)}]" for item in block.items)
+        return f"#{function}({items})"
+
+    def visit_definition(self, block: Definition, level: int = 1) -> str:
+        return f"#terms(terms.item({_c(block.term)}, [{_runs(block.text)}]))"

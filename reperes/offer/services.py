@@ -1,0 +1,333 @@
+"""Domain functions of the « Territoire » and « Offre » pages and commands (views stay thin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db.models import Q
+
+from reperes import referentiel as ref
+from reperes.territory import stats as st
+from reperes.territory.models import Commune
+
+from . import matrix as mx
+from .models import Service
+from .statistics import FigureValue, latest
+
+PARTICIPANT_COLUMNS = ("commune_residence", "epci_siren", "criteres", "freins_entree", "anciennete_chomage_mois",
+                       "prescripteur", "date_sortie", "motif_sortie", "id")
+
+
+def accompagnes_q(debut, fin) -> Q:
+    """indicateurs.md « accompagnés »: entered by the end, not left before the start (bounds included)."""
+    return Q(date_entree__lte=fin) & (Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut))
+
+
+def accompagnes_frame(debut: dt.date, fin: dt.date) -> pl.DataFrame:
+    from reperes.collection.models import Participant
+
+    rows = list(Participant.objects.filter(accompagnes_q(debut, fin)).values_list(*PARTICIPANT_COLUMNS))
+    schema = {"commune": pl.String, "epci": pl.String, "criteres": pl.List(pl.String),
+              "freins_entree": pl.List(pl.String), "anciennete": pl.Int64, "prescripteur": pl.String,
+              "date_sortie": pl.Date, "motif_sortie": pl.String, "pk": pl.Int64}
+    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    deld = (pl.col("criteres").list.set_intersection(list(ref.DELD_CRITERES)).list.len() > 0) | (
+        pl.col("anciennete").fill_null(0) >= ref.DELD_ANCIENNETE_MOIS)
+    return frame.with_columns(deld.fill_null(False).alias("deld"),
+                              pl.col("criteres").list.contains("RSA").fill_null(False).alias("rsa"))
+
+
+def period(request_or_none=None, debut=None, fin=None) -> tuple[dt.date, dt.date]:
+    from reperes.configuration.models import Installation
+
+    default = Installation.get().default_period()
+    return debut or default[0], fin or default[1]
+
+
+# --------------------------------------------------------------------------- geography
+
+
+def geo_for(territory) -> mx.Geo:
+    members = list(territory.communes.values_list("code", "epci_siren", "departement", "epci_nom"))
+    communes = {c: (e, d) for c, e, d, _ in members}
+    names = {e: n for _, e, _, n in members}
+    return mx.Geo(communes=communes, epci_names=names, epci_of=dict(Commune.objects.values_list("code", "epci_siren")))
+
+
+def territory_epcis(territory) -> list[str]:
+    found = list(dict.fromkeys(territory.epci_sirens or []))
+    for e in territory.communes.order_by("epci_siren").values_list("epci_siren", flat=True).distinct():
+        if e and e not in found:
+            found.append(e)
+    return found
+
+
+def offer_services() -> list[mx.OfferService]:
+    out = []
+    for s in Service.objects.select_related("structure"):
+        categories = frozenset(c for c in (mx.category_of_thematique(t) for t in s.thematiques or []) if c)
+        out.append(mx.OfferService(id=s.di_id, type=s.type or "", categories=categories,
+                                   publics=frozenset(s.publics or []), zone=tuple(s.zone_eligibilite or []),
+                                   commune=s.code_insee or s.structure.code_insee, places=s.places))
+    return out
+
+
+# --------------------------------------------------------------------------- matrix
+
+
+def matrix_payload(territory, debut, fin, *, diffusion: bool, seuil: int) -> dict:
+    geo = geo_for(territory)
+    epcis = territory_epcis(territory)
+    frame = accompagnes_frame(debut, fin)
+    long_term = {code: f.value for code, f in latest(st.DELD, epcis).items()}
+    cells = mx.build_cells(geo=geo, epcis=epcis, services=offer_services(), participants=frame,
+                           long_term=long_term)
+    secret: list[str] = []
+    if diffusion:
+        cells, secret = mx.protect(cells, seuil)
+    return {"cells": cells, "secret": secret}
+
+
+# --------------------------------------------------------------------------- needs and coverage
+
+
+@dataclass
+class Ratio:
+    key: str
+    label: str
+    numerator_label: str
+    denominator_label: str
+    note: str
+    per: int = 1  # 1000 for « pour 1 000 habitants »
+
+
+RATIOS = (
+    Ratio("deld", "Accompagnés DELD / demandeurs d'emploi de longue durée",
+          "accompagnés DELD", "demandeurs d'emploi de longue durée (A, B, C, un an ou plus ; France Travail / DARES)",
+          "Part du public de longue durée inscrit à France Travail que le PLIE accompagne."),
+    Ratio("rsa", "Accompagnés RSA / foyers allocataires du RSA",
+          "accompagnés au RSA", "foyers allocataires percevant le RSA (CAF)",
+          "Attention : la CAF compte des foyers, pas des personnes ; un foyer peut compter plusieurs adultes. "
+          "Le ratio rapporte des personnes à des foyers : c'est un ordre de grandeur."),
+    Ratio("pop", "Accompagnés pour 1 000 habitants", "accompagnés", "population municipale (INSEE, référentiel)",
+          "Nombre d'accompagnés pour 1 000 habitants.", per=1000),
+)
+RATIO_BY_KEY = {r.key: r for r in RATIOS}
+
+
+@dataclass
+class Place:
+    code: str
+    nom: str
+    niveau: str  # commune | epci
+    population: int
+    accompagnes: int | None
+    deld: int | None
+    rsa: int | None
+    long_term: FigureValue | None = None
+    rsa_households: FigureValue | None = None
+    ratios: dict = field(default_factory=dict)  # key → value | None
+    ratio_secret: dict = field(default_factory=dict)  # key → True when hidden by disclosure or source secret
+
+
+def _ratio(numerator, denominator_value: FigureValue | float | None, per: int, *, raw: bool, seuil: int):
+    """(value, secret). A source secret or a small numerator (partners) hides the ratio."""
+    from reperes.analytics.disclosure import rate_cell
+
+    if isinstance(denominator_value, FigureValue):
+        if denominator_value.secret:
+            return None, True
+        denominator = denominator_value.value
+    else:
+        denominator = denominator_value
+    if numerator is None:
+        return None, True
+    if not denominator:
+        return None, False
+    if not raw:
+        cell = rate_cell(numerator, int(round(denominator)), seuil, share=False)
+        if cell.secret:
+            return None, True
+    return per * numerator / denominator, False
+
+
+def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Place], list[Place]]:
+    """(EPCI rows, commune rows) with counts of accompagnés, the source figures and the named ratios."""
+    from reperes.analytics.disclosure import protect_counts
+
+    frame = accompagnes_frame(debut, fin)
+    communes = list(territory.communes.values_list("code", "nom", "epci_siren", "epci_nom", "population"))
+    codes = [c[0] for c in communes]
+    by_commune = {r["commune"]: r for r in frame.group_by("commune").agg(
+        pl.len().alias("n"), pl.col("deld").sum().alias("deld"), pl.col("rsa").sum().alias("rsa")).to_dicts()}
+    epcis = territory_epcis(territory)
+    by_epci = {r["epci"]: r for r in frame.group_by("epci").agg(
+        pl.len().alias("n"), pl.col("deld").sum().alias("deld"), pl.col("rsa").sum().alias("rsa")).to_dicts()}
+    long_term = latest(st.DELD, codes + epcis)
+    households = latest(st.RSA_HOUSEHOLDS, codes + epcis)
+
+    def counts(source: dict, keys) -> dict[str, dict]:
+        out = {k: {m: int((source.get(k) or {}).get(m) or 0) for m in ("n", "deld", "rsa")} for k in keys}
+        if not raw:
+            for m in ("n", "deld", "rsa"):
+                protected = protect_counts({k: out[k][m] for k in keys}, seuil).values
+                for k in keys:
+                    out[k][m] = protected[k]
+        return out
+
+    commune_counts = counts(by_commune, codes)
+    epci_counts = counts(by_epci, epcis)
+    epci_names = {e: n for _, _, e, n, _ in communes}
+    epci_pop: dict[str, int] = {}
+    for _, _, e, _, pop in communes:
+        epci_pop[e] = epci_pop.get(e, 0) + pop
+
+    def place(code, nom, niveau, pop, c) -> Place:
+        p = Place(code, nom, niveau, pop, c["n"], c["deld"], c["rsa"], long_term.get(code), households.get(code))
+        for key, num, den in (("deld", p.deld, p.long_term), ("rsa", p.rsa, p.rsa_households),
+                              ("pop", p.accompagnes, pop)):
+            p.ratios[key], p.ratio_secret[key] = _ratio(num, den, RATIO_BY_KEY[key].per, raw=raw, seuil=seuil)
+        return p
+
+    epci_rows = [place(e, epci_names.get(e, e), "epci", epci_pop.get(e, 0), epci_counts[e]) for e in epcis]
+    commune_rows = [place(c, nom, "commune", pop, commune_counts[c]) for c, nom, _, _, pop in communes]
+    commune_rows.sort(key=lambda p: p.nom)
+    return epci_rows, commune_rows
+
+
+# key → (label, kind, ratio key or indicator); the « Territoire » page and the reports draw these maps.
+MAPS = {
+    "pop": ("Accompagnés pour 1 000 habitants", "ratio", "pop"),
+    "deld": ("Accompagnés DELD / demandeurs d'emploi de longue durée", "ratio", "deld"),
+    "rsa": ("Accompagnés RSA / foyers allocataires du RSA", "ratio", "rsa"),
+    "stock_deld": ("Demandeurs d'emploi de longue durée", "figure", st.DELD),
+    "stock_rsa": ("Foyers allocataires du RSA (foyers, pas personnes)", "figure", st.RSA_HOUSEHOLDS),
+}
+
+
+def indicator_map(territory, places: list[Place], key: str, period) -> tuple:
+    """(choropleth of one indicator by commune, codes without contour). The same map goes into the reports."""
+    from reperes.charts import choropleth
+    from reperes.territory.services import contours_for
+
+    label, kind, what = MAPS[key]
+    geometries, names, missing = contours_for(territory)
+    if kind == "ratio":
+        values = {p.code: p.ratios[what] for p in places}
+        insufficient = {p.code for p in places if p.ratio_secret[what] or p.ratios[what] is None}
+        unit, decimals = "count", 1
+        source = ("Repères (accompagnés du PLIE, " + mx.period_text(*period) + ") ; "
+                  + RATIO_BY_KEY[what].denominator_label + ".")
+    else:
+        attr = "long_term" if what == st.DELD else "rsa_households"
+        values = {p.code: (getattr(p, attr).value if getattr(p, attr) else None) for p in places}
+        insufficient = {p.code for p in places if getattr(p, attr) is None or getattr(p, attr).secret}
+        unit, decimals = "count", 0
+        provenance = {getattr(p, attr).provenance for p in places if getattr(p, attr)}
+        source = ("; ".join(sorted(provenance)) or "aucune donnée importée") + "."
+    chart = choropleth(geometries, values, names=names, title=f"{label}, par commune", unit=unit, decimals=decimals,
+                       insufficient=insufficient, value_label=label, source=source)
+    return chart, missing
+
+
+def report_maps(territory, debut, fin, *, raw: bool, seuil: int, keys=tuple(MAPS)) -> list:
+    """The « Territoire » maps for a report (partners' version when ``raw`` is False): a list of Chart."""
+    _, communes = coverage(territory, debut, fin, raw=raw, seuil=seuil)
+    return [indicator_map(territory, communes, key, (debut, fin))[0] for key in keys]
+
+
+UNDERSERVED_METHOD = (
+    "Méthode : pour chaque commune, le besoin est mesuré par le nombre de demandeurs d'emploi de longue durée "
+    "(France Travail / DARES) quand il est importé, sinon par les foyers allocataires du RSA (CAF), sinon par la "
+    "population. On calcule le nombre d'accompagnés attendu si le PLIE accompagnait chaque commune en proportion "
+    "de son besoin (total des accompagnés × part de la commune dans le besoin du territoire), puis l'indice de "
+    "couverture = accompagnés observés ÷ accompagnés attendus. Un indice inférieur à 1 signale une commune "
+    "sous-desservie. Le classement part de l'indice le plus faible ; les communes dont le besoin est secret ou dont "
+    "moins de 5 accompagnés sont attendus ne sont pas classées (trop peu pour conclure)."
+)
+
+
+def underserved(commune_rows: list[Place], total_accompagnes: int, *, limit: int = 15) -> tuple[str, list[dict]]:
+    """(need measure used, ranked communes) — computed on raw counts; the caller protects what it shows."""
+    measures = (("deld", "demandeurs d'emploi de longue durée"), ("rsa", "foyers allocataires du RSA"),
+                ("pop", "population"))
+    for key, label in measures:  # noqa: B007 - label is the measure kept after the loop
+        if key == "pop":
+            need = {p.code: float(p.population) for p in commune_rows}
+        else:
+            attr = "long_term" if key == "deld" else "rsa_households"
+            values = {p.code: getattr(p, attr) for p in commune_rows}
+            if not any(v is not None and not v.secret and v.value for v in values.values()):
+                continue
+            need = {code: v.value for code, v in values.items() if v is not None and not v.secret and v.value}
+        break
+    total_need = sum(need.values())
+    ranked = []
+    if not total_need or not total_accompagnes:
+        return label, []
+    for p in commune_rows:
+        if p.code not in need:
+            continue
+        expected = total_accompagnes * need[p.code] / total_need
+        if expected < 5:
+            continue
+        observed = p.accompagnes
+        ranked.append({"code": p.code, "nom": p.nom, "besoin": need[p.code], "attendus": expected,
+                       "observes": observed, "indice": None if observed is None else observed / expected})
+    ranked.sort(key=lambda r: (r["indice"] is None, r["indice"] if r["indice"] is not None else 0, r["nom"]))
+    return label, [r for r in ranked if r["indice"] is None or r["indice"] < 1][:limit]
+
+
+def missing_contour_departements(missing_codes) -> list[tuple[str, int]]:
+    """(département, number of communes without contour) — to say which contours to load."""
+    counts: dict[str, int] = {}
+    for dep in Commune.objects.filter(code__in=list(missing_codes)).values_list("departement", flat=True):
+        counts[dep] = counts.get(dep, 0) + 1
+    return sorted(counts.items())
+
+
+# --------------------------------------------------------------------------- actors
+
+
+def flows(debut, fin) -> dict:
+    """Prescripteur → PLIE, PLIE → étape operators, PLIE → exit categories, over the accompagnés of the period."""
+    from django.db.models import Count
+
+    from reperes.collection.models import Etape
+
+    frame = accompagnes_frame(debut, fin)
+    prescripteurs = {}
+    if frame.height:
+        for code, n in frame.group_by("prescripteur").len().iter_rows():
+            label = ref.PRESCRIPTEUR.label(code, default="Non renseigné") if code else "Non renseigné"
+            prescripteurs[label] = prescripteurs.get(label, 0) + n
+    operators = dict(
+        Etape.objects.filter(participant__in=participant_ids(debut, fin), date_debut__gte=debut, date_debut__lte=fin)
+        .exclude(operateur="").values_list("operateur").annotate(n=Count("participant", distinct=True))
+        .order_by("-n")[:12])
+    exits: dict[str, int] = {}
+    if frame.height:
+        out = frame.filter(pl.col("date_sortie").is_not_null() & (pl.col("date_sortie") >= debut)
+                           & (pl.col("date_sortie") <= fin))
+        for motif, n in out.group_by("motif_sortie").len().iter_rows():
+            category = ref.category_of(motif)
+            label = ref.CATEGORIE_SORTIE.label(category, default="Motif non renseigné") if category else \
+                "Motif non renseigné"
+            exits["Sortie : " + label] = exits.get("Sortie : " + label, 0) + n
+    return {"prescripteurs": dict(sorted(prescripteurs.items(), key=lambda kv: -kv[1])),
+            "operateurs": operators, "sorties": dict(sorted(exits.items(), key=lambda kv: -kv[1]))}
+
+
+def participant_ids(debut, fin):  # noqa: N802 - a queryset of ids
+    from reperes.collection.models import Participant
+
+    return Participant.objects.filter(accompagnes_q(debut, fin)).values("id")
+
+
+def still_accompanied(debut, fin) -> int:
+    """Accompagnés of the period with no exit by its end."""
+    from reperes.collection.models import Participant
+
+    return Participant.objects.filter(accompagnes_q(debut, fin)).exclude(date_sortie__lte=fin).count()

@@ -1,0 +1,912 @@
+"""The intermediate report (« rapport intermédiaire »), built once as a document model.
+
+:func:`build_intermediate_report` returns a :class:`reperes.documents.Document`;
+the HTML, DOCX, PDF and PPTX renderers all walk that one tree, so no content
+is written twice. The nine sections of the issue always appear, in this order
+(:data:`SECTIONS`); a section whose data or analysis module is missing says so
+(« Cette partie sera alimentée dès que … ») instead of vanishing.
+
+Content comes from, in order of preference:
+
+1. the analyses that exist, imported lazily (``reperes.analytics.indicators``
+   for the contract's indicators; *providers* of the other issues, see
+   :data:`PROVIDERS`);
+2. simple counts computed here on the Polars frames (breakdowns by EPCI,
+   family of étape, motif of exit…).
+
+Partner-facing (``diffusion=True``): every count and rate goes through
+:mod:`reperes.analytics.disclosure` and the document carries a
+:class:`DisclosureNote`. Nothing in this module imports Django at import
+time; :func:`build_intermediate_report` without ``inputs`` asks
+:mod:`reperes.reports.data` (Django side) to gather them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+
+from reperes import formats
+from reperes import referentiel as ref
+from reperes.analytics import disclosure
+from reperes.documents import (
+    BulletList,
+    Callout,
+    Column,
+    Definition,
+    DisclosureNote,
+    Document,
+    Figure,
+    KeyFigure,
+    KeyFigures,
+    Paragraph,
+    Period,
+    Run,
+    Section,
+    Suppressed,
+    Table,
+)
+
+logger = logging.getLogger(__name__)
+
+TITLE = "Rapport intermédiaire de l'évaluation du PLIE"
+SUBTITLE = "Évaluation du PLIE et préparation du nouveau protocole"
+MENTION = "Document de travail – comité de suivi"
+DEMO_BANNER = "Données de démonstration – fictives"
+
+# (slug, title) of the nine sections, in reading order: the app's commentary is stored by slug.
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("contexte-et-methode", "Contexte et méthode"),
+    ("territoire-et-besoins", "Le territoire et ses besoins"),
+    ("participants-et-public-potentiel", "Les participants au regard du public potentiel"),
+    ("parcours-et-etapes", "Parcours et étapes"),
+    ("actions-et-experimentations", "Actions et expérimentations"),
+    ("sorties", "Les sorties, dont celles à valoriser"),
+    ("offre-d-insertion", "L'offre d'insertion : carences et doublons"),
+    ("paroles-des-partenaires-et-participants", "Ce qu'ont dit les partenaires et les participants"),
+    ("premiers-constats", "Premiers constats : questions pour le débat"),
+)
+SECTION_TITLES = dict(SECTIONS)
+
+DEFAULT_INTRODUCTION = (
+    "Ce rapport intermédiaire présente les données recueillies pour l'évaluation du PLIE : "
+    "le territoire et ses besoins, les personnes accompagnées, leurs parcours, les actions, les sorties "
+    "et l'offre d'insertion. Il est destiné au comité de suivi, qui en débat ; ses premiers constats "
+    "sont formulés comme des questions."
+)
+DEFAULT_METHODE = (
+    "Les données de parcours proviennent des exports du logiciel de suivi du PLIE, importés dans Repères "
+    "au format d'échange : chaque fichier est validé, les identifiants des personnes sont pseudonymisés "
+    "(empreinte HMAC-SHA256 avec la clé de l'instance) avant tout enregistrement. Les indicateurs suivent "
+    "les définitions du référentiel d'indicateurs de Repères ; chaque chiffre est accompagné de sa source, "
+    "de sa période et de sa définition."
+)
+LIMITS = (
+    "Les effectifs comptent des parcours, non des personnes : une personne revenue au PLIE compte deux fois.",
+    "Une valeur inconnue (QPV non renseigné, niveau de formation inconnu) compte comme « non » dans les parts.",
+    "La comparaison des actions expérimentales avec les autres n'est pas une évaluation d'impact : "
+    "les publics orientés vers ces actions peuvent différer.",
+    "Les données de démonstration, lorsqu'elles sont signalées, sont fictives.",
+)
+
+DEFINITIONS = {
+    "accompagnes": ("Participants accompagnés",
+                    "Parcours entrés au plus tard le dernier jour de la période et non sortis avant son premier "
+                    "jour (bornes incluses)."),
+    "entrees": ("Entrées", "Parcours dont la date d'entrée tombe dans la période (bornes incluses)."),
+    "sorties": ("Sorties", "Parcours dont la date de sortie tombe dans la période (bornes incluses)."),
+    "positive": ("Sortie positive",
+                 "Emploi durable (CDI, CDD ou intérim de 6 mois ou plus, alternance, création d'activité) ou "
+                 "formation qualifiante."),
+    "solution": ("Autre sortie à valoriser",
+                 "Sortie vers une solution qui n'est pas une sortie positive au sens du protocole : emploi de "
+                 "transition, formation pré-qualifiante, orientation adaptée, milieu protégé, santé, retraite."),
+    "etapes": ("Étape de parcours",
+               "Emploi, formation, action de levée des freins ou d'accompagnement suivie par un participant ; "
+               "comptée ici lorsqu'elle commence dans la période."),
+}
+
+# section slug → "module:function" providers, tried in order; each is called with the ReportContext and
+# returns a Section, a sequence of blocks, or None (nothing to add). A missing module is skipped.
+PROVIDERS: dict[str, tuple[str, ...]] = {
+    "territoire-et-besoins": ("reperes.reports.providers:territory_maps",),
+    "participants-et-public-potentiel": (),
+    "offre-d-insertion": ("reperes.reports.providers:offer_matrix",),
+    "paroles-des-partenaires-et-participants": ("reperes.reports.providers:qualitative",),
+}
+# What a section waits for when its provider is missing (« Cette partie sera alimentée dès que … »).
+WAITING_FOR = {
+    "territoire-et-besoins": "les statistiques territoriales (INSEE, France Travail, CAF) seront importées "
+                             "dans la page « Territoire »",
+    "participants-et-public-potentiel": "les statistiques territoriales du public potentiel (demandeurs "
+                                        "d'emploi de longue durée, foyers allocataires du RSA) seront "
+                                        "disponibles",
+    "offre-d-insertion": "le catalogue de l'offre d'insertion (structures et services, data·inclusion) et "
+                         "la matrice besoins × offre seront disponibles",
+    "paroles-des-partenaires-et-participants": "les enquêtes et les entretiens auprès des partenaires et des "
+                                               "participants auront été recueillis et codés",
+    "indicators": "le module des indicateurs du référentiel sera disponible",
+    "data": "des données de parcours auront été importées",
+}
+
+
+def waiting(what: str) -> str:
+    return f"Cette partie sera alimentée dès que {WAITING_FOR.get(what, what)}."
+
+
+# ----------------------------------------------------------------------------- inputs
+
+
+@dataclass
+class ReportInputs:
+    """Everything the report is built from (gathered by :mod:`reperes.reports.data`, or by a test)."""
+
+    plie_name: str = "PLIE"
+    seuil: int = disclosure.SEUIL_PAR_DEFAUT
+    is_demo: bool = False
+    dataset: Any = None  # reperes.analytics.frames.Dataset, or None when no data could be loaded
+    snapshot: Mapping[str, Any] = field(default_factory=dict)  # imports, data hash
+    introduction: str = ""
+    methode: str = ""
+    comments: Mapping[str, str] = field(default_factory=dict)  # section slug → commentary
+    sources: Sequence[str] = ()  # French lines describing the imports
+    version: str = ""
+    providers: bool = True  # ask the other domains for their chapters (PROVIDERS); off for pure tests
+
+
+@dataclass
+class ReportContext:
+    """What a section provider receives."""
+
+    debut: dt.date
+    fin: dt.date
+    diffusion: bool
+    seuil: int
+    dataset: Any
+    period: Period
+    source: str
+    inputs: ReportInputs
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool,
+                              inputs: ReportInputs | None = None) -> Document:
+    """The intermediate report for ``[debut, fin]``, dated ``date``; partner-facing when ``diffusion``."""
+    if fin < debut:
+        raise ValueError("La fin de la période précède son début.")
+    if inputs is None:
+        from reperes.reports.data import gather_inputs
+
+        inputs = gather_inputs()
+    period = Period(debut, fin)
+    source = _source_text(inputs)
+    ctx = ReportContext(debut=debut, fin=fin, diffusion=diffusion, seuil=inputs.seuil, dataset=inputs.dataset,
+                        period=period, source=source, inputs=inputs)
+    facts = _Facts(ctx)
+    builders: dict[str, Callable[[ReportContext, _Facts], list]] = {
+        "contexte-et-methode": _context_and_method,
+        "territoire-et-besoins": _territory,
+        "participants-et-public-potentiel": _participants,
+        "parcours-et-etapes": _parcours,
+        "actions-et-experimentations": _actions,
+        "sorties": _sorties,
+        "offre-d-insertion": _offer,
+        "paroles-des-partenaires-et-participants": _qualitative,
+        "premiers-constats": _findings,
+    }
+    sections = []
+    for slug, title in SECTIONS:
+        try:
+            content = builders[slug](ctx, facts)
+            content += _provided(slug, ctx)
+        except Exception as exc:  # a report is never lost to one failing part
+            logger.exception("Section %s of the intermediate report failed", slug)
+            content = [Callout("warning", "Partie non produite",
+                               f"Cette partie n'a pas pu être produite ({type(exc).__name__}). "
+                               "Les autres parties du rapport ne sont pas concernées.")]
+        sections.append(_section(slug, title, content, inputs.comments.get(slug, "")))
+    metadata = {
+        "Document": f"{TITLE} – {inputs.plie_name}",
+        "Période": f"{debut.isoformat()} au {fin.isoformat()}",
+        "Date du document": date.isoformat(),
+        "Diffusion aux partenaires": "oui (secret statistique appliqué)" if diffusion else "non (document interne)",
+        "Seuil du secret statistique": inputs.seuil,
+        "Imports de données": ", ".join(str(i) for i in inputs.snapshot.get("imports", ())) or "aucun",
+        "Empreinte des données (SHA-256)": inputs.snapshot.get("hash", ""),
+        "Version de Repères": inputs.version,
+    }
+    return Document(
+        title=TITLE,
+        subtitle=MENTION,
+        date=date,
+        organisation=inputs.plie_name,
+        author="Repères",
+        banner=DEMO_BANNER if inputs.is_demo else None,
+        disclosure=DisclosureNote(inputs.seuil) if diffusion else None,
+        sections=sections,
+        metadata=metadata,
+    )
+
+
+def _section(slug: str, title: str, content: list, comment: str) -> Section:
+    blocks, subsections = [], []
+    for item in content:
+        (subsections if isinstance(item, Section) else blocks).append(item)
+    if comment.strip():
+        for index, text in enumerate(p.strip() for p in comment.split("\n\n") if p.strip()):
+            runs = [Run("Commentaire du PLIE : ", bold=True), Run(text)] if index == 0 else [Run(text)]
+            blocks.append(Paragraph(runs))
+    return Section(title, blocks=blocks, subsections=subsections, slug=slug,
+                   empty_message=waiting("data"))
+
+
+def _provider_functions(slug: str, ctx: ReportContext) -> list[Callable]:
+    if not ctx.inputs.providers:
+        return []
+    functions = []
+    for target in PROVIDERS.get(slug, ()):
+        module_name, function_name = target.split(":")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        function = getattr(module, function_name, None)
+        if function is not None:
+            functions.append(function)
+    return functions
+
+
+def _provided(slug: str, ctx: ReportContext) -> list:
+    """Blocks from the other domains' chapters; a missing module is skipped, a failing one says so."""
+    result: list = []
+    for function in _provider_functions(slug, ctx):
+        try:
+            produced = function(ctx)
+        except ImportError:
+            continue
+        except Exception as exc:
+            logger.exception("Provider %s of section %s failed", function.__name__, slug)
+            result.append(Callout("warning", "Partie incomplète",
+                                  f"Une partie de ce chapitre n'a pas pu être produite ({type(exc).__name__})."))
+            continue
+        if produced is None:
+            continue
+        if isinstance(produced, Section):
+            result.append(produced)
+        else:
+            result.extend(produced)
+    return result
+
+
+def _has_provider(slug: str, ctx: ReportContext) -> bool:
+    return bool(_provider_functions(slug, ctx))
+
+
+def _source_text(inputs: ReportInputs) -> str:
+    imports = inputs.snapshot.get("imports", ())
+    if not imports:
+        return f"Repères, données de parcours du {inputs.plie_name}"
+    shown = ", ".join(str(i) for i in imports)
+    return f"Repères, données de parcours du {inputs.plie_name} (imports n° {shown})"
+
+
+# ----------------------------------------------------------------------------- facts (computed once)
+
+
+class _Facts:
+    """Populations of the period and the contract's indicators, computed once for every section."""
+
+    def __init__(self, ctx: ReportContext):
+        self.ctx = ctx
+        data = ctx.dataset
+        self.has_data = data is not None and data.participants.height > 0
+        self.indicators: dict[str, Any] | None = None
+        self.indicator_labels: dict[str, tuple[str, str]] = {}
+        self.secret: set[str] = set()
+        if not self.has_data:
+            return
+        p = data.participants
+        debut, fin = ctx.debut, ctx.fin
+        self.accompagnes = p.filter((pl.col("date_entree") <= fin)
+                                    & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
+        self.entrees = p.filter(pl.col("date_entree").is_between(debut, fin))
+        self.sorties = p.filter(pl.col("date_sortie").is_between(debut, fin))
+        self.indicators = self._indicators(data)
+
+    def _indicators(self, data) -> dict[str, Any] | None:
+        """The contract's indicators (``reperes.analytics.indicators``), protected for partners; ``None`` if absent."""
+        try:
+            module = importlib.import_module("reperes.analytics.indicators")
+        except ImportError:
+            return None
+        ctx = self.ctx
+        try:
+            evaluate, diffuse = getattr(module, "evaluate", None), getattr(module, "diffuse", None)
+            if evaluate is not None and diffuse is not None:
+                result = evaluate(data, ctx.debut, ctx.fin, esf=False)
+                payload = diffuse(result, ctx.seuil) if ctx.diffusion else result.payload
+            else:
+                payload = module.compute(data, ctx.debut, ctx.fin)
+                values = payload.get("indicateurs", payload)
+                known = {k: v for k, v in values.items() if k in disclosure.KNOWN_INDICATORS}
+                payload = {"indicateurs": known, "secret": []}
+                if ctx.diffusion:
+                    payload = disclosure.protect_indicators(payload, ctx.seuil)
+        except Exception:  # never an unprotected figure: no indicator at all rather than a raw one
+            logger.exception("The indicators of the report could not be computed")
+            return None
+        self.secret = set(payload.get("secret") or ())
+        values = dict(payload.get("indicateurs") or {})
+        registry = getattr(module, "REGISTRY", None) or {}
+        for key in values:
+            entry = registry.get(key) if hasattr(registry, "get") else None
+            label = _attr(entry, "label")
+            if label:
+                self.indicator_labels[key] = (label, _attr(entry, "definition") or "")
+        return values
+
+    def value(self, key: str) -> Any:
+        """An indicator's value, :class:`Suppressed` when hidden; ``None`` when absent."""
+        if self.indicators is None or key not in self.indicators:
+            return None
+        if f"indicateurs.{key}" in self.secret:
+            return Suppressed(self.ctx.seuil)
+        return self.indicators[key]
+
+    def label(self, key: str, default: str) -> tuple[str, str]:
+        return self.indicator_labels.get(key, (default, ""))
+
+
+def _attr(entry: Any, name: str) -> str | None:
+    if entry is None:
+        return None
+    if isinstance(entry, Mapping):
+        value = entry.get(name)
+    else:
+        value = getattr(entry, name, None)
+    return value if isinstance(value, str) else None
+
+
+# ----------------------------------------------------------------------------- disclosure helpers
+
+
+def _protect(ctx: ReportContext, mapping: dict[str, int], total: int | None) -> tuple[dict[str, Any], Any]:
+    """Counts as shown: raw for staff, through disclosure control for partners (hidden → Suppressed)."""
+    if not ctx.diffusion:
+        return dict(mapping), total
+    protected = disclosure.protect_counts(mapping, ctx.seuil, total=total)
+    values = {k: (Suppressed(ctx.seuil) if v is None else v) for k, v in protected.values.items()}
+    shown_total = Suppressed(ctx.seuil) if protected.total_secret else protected.total
+    return values, shown_total
+
+
+def _share(ctx: ReportContext, numerator: Any, denominator: Any) -> Any:
+    if isinstance(numerator, Suppressed) or isinstance(denominator, Suppressed):
+        return Suppressed(ctx.seuil)
+    if denominator in (None, 0) or numerator is None:
+        return None
+    if not ctx.diffusion:
+        return numerator / denominator
+    cell = disclosure.rate_cell(int(numerator), int(denominator), ctx.seuil)
+    return Suppressed(ctx.seuil) if cell.secret else cell.value
+
+
+def _count_value(ctx: ReportContext, n: int) -> Any:
+    if not ctx.diffusion:
+        return n
+    return _protect(ctx, {"n": n}, None)[0]["n"]
+
+
+def _chart_value(value: Any) -> float | None:
+    return None if isinstance(value, Suppressed) or value is None else float(value)
+
+
+def _breakdown(ctx: ReportContext, *, caption: str, label_header: str, mapping: dict[str, int], total: int,
+               definition: str, chart: bool = True, horizontal: bool = True,
+               total_label: str = "Total", shown: tuple[dict[str, Any], Any] | None = None) -> list:
+    """A table (effectif, part) of a one-way breakdown, and its bar chart, both disclosure-controlled.
+
+    ``shown``: values already protected together with other tables (hidden ones as Suppressed), and the
+    total as shown; otherwise ``mapping`` and ``total`` are protected here.
+    """
+    from reperes.charts import bar_chart
+
+    values, shown_total = shown if shown is not None else _protect(ctx, mapping, total)
+    rows = [[label, value, _share(ctx, value, shown_total)] for label, value in values.items()]
+    table = Table(caption, [Column(label_header), Column("Effectif", "count"), Column("Part", "percent")],
+                  rows, source=ctx.source, period=ctx.period, definition=definition,
+                  footer_rows=[[total_label, shown_total, _share(ctx, shown_total, shown_total)]])
+    blocks: list = []
+    if chart and values:
+        figure_chart = bar_chart(list(values), [_chart_value(v) for v in values.values()], title=caption,
+                                 horizontal=horizontal, suppressed=ctx.seuil, source=ctx.source,
+                                 value_label="Effectif", category_label=label_header)
+        blocks.append(Figure(figure_chart, source=ctx.source, period=ctx.period, definition=definition))
+    blocks.append(table)
+    return blocks
+
+
+def _no_data(ctx: ReportContext) -> list:
+    return [Callout("info", "Pas de données", waiting("data"))]
+
+
+# ----------------------------------------------------------------------------- 1. context and method
+
+
+def _context_and_method(ctx: ReportContext, facts: _Facts) -> list:
+    inputs = ctx.inputs
+    blocks: list = [Paragraph(p) for p in _paragraphs(inputs.introduction or DEFAULT_INTRODUCTION)]
+    period_text = (f"La période analysée va du {formats.date(ctx.debut)} au {formats.date(ctx.fin)} "
+                   "(bornes incluses).")
+    method: list = [Paragraph(p) for p in _paragraphs(inputs.methode or DEFAULT_METHODE)]
+    method.append(Paragraph(period_text))
+    if inputs.sources:
+        method.append(Paragraph("Sources de données utilisées :"))
+        method.append(BulletList(list(inputs.sources)))
+    else:
+        method.append(Callout("warning", "Aucune source", "Aucun import de données n'a encore été fait."))
+    privacy: list = [Paragraph(
+        "Les données individuelles sont pseudonymisées dès l'import et ne quittent pas l'instance du PLIE ; "
+        "seuls des agrégats figurent dans ce rapport. Chaque consultation de données individuelles est "
+        "tracée dans le journal d'audit.")]
+    if ctx.diffusion:
+        privacy.append(Paragraph(
+            "Ce document est destiné aux partenaires : le secret statistique s'applique à chaque effectif et "
+            f"à chaque taux (seuil : {ctx.seuil} personnes). " + DisclosureNote(ctx.seuil).text))
+    else:
+        privacy.append(Callout(
+            "warning", "Document interne",
+            "Cette version montre les effectifs bruts, sans secret statistique : elle ne doit pas être "
+            "diffusée aux partenaires. Générez la version « diffusion » pour le comité."))
+    definitions = [Definition(term, text) for term, text in DEFINITIONS.values()]
+    return blocks + [
+        Section("Sources, recueil et période", blocks=method, slug="methode"),
+        Section("Confidentialité et secret statistique", blocks=privacy, slug="confidentialite"),
+        Section("Limites", blocks=[BulletList(list(LIMITS))], slug="limites"),
+        Section("Définitions", blocks=definitions, slug="definitions"),
+    ]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+
+# ----------------------------------------------------------------------------- 2. territory
+
+
+def _epci_frame(ctx: ReportContext) -> pl.DataFrame | None:
+    data = ctx.dataset
+    if data is None or data.communes.height == 0:
+        return None
+    return (data.communes.group_by("epci", "epci_nom")
+            .agg(pl.len().alias("communes"), pl.col("population").sum().alias("population"))
+            .sort("epci_nom", "epci"))
+
+
+def _territory(ctx: ReportContext, facts: _Facts) -> list:
+    epcis = _epci_frame(ctx)
+    if epcis is None:
+        return [Callout("info", "Territoire non défini",
+                        "Le territoire du PLIE n'est pas encore défini (page « Paramètres ») : "
+                        "ses communes et intercommunalités apparaîtront ici.")]
+    total_pop = int(epcis["population"].sum())
+    n_communes = int(epcis["communes"].sum())
+    blocks: list = [
+        Paragraph(f"Le territoire du PLIE compte {formats.plural(n_communes, 'commune')}, réparties en "
+                  f"{formats.plural(epcis.height, 'intercommunalité')}, pour "
+                  f"{formats.plural(total_pop, 'habitant')} (population municipale)."),
+        Table("Intercommunalités du territoire",
+              [Column("Intercommunalité"), Column("Communes", "count"), Column("Population", "count")],
+              [[row["epci_nom"] or row["epci"], row["communes"], row["population"]]
+               for row in epcis.iter_rows(named=True)],
+              source="INSEE, populations légales (référentiel des communes embarqué)",
+              definition="Population municipale, somme des communes de l'intercommunalité.",
+              footer_rows=[["Total", n_communes, total_pop]]),
+    ]
+    if not _has_provider("territoire-et-besoins", ctx):
+        blocks.append(Callout("info", "Besoins du territoire", waiting("territoire-et-besoins")))
+    return blocks
+
+
+# ----------------------------------------------------------------------------- 3. participants
+
+
+def _participants(ctx: ReportContext, facts: _Facts) -> list:
+    if not facts.has_data:
+        return _no_data(ctx)
+    acc = facts.accompagnes
+    n_acc, n_ent, n_sor = acc.height, facts.entrees.height, facts.sorties.height
+    shown, shown_acc = _protect(ctx, {"entrees": n_ent, "sorties": n_sor}, None)
+    shown_acc = _count_value(ctx, n_acc)
+    key = KeyFigures([
+        KeyFigure(DEFINITIONS["accompagnes"][0], shown_acc, "count", definition=DEFINITIONS["accompagnes"][1],
+                  source=ctx.source, period=ctx.period, seuil=ctx.seuil),
+        KeyFigure(DEFINITIONS["entrees"][0], shown["entrees"], "count", definition=DEFINITIONS["entrees"][1],
+                  source=ctx.source, period=ctx.period, seuil=ctx.seuil),
+        KeyFigure(DEFINITIONS["sorties"][0], shown["sorties"], "count", definition=DEFINITIONS["sorties"][1],
+                  source=ctx.source, period=ctx.period, seuil=ctx.seuil),
+    ])
+    blocks: list = [key]
+    # Sex and age band.
+    sexes = {ref.SEXE.label(code): int(acc.filter(pl.col("sexe") == code).height) for code in ref.SEXE.codes()}
+    blocks += _breakdown(ctx, caption="Participants accompagnés par sexe", label_header="Sexe",
+                         mapping=_with_unknown(sexes, n_acc), total=n_acc,
+                         definition=DEFINITIONS["accompagnes"][1], chart=False)
+    ages = acc.select(pl.col("age_entree"))["age_entree"].to_list()
+    bands = {c.label: 0 for c in ref.TRANCHE_AGE}
+    for age in ages:  # a list of at most a few thousand ints: cheap
+        band = ref.age_band(age)
+        if band is not None:
+            bands[ref.TRANCHE_AGE.label(band)] += 1
+    blocks += _breakdown(ctx, caption="Participants accompagnés par tranche d'âge à l'entrée",
+                         label_header="Âge à l'entrée", mapping=_with_unknown(bands, n_acc), total=n_acc,
+                         definition="Âge en années révolues à la date d'entrée.", horizontal=False)
+    # Profile shares from the contract's indicators.
+    if facts.indicators is None:
+        blocks.append(Callout("info", "Profil des participants", waiting("indicators")))
+    else:
+        rows = []
+        for key_id, default in (("part_femmes", "Femmes"), ("part_moins_26_ans", "Moins de 26 ans"),
+                                ("part_50_ans_et_plus", "50 ans et plus"), ("part_rsa", "Allocataires du RSA"),
+                                ("part_deld", "Demandeurs d'emploi de longue durée"),
+                                ("part_th", "Travailleurs handicapés"), ("part_qpv", "Habitants d'un QPV"),
+                                ("part_infra_bac", "Niveau inférieur au bac")):
+            if key_id in facts.indicators:
+                rows.append([facts.label(key_id, default)[0], facts.value(key_id)])
+        if rows:
+            blocks.append(Table("Profil des participants accompagnés",
+                                [Column("Caractéristique"), Column("Part des accompagnés", "percent")], rows,
+                                source=ctx.source, period=ctx.period,
+                                definition="Part des participants accompagnés de la période ; une valeur "
+                                           "inconnue compte comme « non »."))
+    # By EPCI against the population.
+    epcis = _epci_frame(ctx)
+    if epcis is not None:
+        counts = dict(acc.group_by("epci").len().iter_rows())
+        mapping = {row["epci_nom"] or row["epci"]: int(counts.get(row["epci"], 0))
+                   for row in epcis.iter_rows(named=True)}
+        outside = n_acc - sum(mapping.values())
+        if outside:
+            mapping["Hors territoire"] = outside
+        values, shown_total = _protect(ctx, mapping, n_acc)
+        population = {row["epci_nom"] or row["epci"]: int(row["population"]) for row in epcis.iter_rows(named=True)}
+        rows = []
+        for name, value in values.items():
+            pop = population.get(name)
+            per_1000 = None
+            if pop:
+                per_1000 = Suppressed(ctx.seuil) if isinstance(value, Suppressed) else 1000 * value / pop
+            rows.append([name, value, pop, per_1000])
+        from reperes.charts import bar_chart
+
+        names = [r[0] for r in rows if r[2]]
+        chart = bar_chart(names, [_chart_value(r[3]) for r in rows if r[2]],
+                          title="Participants accompagnés pour 1 000 habitants, par intercommunalité",
+                          horizontal=True, suppressed=ctx.seuil, source=ctx.source, decimals=1,
+                          value_label="Pour 1 000 habitants", category_label="Intercommunalité")
+        definition = ("Participants accompagnés résidant dans l'intercommunalité, pour 1 000 habitants "
+                      "(population municipale).")
+        blocks.append(Figure(chart, source=ctx.source, period=ctx.period, definition=definition))
+        blocks.append(Table("Participants accompagnés par intercommunalité de résidence",
+                            [Column("Intercommunalité"), Column("Accompagnés", "count"),
+                             Column("Population", "count"), Column("Pour 1 000 habitants", "number")],
+                            rows, source=ctx.source, period=ctx.period, definition=definition,
+                            footer_rows=[["Total", shown_total, sum(population.values()), None]]))
+    if not _has_provider("participants-et-public-potentiel", ctx):
+        blocks.append(Callout("info", "Public potentiel", waiting("participants-et-public-potentiel")))
+    return blocks
+
+
+def _with_unknown(mapping: dict[str, int], total: int) -> dict[str, int]:
+    rest = total - sum(mapping.values())
+    if rest > 0:
+        mapping = {**mapping, "Non renseigné": rest}
+    return mapping
+
+
+# ----------------------------------------------------------------------------- 4. parcours
+
+
+def _etapes_of_period(ctx: ReportContext, facts: _Facts) -> pl.DataFrame:
+    etapes = ctx.dataset.etapes
+    ids = facts.accompagnes.select("participant")
+    return (etapes.filter(pl.col("date_debut").is_between(ctx.debut, ctx.fin))
+            .join(ids, on="participant", how="semi"))
+
+
+def _parcours(ctx: ReportContext, facts: _Facts) -> list:
+    if not facts.has_data:
+        return _no_data(ctx)
+    etapes = _etapes_of_period(ctx, facts)
+    family = {code: ref.family_of(code) for code in ref.TYPE_ETAPE.codes()}
+    by_family = dict(etapes.with_columns(pl.col("type_etape").replace_strict(family, default=None).alias("f"))
+                     .group_by("f").len().iter_rows())
+    mapping = {ref.FAMILLE_ETAPE.label(code): int(by_family.get(code, 0)) for code in ref.FAMILLE_ETAPE.codes()}
+    blocks: list = [Paragraph(
+        f"Les participants accompagnés ont commencé {_count_phrase(ctx, etapes.height, 'étape')} "
+        "de parcours pendant la période.")]
+    blocks += _breakdown(ctx, caption="Étapes commencées dans la période, par famille", label_header="Famille",
+                         mapping=mapping, total=etapes.height, definition=DEFINITIONS["etapes"][1])
+    top = (etapes.group_by("type_etape").len().sort(["len", "type_etape"], descending=[True, False]).head(10))
+    top_map = {ref.TYPE_ETAPE.label(code, code): int(n) for code, n in top.iter_rows()}
+    if top_map:
+        values, _ = _protect(ctx, top_map, None)
+        blocks.append(Table("Les dix types d'étape les plus fréquents",
+                            [Column("Type d'étape"), Column("Étapes", "count")],
+                            list(values.items()), source=ctx.source, period=ctx.period,
+                            definition=DEFINITIONS["etapes"][1]))
+    if facts.indicators is None:
+        blocks.append(Callout("info", "Durée des parcours", waiting("indicators")))
+    else:
+        figures = []
+        for key_id, default, unit in (("duree_moyenne_parcours_mois", "Durée moyenne des parcours", "months"),
+                                      ("duree_mediane_parcours_mois", "Durée médiane des parcours", "months"),
+                                      ("etapes_par_participant", "Étapes par participant accompagné", "number")):
+            if key_id in facts.indicators:
+                label, definition = facts.label(key_id, default)
+                figures.append(KeyFigure(label, facts.value(key_id), unit, definition=definition or
+                                         "Calculée sur les sorties de la période.", source=ctx.source,
+                                         period=ctx.period, seuil=ctx.seuil))
+        if figures:
+            blocks.insert(0, KeyFigures(figures))
+    return blocks
+
+
+def _count_phrase(ctx: ReportContext, n: int, singular: str, plural_form: str | None = None) -> str:
+    """« 843 étapes »; for partners a small count reads « moins de 11 étapes », never its value."""
+    value = _count_value(ctx, n)
+    if isinstance(value, Suppressed):
+        return f"moins de {value.seuil} {plural_form or singular + 's'}"
+    return formats.plural(value, singular, plural_form)
+
+
+# ----------------------------------------------------------------------------- 5. actions
+
+
+def _actions(ctx: ReportContext, facts: _Facts) -> list:
+    if not facts.has_data or ctx.dataset.actions.height == 0:
+        return _no_data(ctx)
+    etapes = _etapes_of_period(ctx, facts).filter(pl.col("id_action").is_not_null())
+    per_action = etapes.group_by("id_action").agg(pl.col("participant").n_unique().alias("participants"),
+                                                  pl.len().alias("etapes"))
+    actions = (ctx.dataset.actions.join(per_action, on="id_action", how="left")
+               .with_columns(pl.col("participants").fill_null(0), pl.col("etapes").fill_null(0))
+               .sort(["participants", "id_action"], descending=[True, False]))
+    participants, _ = _protect(ctx, dict(zip(actions["id_action"], actions["participants"], strict=True)), None)
+    steps, _ = _protect(ctx, dict(zip(actions["id_action"], actions["etapes"], strict=True)), None)
+    rows = []
+    for row in actions.iter_rows(named=True):
+        rows.append([row["intitule"], ref.FAMILLE_ETAPE.label(row["famille"], "–"), row["operateur"] or "–",
+                     "oui" if row["experimentale"] else "non", participants[row["id_action"]],
+                     steps[row["id_action"]]])
+    n_exp = int(actions.filter(pl.col("experimentale").fill_null(False)).height)
+    blocks: list = [
+        Paragraph(f"Le PLIE a mobilisé {formats.plural(actions.height, 'action')}, dont "
+                  f"{formats.plural(n_exp, 'action expérimentale', 'actions expérimentales')}."),
+        Table("Participants et étapes par action",
+              [Column("Action"), Column("Famille"), Column("Opérateur"), Column("Expérimentale"),
+               Column("Participants", "count"), Column("Étapes", "count")],
+              rows, source=ctx.source, period=ctx.period,
+              definition="Participants accompagnés ayant commencé au moins une étape de l'action dans la période, "
+                         "et nombre de ces étapes."),
+    ]
+    # Experimental actions: exits of participants who went through one, against the others.
+    exp_ids = actions.filter(pl.col("experimentale").fill_null(False))["id_action"]
+    if n_exp:
+        went = (ctx.dataset.etapes.filter(pl.col("id_action").is_in(exp_ids.implode()))
+                .select("participant").unique())
+        positive = ref.MOTIF_SORTIE.with_attr("positive")
+        sor = facts.sorties.with_columns(pl.col("participant").is_in(went["participant"].implode()).alias("exp"),
+                                         pl.col("motif_sortie").is_in(positive).alias("pos"))
+        rows = []
+        for flag, label in ((True, "Passés par une action expérimentale"), (False, "Autres participants")):
+            group = sor.filter(pl.col("exp") == flag)
+            n, pos = group.height, int(group["pos"].sum())
+            shown, _ = _protect(ctx, {"n": n, "pos": pos}, None)
+            rows.append([label, shown["n"], _share(ctx, pos, n) if not isinstance(shown["n"], Suppressed)
+                         else Suppressed(ctx.seuil)])
+        blocks.append(Table("Sorties des participants passés par une action expérimentale",
+                            [Column("Groupe"), Column("Sorties", "count"),
+                             Column("Taux de sorties positives", "percent")],
+                            rows, source=ctx.source, period=ctx.period,
+                            definition="Sorties de la période ; un participant est « passé par une action "
+                                       "expérimentale » s'il a suivi au moins une étape de cette action."))
+        blocks.append(Callout("warning", "Pas une évaluation d'impact",
+                              "Les participants orientés vers les actions expérimentales ne sont pas tirés au "
+                              "sort : l'écart observé ne mesure pas l'effet de ces actions."))
+    return blocks
+
+
+# ----------------------------------------------------------------------------- 6. exits
+
+
+def _sorties(ctx: ReportContext, facts: _Facts) -> list:
+    if not facts.has_data:
+        return _no_data(ctx)
+    sor = facts.sorties
+    n = sor.height
+    if n == 0:
+        return [Paragraph("Aucune sortie n'a eu lieu pendant la période.")]
+    motif_counts = dict(sor.group_by("motif_sortie").len().iter_rows())
+    categories = {}
+    for code in ref.CATEGORIE_SORTIE.codes():
+        categories[ref.CATEGORIE_SORTIE.label(code)] = sum(
+            int(motif_counts.get(m, 0)) for m in ref.MOTIF_SORTIE.with_attr(code))
+    blocks: list = []
+    if facts.indicators is not None:
+        figures = []
+        for key_id, default in (("taux_sorties_positives", "Taux de sorties positives"),
+                                ("taux_sorties_positives_hors_neutres", "Taux de sorties positives hors sorties "
+                                                                        "neutres"),
+                                ("taux_valorisation_sorties_non_positives", "Part des autres sorties "
+                                                                            "valorisables")):
+            if key_id in facts.indicators:
+                label, definition = facts.label(key_id, default)
+                figures.append(KeyFigure(label, facts.value(key_id), "percent", definition=definition or None,
+                                         source=ctx.source, period=ctx.period, seuil=ctx.seuil))
+        if figures:
+            blocks.append(KeyFigures(figures))
+    else:
+        blocks.append(Callout("info", "Taux de sorties", waiting("indicators")))
+    shown_categories, shown_motifs, shown_total = _protected_exits(ctx, facts, motif_counts, n)
+    category_labels = {code: ref.CATEGORIE_SORTIE.label(code) for code in ref.CATEGORIE_SORTIE.codes()}
+    blocks += _breakdown(ctx, caption="Sorties par catégorie", label_header="Catégorie de sortie",
+                         mapping=categories, total=n, definition=DEFINITIONS["sorties"][1],
+                         shown=({category_labels[k]: v for k, v in shown_categories.items()}, shown_total))
+    motifs = {ref.MOTIF_SORTIE.label(code): int(motif_counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
+    blocks += _breakdown(ctx, caption="Sorties par motif", label_header="Motif de sortie", mapping=motifs,
+                         total=n, definition=DEFINITIONS["sorties"][1], chart=False,
+                         shown=({ref.MOTIF_SORTIE.label(k): v for k, v in shown_motifs.items()}, shown_total))
+    blocks.append(Definition(*DEFINITIONS["solution"]))
+    raw_categories = {code: sum(int(motif_counts.get(m, 0)) for m in ref.MOTIF_SORTIE.with_attr(code))
+                      for code in ref.CATEGORIE_SORTIE.codes()}
+    valued = _valued_exits(ctx, shown_categories, raw_categories)
+    if valued is not None:
+        blocks.append(valued)
+    return blocks
+
+
+def _protected_exits(ctx: ReportContext, facts: _Facts, motif_counts: dict, n: int):
+    """Exits by category and by motif (codes → value), protected *together*: a reader adds motifs up to
+    their category and categories up to the sorties, so a cell hidden in one table is never given back
+    by the other. The indicators' protection (which knows this hierarchy) is used when it exists."""
+    motifs = {code: int(motif_counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
+    categories = {code: sum(motifs[m] for m in ref.MOTIF_SORTIE.with_attr(code))
+                  for code in ref.CATEGORIE_SORTIE.codes()}
+    if not ctx.diffusion:
+        return categories, motifs, n
+    indicators = facts.indicators or {}
+    if isinstance(indicators.get("sorties_par_categorie"), dict) and isinstance(
+            indicators.get("sorties_par_motif"), dict):
+        def cells(name: str, codes: list[str]) -> dict[str, Any]:
+            values = indicators[name]
+            return {code: Suppressed(ctx.seuil) if f"indicateurs.{name}.{code}" in facts.secret
+                    or values.get(code) is None else values.get(code) for code in codes}
+
+        total = facts.value("sorties")
+        return (cells("sorties_par_categorie", list(categories)), cells("sorties_par_motif", list(motifs)),
+                n if total is None else total)
+    # Without the indicators: motifs first; a category with a hidden motif is hidden too (then secondary).
+    shown_motifs, shown_total = _protect(ctx, motifs, n)
+    hidden = [code for code in categories
+              if any(isinstance(shown_motifs[m], Suppressed) for m in ref.MOTIF_SORTIE.with_attr(code))]
+    protected = disclosure.protect_counts(categories, ctx.seuil, total=n, keep_secret=hidden)
+    shown_categories = {k: Suppressed(ctx.seuil) if v is None else v for k, v in protected.values.items()}
+    if protected.total_secret:
+        shown_total = Suppressed(ctx.seuil)
+    return shown_categories, shown_motifs, shown_total
+
+
+def _valued_exits(ctx: ReportContext, shown_categories: dict[str, Any],
+                  raw_categories: dict[str, int]) -> Section | None:
+    """The grid of exits worth valuing (``reperes.analytics.valorisation``), when the analysis exists.
+
+    For partners the grid stays consistent with the table of categories: its « autre solution » row *is*
+    that category's cell, the three other rows add up to the « sans solution » category (protected with
+    it as their total), and the grid's total is shown only when both categories are.
+    """
+    try:
+        valorisation = importlib.import_module("reperes.analytics.valorisation")
+    except ImportError:
+        return Section("Les autres sorties à valoriser", slug="sorties-a-valoriser",
+                       empty_message=waiting("la grille de valorisation des sorties sera disponible"))
+    (row,) = valorisation.by_profile(ctx.dataset, ctx.debut, ctx.fin)
+    if row.total == 0:
+        return Section("Les autres sorties à valoriser", slug="sorties-a-valoriser",
+                       empty_message="Aucune sortie ni positive ni neutre pendant la période.")
+    labels = valorisation.GRID_LABELS
+    mapping = {labels[key]: n for key, n in row.counts.items()}
+    shown = None
+    if ctx.diffusion:
+        rest = {labels[key]: n for key, n in row.counts.items() if key != "solution"}
+        protected = disclosure.protect_counts(rest, ctx.seuil, total=raw_categories["sans_solution"])
+        values = {labels["solution"]: shown_categories["solution"]}
+        values.update({k: Suppressed(ctx.seuil) if v is None else v for k, v in protected.values.items()})
+        both = [shown_categories["solution"], shown_categories["sans_solution"]]
+        total = row.total if not any(isinstance(v, Suppressed) for v in both) else Suppressed(ctx.seuil)
+        shown = (values, total)
+    blocks: list = [Paragraph(
+        "Au-delà des sorties positives, le PLIE veut reconnaître les sorties qui marquent une avancée : "
+        "une solution autre que l'emploi durable, un acquis obtenu pendant le parcours (RQTH, permis, "
+        "logement, soins…) ou un frein levé.")]
+    blocks += _breakdown(ctx, caption="Sorties ni positives ni neutres, selon la grille de valorisation",
+                         label_header="Situation à la sortie", mapping=mapping, total=row.total,
+                         definition=valorisation.DEFINITION, total_label="Sorties ni positives ni neutres",
+                         shown=shown)
+    acquis = {label: n for label, n in valorisation.acquis_by_type(ctx.dataset, ctx.debut, ctx.fin) if n}
+    if acquis:
+        values, _ = _protect(ctx, acquis, None)
+        blocks.append(Table("Acquis obtenus pendant le parcours, par type",
+                            [Column("Acquis"), Column("Sorties concernées", "count")], list(values.items()),
+                            source=ctx.source, period=ctx.period,
+                            definition="Sorties ni positives ni neutres de la période dont le parcours a obtenu "
+                                       "au moins un acquis de ce type entre l'entrée et la sortie ; une sortie "
+                                       "peut compter pour plusieurs types."))
+    blocks += [Definition(label, text) for _key, label, text in valorisation.GRID]
+    return Section("Les autres sorties à valoriser", blocks=blocks, slug="sorties-a-valoriser")
+
+
+# ----------------------------------------------------------------------------- 7, 8: other domains
+
+
+def _offer(ctx: ReportContext, facts: _Facts) -> list:
+    if _has_provider("offre-d-insertion", ctx):
+        return []
+    return [Callout("info", "Partie à venir", waiting("offre-d-insertion"))]
+
+
+def _qualitative(ctx: ReportContext, facts: _Facts) -> list:
+    if _has_provider("paroles-des-partenaires-et-participants", ctx):
+        return []
+    return [Callout("info", "Partie à venir", waiting("paroles-des-partenaires-et-participants"))]
+
+
+# ----------------------------------------------------------------------------- 9. findings as questions
+
+
+def _findings(ctx: ReportContext, facts: _Facts) -> list:
+    if not facts.has_data:
+        return _no_data(ctx)
+    questions: list[str] = []
+    rate = facts.value("taux_sorties_positives")
+    if isinstance(rate, float | int):
+        questions.append(f"Le taux de sorties positives atteint {formats.percent(rate)} sur la période : "
+                         "est-il à la hauteur de l'objectif du protocole, et faut-il le mesurer autrement ?")
+    sor = facts.sorties
+    if sor.height:
+        solution = int(sor.filter(pl.col("motif_sortie").is_in(ref.MOTIF_SORTIE.with_attr("solution"))).height)
+        sans = int(sor.filter(pl.col("motif_sortie").is_in(ref.MOTIF_SORTIE.with_attr("sans_solution"))).height)
+        share_solution = _share(ctx, solution, sor.height)
+        if isinstance(share_solution, float):
+            questions.append(f"{formats.percent(share_solution)} des sorties sont d'autres sorties à valoriser "
+                             "(santé, retraite, orientation adaptée…) : comment le futur protocole doit-il les "
+                             "reconnaître ?")
+        share_sans = _share(ctx, sans, sor.height)
+        if isinstance(share_sans, float):
+            questions.append(f"{formats.percent(share_sans)} des sorties se font sans solution, dont les "
+                             "abandons : à quel moment du parcours le lien se perd-il ?")
+    epcis = _epci_frame(ctx)
+    if epcis is not None and facts.accompagnes.height:
+        counts = dict(facts.accompagnes.group_by("epci").len().iter_rows())
+        rates = []
+        for row in epcis.iter_rows(named=True):
+            n = int(counts.get(row["epci"], 0))
+            if row["population"] and (not ctx.diffusion or n >= ctx.seuil):
+                rates.append((1000 * n / row["population"], row["epci_nom"] or row["epci"]))
+        if len(rates) >= 2:
+            low, high = min(rates), max(rates)
+            questions.append(f"{low[1]} compte {formats.number(low[0], 1)} accompagnés pour 1 000 habitants, "
+                             f"contre {formats.number(high[0], 1)} pour {high[1]} : l'accès au PLIE est-il "
+                             "le même partout sur le territoire ?")
+    questions.append("Quelles données manquent encore pour éclairer ces questions, et qui peut les fournir ?")
+    return [Paragraph("Ces premiers constats sont formulés comme des questions, pour le débat du comité de "
+                      "suivi ; ils ne sont pas des conclusions.")] + [
+        Callout("question", f"Question {index}", text) for index, text in enumerate(questions, start=1)]

@@ -1,0 +1,70 @@
+"""The « Livrables » settings (Word template, fixed texts), commentary per section, generated reports."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ReportSettings(models.Model):
+    """One row: the PLIE's Word template and the fixed texts of its reports, edited in the app."""
+
+    template = models.FileField("modèle Word du PLIE", upload_to="reports/modele/", blank=True)
+    template_name = models.CharField("nom du modèle", max_length=300, blank=True)
+    introduction = models.TextField("introduction", blank=True)
+    methode = models.TextField("méthode", blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    class Meta:
+        verbose_name = "paramètres des livrables"
+
+    def __str__(self):
+        return "Paramètres des livrables"
+
+    @classmethod
+    def get(cls) -> ReportSettings:
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class SectionComment(models.Model):
+    """The PLIE's commentary on one section of the report (by its stable slug): survives regeneration."""
+
+    slug = models.SlugField("section", max_length=100, unique=True)
+    text = models.TextField("commentaire", blank=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="modifié par")
+
+    class Meta:
+        verbose_name = "commentaire de section"
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+
+class GeneratedReport(models.Model):
+    """One generation of the intermediate report: its parameters, snapshot and files (in MEDIA_ROOT)."""
+
+    KIND_INTERMEDIATE = "intermediaire"
+
+    kind = models.CharField("livrable", max_length=30, default=KIND_INTERMEDIATE)
+    created_at = models.DateTimeField("généré le", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+", verbose_name="généré par")
+    debut = models.DateField("début de la période")
+    fin = models.DateField("fin de la période")
+    date = models.DateField("date du document")
+    diffusion = models.BooleanField("version diffusable aux partenaires", default=False)
+    snapshot = models.JSONField("instantané des données", default=dict, blank=True)
+    files = models.JSONField("fichiers", default=dict, blank=True)  # format → file name under folder
+    folder = models.CharField("dossier", max_length=200, blank=True)
+    html = models.TextField("version HTML", blank=True)
+
+    class Meta:
+        verbose_name = "livrable généré"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"Rapport intermédiaire n° {self.pk}"

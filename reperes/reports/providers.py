@@ -1,0 +1,91 @@
+"""Content of the other domains for the intermediate report (Django side), called by the builder.
+
+Each function takes the builder's ``ReportContext`` and returns blocks, a
+Section, or ``None``; the builder catches a failure and says so in the
+section, so a broken chapter never loses the report. Partner-facing
+(``ctx.diffusion``): each domain's own protected version is asked for.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reperes.documents import Callout, Column, Figure, Paragraph, Section, Suppressed, Table
+
+
+def _territory():
+    from reperes.configuration.models import Installation
+
+    return Installation.get().territory
+
+
+MAP_DEFINITIONS = {
+    "pop": "Participants accompagnés de la période résidant dans la commune, pour 1 000 habitants (population "
+           "municipale).",
+    "deld": "Participants accompagnés DELD de la période rapportés aux demandeurs d'emploi de longue durée de la "
+            "commune (France Travail / DARES).",
+    "rsa": "Participants accompagnés au RSA de la période rapportés aux foyers allocataires du RSA de la commune "
+           "(CAF) : des foyers, pas des personnes.",
+}
+
+
+def territory_maps(ctx):
+    """The « Territoire » page's three coverage maps (per 1 000 inhabitants, DELD, RSA), partners' version."""
+    from reperes.offer import services
+
+    territory = _territory()
+    if territory is None:
+        return None
+    keys = tuple(MAP_DEFINITIONS)
+    charts = services.report_maps(territory, ctx.debut, ctx.fin, raw=not ctx.diffusion, seuil=ctx.seuil, keys=keys)
+    hatching = " Communes hachurées : données insuffisantes (voir la légende)."
+    return [Figure(chart, source=chart.source or "Repères ; INSEE ; France Travail ; CAF", period=ctx.period,
+                   definition=MAP_DEFINITIONS[key] + hatching) for key, chart in zip(keys, charts, strict=True)]
+
+
+def offer_matrix(ctx):
+    """The needs × offer matrix summed up: gaps and possible overlaps by intercommunalité and thématique."""
+    from reperes.offer import matrix as mx
+    from reperes.offer import services
+    from reperes.offer.models import Service  # noqa: F401 - the catalogue exists
+
+    territory = _territory()
+    if territory is None:
+        return [Callout("info", "Territoire non défini", "Le territoire du PLIE n'est pas encore défini.")]
+    payload = services.matrix_payload(territory, ctx.debut, ctx.fin, diffusion=ctx.diffusion, seuil=ctx.seuil)
+    cells = payload["cells"]
+    if not cells:
+        return [Callout("info", "Offre non renseignée",
+                        "Aucun service de l'offre d'insertion n'est encore enregistré (page « Offre »).")]
+    names = dict(territory.communes.values_list("epci_siren", "epci_nom"))
+    statuts = Counter(cell["statut"] for cell in cells)
+    rows = []
+    for cell in cells:
+        if cell["statut"] not in ("carence", "doublon"):
+            continue
+        demande = cell.get("demande")
+        rows.append([names.get(cell["epci"], cell["epci"]), mx.category_label(cell["thematique"]),
+                     Suppressed(ctx.seuil) if demande is None else demande, cell.get("services") or 0,
+                     mx.STATUT_LABELS.get(cell["statut"], cell["statut"])])
+    summary = ", ".join(f"{mx.STATUT_LABELS[s].lower()} : {statuts.get(s, 0)}" for s in mx.STATUTS)
+    blocks = [Paragraph(f"La matrice croise, pour chaque intercommunalité, les besoins des participants (freins "
+                        f"à l'entrée) et les services de l'offre d'insertion. Cases par statut – {summary}.")]
+    if rows:
+        blocks.append(Table(
+            "Carences et doublons possibles de l'offre, par intercommunalité et thématique",
+            [Column("Intercommunalité"), Column("Thématique"), Column("Participants concernés", "count"),
+             Column("Services", "count"), Column("Statut")], rows,
+            source="Repères : données de parcours et catalogue de l'offre (data·inclusion)", period=ctx.period,
+            definition="Carence : des participants ont ce besoin et aucun service ne le couvre. Doublon "
+                       "possible : deux services ou plus du même type, pour des publics qui se recoupent."))
+    else:
+        blocks.append(Paragraph("Aucune carence ni aucun doublon n'apparaît dans la matrice."))
+    return blocks
+
+
+def qualitative(ctx):
+    """The qualitative chapter of the surveys domain (method, response rates, findings with verbatims)."""
+    from reperes.surveys.synthesis import qualitative_section
+
+    section = qualitative_section(seuil=ctx.seuil)
+    return section if isinstance(section, Section) else None

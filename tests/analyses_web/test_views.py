@@ -1,0 +1,158 @@
+"""The analysis dashboards for each role: raw for staff, disclosure-controlled for partners; filters; exports."""
+
+import html
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from reperes.audit.models import Action, AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ("home", "publics", "parcours", "actions", "sorties")
+
+
+def url(name):
+    return f"/analyses/{'' if name == 'home' else name + '/'}"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_opens_for_every_role(plie, client_admin, client_charge, client_partner, name):
+    for client in (client_admin, client_charge, client_partner):
+        response = client.get(url(name))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert "<h1>Analyses" in body
+        assert "Définition :" in body and "Dénominateur :" in body
+        assert 'hx-get="/analyses/' in body and 'hx-target="#resultats"' in body
+
+
+def test_pages_work_without_any_data(territory, client_admin, client_partner):
+    for name in PAGES:
+        assert client_admin.get(url(name)).status_code == 200
+        assert client_partner.get(url(name)).status_code == 200
+
+
+def test_partner_sees_suppressed_cells_and_no_referent(plie, client_partner, client_admin):
+    partner = client_partner.get(url("publics")).content.decode()
+    # 10 men: a group below the threshold of 11.
+    assert "&lt; 11" in partner
+    assert "Secret statistique." in partner and "moins de 11 personnes" in partner
+    assert "Référent de parcours" not in partner and "REF1" not in partner
+    staff = client_admin.get(url("publics")).content.decode()
+    assert "Vue interne." in staff
+    assert "Référent de parcours (vue interne)" in staff and "REF1" in staff
+
+
+def test_staff_sees_raw_counts_of_small_groups(plie, client_admin):
+    page = client_admin.get(url("publics")).context["page"]
+    sexe = page.block("profil-sexe")
+    rows = {row[0]: row for row in sexe.values}
+    assert rows["Homme"][1] == 10 and rows["Femme"][1] == 30
+    # 14 / 24 positive exits for women, with a Wilson interval.
+    assert rows["Femme"][5] == pytest.approx(14 / 24)
+    assert any("non significatif" in note or "significatif" in note for note in sexe.notes)
+
+
+def test_partner_page_never_carries_a_small_count(plie, client_partner):
+    page = client_partner.get(url("publics")).context["page"]
+    assert page.block("referent") is None
+    rows = {row[0]: row for row in page.block("profil-sexe").values}
+    assert rows["Homme"][1] == "< 11"
+    for block in page.blocks:
+        for row in block.values:
+            for value in row[1:]:
+                if isinstance(value, int) and not isinstance(value, bool):
+                    assert value == 0 or value >= 11, (block.id, row)
+
+
+def test_the_ui_says_when_a_difference_is_not_significant(plie, client_admin):
+    body = html.unescape(client_admin.get(url("actions")).content.decode())
+    assert "pas une évaluation d'impact" in body
+    assert "non significatif" in body
+
+
+def test_htmx_request_gets_the_results_fragment(plie, client_admin):
+    response = client_admin.get(url("parcours") + "?par=tranche_age&debut=2019-01-01&fin=2019-12-31",
+                                HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in body and "<h1>" not in body
+    assert 'hx-swap-oob="true"' in body  # the theme links keep the new filters
+    assert "par tranche d&#x27;âge" in body or "par tranche d'âge" in body
+
+
+def test_bad_filters_give_a_french_message_and_the_default(plie, client_admin):
+    response = client_admin.get(url("home") + "?debut=31/02/2019&epci=999&profil=inconnu:x&par=rien")
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "n&#x27;est pas valide" in body and "AAAA-MM-JJ" in body
+    assert "ne fait pas partie du territoire" in body
+    assert "Ce profil n&#x27;existe pas" in body and "Cette ventilation n&#x27;existe pas" in body
+    response = client_admin.get(url("home") + "?debut=2019-12-31&fin=2019-01-01")
+    assert "La fin de la période précède son début" in response.content.decode()
+
+
+def test_filters_change_the_population(plie, client_admin):
+    everyone = client_admin.get(url("home")).context["page"].block("indicateurs")
+    men = client_admin.get(url("home") + "?profil=sexe:Homme").context["page"].block("indicateurs")
+    assert everyone.values[0][1] == 40 and men.values[0][1] == 10
+
+
+def test_export_xlsx_opens_and_is_neutralised_and_audited(plie, client_admin):
+    response = client_admin.get("/analyses/export/?page=actions&bloc=par-action&format=xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    cells = [c.value for row in sheet.iter_rows() for c in row]
+    assert "'=Accompagnement renforcé (A1)" in cells  # formula-looking text neutralised
+    assert not any(isinstance(c, str) and c.startswith("=") for c in cells)
+    event = AuditEvent.objects.get(action=Action.EXPORT)
+    assert event.target == "analyses:actions:par-action" and event.details["format"] == "xlsx"
+    assert event.details["diffusion"] is False
+
+
+def test_export_csv_for_partner_is_the_protected_table(plie, client_partner):
+    response = client_partner.get("/analyses/export/?page=publics&bloc=profil-sexe&format=csv")
+    assert response.status_code == 200
+    text = response.content.decode("utf-8-sig")
+    assert "Homme;< 11" in text
+    assert AuditEvent.objects.get(action=Action.EXPORT).details["diffusion"] is True
+    # No référent table for partners, even by URL.
+    assert client_partner.get("/analyses/export/?page=publics&bloc=referent&format=csv").status_code == 404
+
+
+def test_export_bad_requests(plie, client_admin):
+    response = client_admin.get("/analyses/export/?page=nulle&bloc=x&format=xlsx")
+    assert response.status_code == 400 and "ne peut pas être exporté" in response.content.decode()
+    assert client_admin.get("/analyses/export/?page=home&bloc=x&format=pdf").status_code == 400
+    assert client_admin.get("/analyses/export/?page=home&bloc=inconnu&format=csv").status_code == 404
+    assert not AuditEvent.objects.filter(action=Action.EXPORT).exists()
+
+
+def test_determinants_say_why_there_is_no_model(plie, client_admin):
+    body = client_admin.get(url("sorties")).content.decode()
+    assert "Pas de modèle" in body and "200" in body
+
+
+def test_pages_are_cached_and_follow_the_data(plie, client_admin):
+    from reperes.collection.models import Participant
+
+    first = client_admin.get(url("home")).context["page"]
+    again = client_admin.get(url("home")).context["page"]
+    assert again.version == first.version
+    Participant.objects.filter(id_hash="h000").delete()
+    after = client_admin.get(url("home")).context["page"]
+    assert after.version != first.version
+    assert after.block("indicateurs").values[0][1] == 39
+
+
+def test_series_by_year_and_communes(plie, client_admin, client_partner):
+    years = {row[0]: row for row in client_admin.get(url("home")).context["page"].block("annees").values}
+    # Everybody entered on 2018-06-01; 30 left on 2019-06-01, 16 of them positively.
+    assert years["2018"][2] == 40 and years["2019"][3] == 30 and years["2019"][4] == 16
+    assert years["2019"][5] == pytest.approx(16 / 30)
+    communes = {row[0]: row for row in client_partner.get(url("publics")).context["page"].block("commune").values}
+    assert communes["Toul"][1] == 40

@@ -1,0 +1,187 @@
+"""Coverage ratios, the matrix command, the pages for each role, the XLSX export, a second territory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+
+from reperes.cli import offer_cmd
+from reperes.offer import services
+from reperes.offer.models import Figure, Service, StatImport, Structure
+
+pytestmark = pytest.mark.django_db
+
+TOUL, EPCI_TOUL, EPCI_MM = "54528", "200070563", "245400171"
+VOSGES = ("200033868", "200096642")
+
+
+def figure(code, indicateur, valeur, *, secret=False, niveau="commune"):
+    run = StatImport.objects.get_or_create(source="generic", source_name="test.csv")[0]
+    Figure.objects.create(code_geo=code, niveau=niveau, indicateur=indicateur, millesime="2019", source="Test",
+                          valeur=None if secret else valeur, secret=secret, stat_import=run)
+
+
+@pytest.fixture
+def people(territory, period_2019, participant):
+    # 12 accompagnés in Toul: 6 DELD (3 by criteria, 3 by seniority), 4 RSA; one left before the period
+    for i in range(12):
+        participant(i, commune=TOUL, epci=EPCI_TOUL, freins=["MOBILITE"] if i < 5 else [],
+                    criteres=["DELD"] if i < 3 else (["RSA"] if i < 7 else []), anciennete=14 if 3 <= i < 6 else 2)
+    participant(99, commune=TOUL, epci=EPCI_TOUL, entree=dt.date(2017, 1, 1), sortie=dt.date(2018, 6, 30))
+    figure(TOUL, "DEFM_ABC_DELD", 120)
+    figure(TOUL, "CAF_FOYERS_RSA", 80)
+    figure(EPCI_TOUL, "DEFM_ABC_DELD", 600, niveau="epci")
+    figure(EPCI_MM, "CAF_FOYERS_RSA", 0, secret=True, niveau="epci")
+    return territory
+
+
+def test_named_ratios_per_commune_and_epci(people):
+    epcis, communes = services.coverage(people, dt.date(2019, 1, 1), dt.date(2019, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.accompagnes == 12 and toul.deld == 6 and toul.rsa == 4
+    assert toul.ratios["deld"] == pytest.approx(6 / 120)
+    assert toul.ratios["rsa"] == pytest.approx(4 / 80)  # persons over households: said on the page
+    assert toul.ratios["pop"] == pytest.approx(1000 * 12 / toul.population)
+    assert toul.long_term.source == "Test" and toul.long_term.millesime == "2019"
+    epci = next(p for p in epcis if p.code == EPCI_TOUL)
+    assert epci.ratios["deld"] == pytest.approx(6 / 600)
+    mm = next(p for p in epcis if p.code == EPCI_MM)
+    assert mm.ratios["rsa"] is None and mm.ratio_secret["rsa"]  # the source's secret: hatched, never a value
+    # partners: a numerator below the threshold hides the ratio
+    _, communes = services.coverage(people, dt.date(2019, 1, 1), dt.date(2019, 12, 31), raw=False, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.accompagnes == 12 and toul.deld is None and toul.ratio_secret["deld"]
+
+
+def test_underserved_ranking_explained(people):
+    _, communes = services.coverage(people, dt.date(2019, 1, 1), dt.date(2019, 12, 31), raw=True, seuil=11)
+    other = next(p for p in communes if p.code != TOUL)  # a large need and nobody accompanied
+    other.long_term = services.FigureValue(480, False, "Test", "2019", None, False)
+    measure, ranked = services.underserved(communes, 12)
+    assert measure == "demandeurs d'emploi de longue durée"
+    assert ranked[0]["code"] == other.code and ranked[0]["indice"] == 0
+    assert ranked[0]["attendus"] == pytest.approx(12 * 480 / 600)
+    assert "indice de couverture" in services.UNDERSERVED_METHOD
+
+
+def test_matrix_command_prints_the_contract(people, cli, capsys):
+    structure = Structure.objects.create(di_id="s", nom="S", code_insee=TOUL)
+    Service.objects.create(di_id="v", structure=structure, nom="Scooters", type="aide-materielle",
+                           thematiques=["mobilite--acceder-a-un-vehicule"], zone_eligibilite=[EPCI_TOUL])
+    assert cli(offer_cmd, "offer", "matrix", "--from", "2019-01-01", "--to", "2019-12-31", "--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"cells", "secret"} and payload["secret"] == []
+    mob = next(c for c in payload["cells"] if c["epci"] == EPCI_TOUL and c["thematique"] == "mobilite")
+    assert mob == {"epci": EPCI_TOUL, "thematique": "mobilite", "demande": 5, "public_potentiel": round(600 * 5 / 12),
+                   "services": 1, "places": None, "couverture": "totale", "statut": "couvert"}
+    assert cli(offer_cmd, "offer", "matrix", "--from", "2019-01-01", "--to", "2019-12-31", "--json",
+               "--diffusion") == 0
+    diffused = json.loads(capsys.readouterr().out)
+    index = diffused["cells"].index(next(c for c in diffused["cells"] if c["epci"] == EPCI_TOUL
+                                         and c["thematique"] == "mobilite"))
+    assert diffused["cells"][index]["demande"] is None
+    assert f"cells.{index}.demande" in diffused["secret"]
+
+
+def test_matrix_command_bad_dates(people, cli):
+    from reperes.cli.base import UserError
+
+    with pytest.raises(UserError, match="AAAA-MM-JJ"):
+        cli(offer_cmd, "offer", "matrix", "--from", "01/01/2019")
+
+
+@pytest.mark.parametrize("url", ["offer:home", "offer:territory", "offer:matrix", "offer:actors"])
+def test_pages_render_for_each_role(people, client_admin, client_charge, client_partner, url):
+    from django.urls import reverse
+
+    for client in (client_admin, client_charge, client_partner):
+        response = client.get(reverse(url))
+        assert response.status_code == 200
+        assert "Traceback" not in response.content.decode()
+
+
+def test_partner_sees_the_diffusion_matrix_staff_the_raw_one(people, client_partner, client_charge):
+    from django.urls import reverse
+
+    partner = client_partner.get(reverse("offer:matrix")).content.decode()
+    staff = client_charge.get(reverse("offer:matrix")).content.decode()
+    assert "Version diffusion" in partner and "&lt; 11" in partner
+    assert "Version diffusion" not in staff
+
+
+def test_territory_page_shows_source_vintage_and_fictitious_label(people, client_charge):
+    from django.urls import reverse
+
+    Figure.objects.update(fictif=True)
+    html = client_charge.get(reverse("offer:territory") + "?carte=stock_deld").content.decode()
+    assert "Test, 2019, importé le" in html and "chiffre fictif" in html
+    assert "foyers, pas des personnes" in html
+    assert "<svg" in html and "Méthode" in html
+
+
+def test_xlsx_export_is_neutralised_and_audited(people, client_partner):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from reperes.audit.models import AuditEvent
+
+    Structure.objects.create(di_id="s", nom="S", code_insee=TOUL)
+    response = client_partner.get(reverse("offer:matrix_xlsx"))
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content))["matrice"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert "diffusion" in rows[0][0]
+    toul_mob = next(r for r in rows[2:] if r[1] == EPCI_TOUL and r[2] == "Mobilité")
+    assert toul_mob[3] == "< 11"  # partners: the diffusion version
+    event = AuditEvent.objects.get(action="export")
+    assert event.target == "matrice-besoins-offre.xlsx" and event.details["diffusion"] is True
+
+
+def test_second_territory_without_contours_renders_and_says_so(db, period_2019, client_charge, cli, capsys):
+    from django.urls import reverse
+
+    from reperes.territory.services import create_territory
+
+    create_territory("PLIE des Hautes-Vosges", epci=VOSGES)
+    html = client_charge.get(reverse("offer:territory")).content.decode()
+    assert "sans contour" in html and "département 88" in html
+    assert "reperes territory contours" in html
+    matrix = client_charge.get(reverse("offer:matrix")).content.decode()
+    assert "CC Gérardmer Hautes Vosges" in matrix
+    assert cli(offer_cmd, "offer", "matrix", "--json") == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert {c["epci"] for c in payload["cells"]} == set(VOSGES)
+
+
+def test_service_create_and_edit_with_plie_actions(territory, client_charge):
+    from django.urls import reverse
+
+    from reperes.collection.models import Action
+
+    action = Action.objects.create(id_action="A1", intitule="Garage solidaire")
+    structure = Structure.objects.create(di_id="s", nom="S", code_insee=TOUL)
+    response = client_charge.post(reverse("offer:service_create"), {
+        "structure": structure.pk, "nom": "Réparation de véhicules", "description": "", "type": "aide-materielle",
+        "thematiques": ["mobilite--entretenir-reparer-son-vehicule"], "publics": [], "zone_eligibilite": "54, 88001",
+        "frais": "", "code_insee": "", "places": "12", "financement": "Département", "actions": [action.pk]})
+    assert response.status_code == 302
+    service = Service.objects.get()
+    assert service.zone_eligibilite == ["54", "88001"] and list(service.actions.all()) == [action]
+    response = client_charge.post(reverse("offer:service_edit", args=[service.pk]), {
+        "structure": structure.pk, "nom": "Réparation", "thematiques": ["mobilite--entretenir-reparer-son-vehicule"],
+        "publics": ["tous-publics", "jeunes"], "zone_eligibilite": "pas un code !"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ne peut pas être combiné" in html and "non reconnu" in html
+
+
+def test_stats_upload_page(territory, client_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    upload = SimpleUploadedFile("insee.csv", f"CODGEO;P21_POP\n{TOUL};abc\n99999;3\n".encode())
+    html = client_admin.post(reverse("offer:stats_upload"), {"fichier": upload, "source": "insee"}).content.decode()
+    assert "non numérique" in html and "Commune inconnue" in html

@@ -1,0 +1,109 @@
+"""The matrix's decision rules, on plain objects: statut order, zone rules, empty type and publics."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from reperes.offer import matrix as mx
+
+A, B = "200000001", "200000002"
+GEO = mx.Geo(
+    communes={"54001": (A, "54"), "54002": (A, "54"), "88001": (A, "88"), "54100": (B, "54")},
+    epci_names={A: "CC A", B: "CC B"},
+    epci_of={"54001": A, "54002": A, "88001": A, "54100": B, "57000": "200000009"},
+)
+
+
+def svc(id, *, type="atelier", cats=("mobilite",), publics=(), zone=(), commune="54001", places=None):
+    return mx.OfferService(id=id, type=type, categories=frozenset(cats), publics=frozenset(publics),
+                           zone=tuple(zone), commune=commune, places=places)
+
+
+def test_zone_rules():
+    assert mx.covered_communes(svc("s", zone=[A]), A, GEO) == {"54001", "54002", "88001"}
+    assert mx.covered_communes(svc("s", zone=[A]), B, GEO) == set()
+    assert mx.covered_communes(svc("s", zone=["54002"]), A, GEO) == {"54002"}
+    assert mx.covered_communes(svc("s", zone=["88"]), A, GEO) == {"88001"}  # département of one of its communes
+    assert mx.covered_communes(svc("s", zone=["54"]), A, GEO) == {"54001", "54002"}
+    assert mx.covered_communes(svc("s", zone=["france"]), B, GEO) == {"54100"}
+    assert mx.covered_communes(svc("s", zone=["99100"]), B, GEO) == {"54100"}
+
+
+def test_empty_zone_means_the_epci_of_the_service_commune():
+    assert mx.covered_communes(svc("s", commune="54100"), B, GEO) == {"54100"}
+    assert mx.covered_communes(svc("s", commune="54100"), A, GEO) == set()
+    assert mx.covered_communes(svc("s", commune="57000"), A, GEO) == set()  # outside the territory
+
+
+def test_statut_first_rule_that_applies():
+    one = svc("a")
+    assert mx.statut(3, []) == "carence"
+    assert mx.statut(0, []) == "sans_besoin"
+    assert mx.statut(0, [one]) == "couvert"
+    assert mx.statut(5, [one, svc("b", type="formation")]) == "couvert"  # different types
+    assert mx.statut(5, [one, svc("b")]) == "doublon"  # same type, both tous publics
+    assert mx.statut(0, [one, svc("b")]) == "doublon"  # a doublon needs no demand
+
+
+def test_empty_type_counts_as_one_type_non_precise():
+    assert mx.statut(1, [svc("a", type=""), svc("b", type="")]) == "doublon"
+    assert mx.statut(1, [svc("a", type=""), svc("b", type="atelier")]) == "couvert"
+
+
+def test_publics_overlap_and_empty_means_tous_publics():
+    jeunes, femmes = svc("a", publics=["jeunes"]), svc("b", publics=["femmes"])
+    assert mx.statut(1, [jeunes, femmes]) == "couvert"  # disjoint publics
+    assert mx.statut(1, [jeunes, svc("c", publics=["jeunes", "femmes"])]) == "doublon"
+    assert mx.statut(1, [jeunes, svc("d")]) == "doublon"  # empty publics = tous-publics, overlaps any public
+    assert mx.statut(1, [jeunes, svc("e", publics=["tous-publics"])]) == "doublon"
+
+
+def participants(rows):
+    return pl.DataFrame(rows, schema={"epci": pl.String, "freins_entree": pl.List(pl.String)}, orient="row")
+
+
+def test_cells_rows_demande_coverage_places():
+    people = participants([(A, ["MOBILITE", "SANTE"]), (A, ["SAVOIRS_DE_BASE", "LANGUE"]), (B, ["MOBILITE"]),
+                           (A, [])])
+    services = [svc("m1", zone=["54"], places=10), svc("m2", type="formation", zone=["88001"], places=5),
+                svc("emploi", type="accompagnement", cats=("trouver-un-emploi",), zone=[B])]
+    cells = mx.build_cells(geo=GEO, epcis=[A, B], services=services, participants=people,
+                           long_term={A: 300.0})
+    by = {(c["epci"], c["thematique"]): c for c in cells}
+    # rows: every EPCI × every barrier category, plus the categories that have a service
+    categories = set(mx.barrier_categories()) | {"trouver-un-emploi"}
+    assert set(by) == {(e, c) for e in (A, B) for c in categories}
+    assert set(cells[0]) == {"epci", "thematique", "demande", "public_potentiel", "services", "places", "couverture",
+                             "statut"}
+    mob = by[(A, "mobilite")]
+    assert mob["demande"] == 1 and mob["services"] == 2 and mob["places"] == 15
+    assert mob["couverture"] == "totale" and mob["statut"] == "couvert"
+    assert mob["public_potentiel"] == round(300 * 1 / 3)  # long-term job seekers × share of the 3 accompagnés of A
+    assert by[(A, "lecture-ecriture-calcul")]["demande"] == 1  # two barriers of one category: counted once
+    assert by[(A, "sante")]["statut"] == "carence" and by[(A, "sante")]["couverture"] == "aucune"
+    assert by[(B, "mobilite")]["couverture"] == "totale"  # département 54 covers its only commune
+    assert by[(B, "mobilite")]["public_potentiel"] is None  # no DARES figure for B
+    assert by[(A, "trouver-un-emploi")]["statut"] == "sans_besoin"
+    assert by[(B, "trouver-un-emploi")]["statut"] == "couvert"
+    partial = mx.build_cells(geo=GEO, epcis=[A], services=[svc("p", zone=["54002"])], participants=people,
+                             long_term={})
+    assert next(c for c in partial if c["thematique"] == "mobilite")["couverture"] == "partielle"
+
+
+def test_places_null_unless_every_service_states_it():
+    cells = mx.build_cells(geo=GEO, epcis=[A], services=[svc("a", zone=[A], places=4), svc("b", zone=[A])],
+                           participants=participants([]), long_term={})
+    assert next(c for c in cells if c["thematique"] == "mobilite")["places"] is None
+
+
+def test_diffusion_hides_small_demands_and_what_derives_from_them():
+    cells = [{"epci": A, "thematique": "mobilite", "demande": 4, "public_potentiel": 30, "services": 0,
+              "places": None, "couverture": "aucune", "statut": "carence"},
+             {"epci": A, "thematique": "sante", "demande": 40, "public_potentiel": 90, "services": 0,
+              "places": None, "couverture": "aucune", "statut": "carence"},
+             {"epci": A, "thematique": "famille", "demande": 0, "public_potentiel": 0, "services": 0,
+              "places": None, "couverture": "aucune", "statut": "sans_besoin"}]
+    out, secret = mx.protect(cells, 11)
+    assert out[0]["demande"] is None and out[0]["public_potentiel"] is None
+    assert secret == ["cells.0.demande", "cells.0.public_potentiel"]
+    assert out[1]["demande"] == 40 and out[2]["demande"] == 0
