@@ -116,7 +116,7 @@ DEFINITIONS = {
 # returns a Section, a sequence of blocks, or None (nothing to add). A missing module is skipped.
 PROVIDERS: dict[str, tuple[str, ...]] = {
     "territoire-et-besoins": ("reperes.reports.providers:territory_maps",),
-    "participants-et-public-potentiel": (),
+    "participants-et-public-potentiel": ("reperes.reports.providers:potential_public",),
     "offre-d-insertion": ("reperes.reports.providers:offer_matrix",),
     "paroles-des-partenaires-et-participants": ("reperes.reports.providers:qualitative",),
 }

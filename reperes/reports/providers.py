@@ -89,3 +89,37 @@ def qualitative(ctx):
 
     section = qualitative_section(seuil=ctx.seuil)
     return section if isinstance(section, Section) else None
+
+
+def potential_public(ctx):
+    """Accompagnés against the potential public by intercommunalité: DELD and RSA ratios (« Territoire » page)."""
+    from reperes.documents.model import Column, Table
+    from reperes.offer import services
+
+    territory = _territory()
+    if territory is None:
+        return None
+    epci_rows, _ = services.coverage(territory, ctx.debut, ctx.fin, raw=not ctx.diffusion, seuil=ctx.seuil)
+    if not any(p.long_term or p.rsa_households for p in epci_rows):
+        from reperes.documents.model import Callout
+        from reperes.reports.builder import waiting
+
+        return [Callout("info", "Public potentiel", waiting("participants-et-public-potentiel"))]
+
+    def figure(value):
+        return None if value is None or value.secret else value.value
+
+    def ratio(place, key):
+        return None if place.ratio_secret.get(key) else place.ratios.get(key)
+
+    rows = [[p.nom, p.deld, figure(p.long_term), ratio(p, "deld"), p.rsa, figure(p.rsa_households), ratio(p, "rsa")]
+            for p in epci_rows]
+    provenance = sorted({v.provenance for p in epci_rows for v in (p.long_term, p.rsa_households) if v})
+    definition = ("Accompagnés DELD de la période rapportés aux demandeurs d'emploi de longue durée (France Travail "
+                  "/ DARES) ; accompagnés au RSA rapportés aux foyers allocataires du RSA (CAF) : la CAF compte des "
+                  "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible.")
+    columns = [Column("Intercommunalité"), Column("Accompagnés DELD", "count"),
+               Column("Demandeurs d'emploi de longue durée", "count"), Column("Ratio DELD", "percent"),
+               Column("Accompagnés RSA", "count"), Column("Foyers RSA (CAF)", "count"), Column("Ratio RSA", "percent")]
+    return [Table("Participants accompagnés au regard du public potentiel, par intercommunalité", columns, rows,
+                  source="; ".join(provenance) or ctx.source, period=ctx.period, definition=definition)]
