@@ -255,3 +255,24 @@ def test_errors_beyond_the_cap_are_counted_not_listed(tmp_path, data, monkeypatc
     assert "7 autre(s) ne sont que comptée(s)" in text
     status, report, _ = run_cli(capsys, path)
     assert status == 3 and report["errors_omitted"] == 7
+
+
+@pytest.mark.django_db
+def test_nul_characters_never_break_the_report_nor_the_database(tmp_path):
+    """Found by hypothesis on PostgreSQL: a NUL in a header went into the report JSON, which PostgreSQL refuses."""
+    from reperes.collection.importer import run_import
+
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"sexe;SITUATION ENTREE\x00\nF;DE\n")
+    result = run_import(path)
+    assert result.exit_status == 2  # refused, and said so in French
+    result.run.refresh_from_db()
+    assert "\x00" not in str(result.run.report)
+
+
+def test_report_strings_lose_their_nul_characters():
+    from reperes.collection.importer import _without_nul
+
+    report = {"errors": [{"column": "SITUATION\x00", "value": None, "line": 2}], "tables": {"a\x00": {"read": 1}}}
+    assert _without_nul(report) == {"errors": [{"column": "SITUATION\ufffd", "value": None, "line": 2}],
+                                    "tables": {"a\ufffd": {"read": 1}}}

@@ -81,6 +81,7 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
     run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode)
 
     def finish(report: dict) -> ImportResult:
+        report = _without_nul(report)
         run.status = report["status"]
         run.stored = report["stored"]
         run.report = report
@@ -144,3 +145,14 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         run.finished_at = timezone.now()
         run.save(update_fields=["sha256", "status", "stored", "report", "finished_at"])
         raise
+
+
+def _without_nul(value):
+    """The report with NUL characters replaced (PostgreSQL's JSON cannot hold U+0000)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nul(v) for v in value]
+    return value

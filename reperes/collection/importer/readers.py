@@ -345,7 +345,8 @@ def _detect_delimiter(data: bytes) -> str:
 
 
 def _read_csv(name: str, data: bytes, table: str, header_map=None) -> RawTable:
-    data = _decode(name, data)
+    # NUL never belongs to text (and PostgreSQL cannot store it): dropped before parsing.
+    data = _decode(name, data).replace(b"\x00", b"")
     if not data.strip():
         raise UnusableInput(f"« {name} » est vide : la première ligne doit contenir les en-têtes de colonnes.",
                             table=table)
