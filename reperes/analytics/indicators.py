@@ -174,14 +174,16 @@ def age_expr() -> pl.Expr:
 FREIN_INDEX = {code: i for i, code in enumerate(ref.FREINS.codes())}
 
 
-def _levees(dataset: Dataset) -> pl.LazyFrame:
-    """Parcours with at least one barrier levé (indicateurs.md), one row per participant.
+def freins_leves(dataset: Dataset) -> pl.LazyFrame:
+    """The (participant, frein) pairs whose barrier is levé (indicateurs.md): the one implementation of the rule.
 
-    Grouping is done on one integer key (row of the parcours × 256 + barrier):
-    much cheaper than on the two text columns.
+    Assessments dated on or before ``date_sortie`` (those before entry count), at least two, the last
+    strictly lower than the first. Grouping is done on one integer key (row of the parcours × 256 +
+    barrier): much cheaper than on the two text columns.
     """
     exits = dataset.participants.lazy().select("participant", "date_sortie").with_row_index("pid")
     frein = pl.col("frein").replace_strict(FREIN_INDEX, default=255, return_dtype=pl.UInt64)
+    codes = {i: code for code, i in FREIN_INDEX.items()}
     return (
         dataset.suivi_freins.lazy()
         .join(exits, on="participant", how="inner")
@@ -191,10 +193,16 @@ def _levees(dataset: Dataset) -> pl.LazyFrame:
         .agg(pl.len().alias("n"), pl.col("niveau").min_by("date").alias("premier"),
              pl.col("niveau").max_by("date").alias("dernier"))
         .filter((pl.col("n") >= 2) & (pl.col("dernier") < pl.col("premier")))
-        .select((pl.col("key") // 256).cast(pl.UInt32).alias("pid")).unique()
+        .select((pl.col("key") // 256).cast(pl.UInt32).alias("pid"),
+                (pl.col("key") % 256).replace_strict(codes, default=None, return_dtype=pl.String).alias("frein"))
         .join(exits.select("pid", "participant"), on="pid", how="inner")
-        .select("participant", pl.lit(True).alias("frein_leve"))
+        .select("participant", "frein")
     )
+
+
+def _levees(dataset: Dataset) -> pl.LazyFrame:
+    """Parcours with at least one barrier levé, one row per participant."""
+    return freins_leves(dataset).select("participant").unique().with_columns(pl.lit(True).alias("frein_leve"))
 
 
 def _acquis_pendant(dataset: Dataset) -> pl.LazyFrame:

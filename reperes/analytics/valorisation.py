@@ -48,14 +48,10 @@ DEFINITION = ("Sorties non positives valorisées : sorties « autre solution »,
 
 
 def barriers_leves(dataset: Dataset, people: pl.DataFrame) -> pl.DataFrame:
-    """One row per (participant, frein) levé before the participant's exit (``people``: participant, date_sortie)."""
-    rows = (dataset.suivi_freins.join(people.select("participant", "date_sortie"), on="participant", how="inner")
-            .filter(pl.col("date") <= pl.col("date_sortie"))
-            .sort(["participant", "frein", "date"]))
-    return (rows.group_by("participant", "frein")
-            .agg(pl.len().alias("n"), pl.col("niveau").first().alias("premier"), pl.col("niveau").last().alias("dernier"))
-            .filter((pl.col("n") >= 2) & (pl.col("dernier") < pl.col("premier")))
-            .select("participant", "frein"))
+    """One row per (participant, frein) levé, for ``people`` (the rule lives in indicators.freins_leves)."""
+    from .indicators import freins_leves
+
+    return freins_leves(dataset).collect().join(people.select("participant"), on="participant", how="semi")
 
 
 def acquis_during(dataset: Dataset, people: pl.DataFrame) -> pl.DataFrame:

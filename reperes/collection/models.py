@@ -74,6 +74,13 @@ class Action(models.Model):
         return self.intitule
 
 
+class ParticipantQuerySet(models.QuerySet):
+    def accompagnes(self, debut, fin):
+        """indicateurs.md « accompagnés »: entered by the end, not left before the start (bounds included)."""
+        return self.filter(models.Q(date_entree__lte=fin)
+                           & (models.Q(date_sortie__isnull=True) | models.Q(date_sortie__gte=debut)))
+
+
 class Participant(models.Model):
     """One parcours (a person may have several: ``personne_hash``)."""
 
@@ -103,6 +110,8 @@ class Participant(models.Model):
                                         choices=ref.SITUATION_6_MOIS.choices(), blank=True)
     date_situation_6_mois = models.DateField("date de la situation à 6 mois", null=True, blank=True)
     import_run = models.ForeignKey(ImportRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         verbose_name = "participant"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
 from reperes.configuration.models import Installation
@@ -30,10 +30,6 @@ class Dashboard:
     missing_contours: list = field(default_factory=list)
 
 
-def accompagnes_q(debut, fin) -> Q:
-    """indicateurs.md « accompagnés »: entered by the end, not left before the start (bounds included)."""
-    return Q(date_entree__lte=fin) & (Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut))
-
 
 def build(user) -> Dashboard:
     from reperes.analytics.disclosure import protect_counts
@@ -52,7 +48,7 @@ def build(user) -> Dashboard:
         "Évaluations de freins": SuiviFrein.objects.count(),
         "Acquis": Acquis.objects.count(),
     }
-    accompagnes = Participant.objects.filter(accompagnes_q(debut, fin)).count()
+    accompagnes = Participant.objects.accompagnes(debut, fin).count()
     if not raw:
         counts = {label: protect_counts({"n": n}, seuil)[0]["n"] for label, n in counts.items()}
         accompagnes = protect_counts({"n": accompagnes}, seuil)[0]["n"]
@@ -69,7 +65,7 @@ def build(user) -> Dashboard:
         geometries, names, missing = contours_for(territory)
         board.missing_contours = [(code, names[code]) for code in missing]
         groups = dict(territory.communes.values_list("code", "epci_nom"))
-        by_commune = dict(Participant.objects.filter(accompagnes_q(debut, fin))
+        by_commune = dict(Participant.objects.accompagnes(debut, fin)
                           .values_list("commune_residence").annotate(n=Count("id")))
         values = {code: by_commune.get(code, 0) for code in names}
         if not raw:

@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import polars as pl
-from django.db.models import Q
 
 from reperes import referentiel as ref
 from reperes.territory import stats as st
@@ -20,15 +19,11 @@ PARTICIPANT_COLUMNS = ("commune_residence", "epci_siren", "criteres", "freins_en
                        "prescripteur", "date_sortie", "motif_sortie", "id")
 
 
-def accompagnes_q(debut, fin) -> Q:
-    """indicateurs.md « accompagnés »: entered by the end, not left before the start (bounds included)."""
-    return Q(date_entree__lte=fin) & (Q(date_sortie__isnull=True) | Q(date_sortie__gte=debut))
-
 
 def accompagnes_frame(debut: dt.date, fin: dt.date) -> pl.DataFrame:
     from reperes.collection.models import Participant
 
-    rows = list(Participant.objects.filter(accompagnes_q(debut, fin)).values_list(*PARTICIPANT_COLUMNS))
+    rows = list(Participant.objects.accompagnes(debut, fin).values_list(*PARTICIPANT_COLUMNS))
     schema = {"commune": pl.String, "epci": pl.String, "criteres": pl.List(pl.String),
               "freins_entree": pl.List(pl.String), "anciennete": pl.Int64, "prescripteur": pl.String,
               "date_sortie": pl.Date, "motif_sortie": pl.String, "pk": pl.Int64}
@@ -323,11 +318,11 @@ def flows(debut, fin) -> dict:
 def participant_ids(debut, fin):  # noqa: N802 - a queryset of ids
     from reperes.collection.models import Participant
 
-    return Participant.objects.filter(accompagnes_q(debut, fin)).values("id")
+    return Participant.objects.accompagnes(debut, fin).values("id")
 
 
 def still_accompanied(debut, fin) -> int:
     """Accompagnés of the period with no exit by its end."""
     from reperes.collection.models import Participant
 
-    return Participant.objects.filter(accompagnes_q(debut, fin)).exclude(date_sortie__lte=fin).count()
+    return Participant.objects.accompagnes(debut, fin).exclude(date_sortie__lte=fin).count()
