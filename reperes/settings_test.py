@@ -11,3 +11,9 @@ else:
     os.environ.setdefault("REPERES_DATA_DIR", tempfile.mkdtemp(prefix="reperes-test-"))
 
 from reperes.settings import *  # noqa: E402,F403
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not Django's shared-cache in-memory database: there, a background import
+    # thread and the request that polls it fail at once with "database table is locked"
+    # (shared-cache locks ignore busy_timeout). A file behaves as a real installation does.
+    DATABASES["default"]["TEST"]["NAME"] = str(DATA_DIR / "test-database.sqlite3")  # noqa: F405
