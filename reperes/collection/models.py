@@ -84,13 +84,15 @@ class ParticipantQuerySet(models.QuerySet):
 class Participant(models.Model):
     """One parcours (a person may have several: ``personne_hash``)."""
 
-    id_hash = models.CharField("identifiant pseudonymisé", max_length=64, unique=True)
-    personne_hash = models.CharField("personne (pseudonymisée)", max_length=64, blank=True, db_index=True)
+    # Unique by a constraint, indexed by Meta.indexes: on PostgreSQL, ``unique``/``db_index`` on a
+    # CharField add a second (``_like``) index that no query uses and every insert maintains.
+    id_hash = models.CharField("identifiant pseudonymisé", max_length=64)
+    personne_hash = models.CharField("personne (pseudonymisée)", max_length=64, blank=True)
     sexe = models.CharField("sexe", max_length=1, choices=ref.SEXE.choices())
     annee_naissance = models.PositiveSmallIntegerField("année de naissance", null=True, blank=True)
     age_entree = models.PositiveSmallIntegerField("âge à l'entrée", null=True, blank=True)
-    commune_residence = models.CharField("commune de résidence", max_length=5, db_index=True)
-    epci_siren = models.CharField("EPCI de résidence", max_length=9, blank=True, db_index=True)
+    commune_residence = models.CharField("commune de résidence", max_length=5)
+    epci_siren = models.CharField("EPCI de résidence", max_length=9, blank=True)
     qpv = models.BooleanField("QPV", null=True, blank=True)
     niveau_formation = models.CharField("niveau de formation", max_length=20,
                                         choices=ref.NIVEAU_FORMATION.choices())
@@ -116,6 +118,8 @@ class Participant(models.Model):
     class Meta:
         verbose_name = "participant"
         ordering = ["date_entree", "id"]
+        constraints = [models.UniqueConstraint(fields=["id_hash"], name="participant_identity")]
+        indexes = [models.Index(fields=["personne_hash"], name="participant_personne")]
 
     def __str__(self):
         return f"Parcours {self.id_hash[:10]}"
@@ -126,7 +130,7 @@ class Participant(models.Model):
 
 
 class Etape(models.Model):
-    etape_key = models.CharField("identifiant pseudonymisé de l'étape", max_length=64, unique=True)
+    etape_key = models.CharField("identifiant pseudonymisé de l'étape", max_length=64)  # unique: Meta
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="etapes")
     type_etape = models.CharField("type d'étape", max_length=40, choices=ref.TYPE_ETAPE.choices())
     date_debut = models.DateField("début")
@@ -139,6 +143,7 @@ class Etape(models.Model):
     class Meta:
         verbose_name = "étape"
         ordering = ["date_debut", "id"]
+        constraints = [models.UniqueConstraint(fields=["etape_key"], name="etape_identity")]
 
     def __str__(self):
         return f"{ref.TYPE_ETAPE.label(self.type_etape)} ({self.date_debut:%d/%m/%Y})"

@@ -23,7 +23,8 @@ exactly. Only the last ``UNDO_DEPTH`` stored runs keep their snapshot.
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import polars as pl
@@ -49,6 +50,9 @@ BATCH = 100_000
 SORT_FROM_ROWS = 20_000
 # SQLite page cache during a store (KiB, negative as PRAGMA cache_size wants): large indexes stay in memory.
 SQLITE_CACHE_KIB = -256 * 1024
+# A run brings at least this many rows to a table, and at least as many as it holds: its secondary indexes
+# (and, on PostgreSQL, its foreign keys) are dropped for the load and rebuilt in one pass after it.
+BULK_FROM_ROWS = 50_000
 # Stored runs that keep their snapshot (and can therefore be undone, the newest first).
 UNDO_DEPTH = 3
 
@@ -264,6 +268,78 @@ def upsert(spec: Spec, staged: Staged, stage_table: str, run: ImportRun) -> int:
         return cursor.rowcount
 
 
+# --------------------------------------------------------------------------- bulk loads
+
+
+def row_count(model) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table_of(model)}")
+        return cursor.fetchone()[0]
+
+
+def secondary_indexes(model) -> list[tuple[str, str]]:
+    """``(name, CREATE INDEX …)`` of the table's indexes that no constraint needs (not the primary key,
+    not a unique index: ``ON CONFLICT`` relies on those)."""
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            cursor.execute(
+                "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
+                "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY 1",
+                [model._meta.db_table])
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                           "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%%' ORDER BY 1",
+                           [model._meta.db_table])
+        return list(cursor.fetchall())
+
+
+def foreign_keys(model) -> list[tuple[str, str]]:
+    """PostgreSQL: ``(name, FOREIGN KEY … REFERENCES … DEFERRABLE …)`` of the table's foreign keys."""
+    if not is_postgresql():
+        return []  # SQLite cannot drop a constraint; its deferred checks are cheap counters
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1", [model._meta.db_table])
+        return list(cursor.fetchall())
+
+
+@contextmanager
+def bulk_load(model, progress: Callable[[str], None]) -> Iterator[None]:
+    """Load a large batch into ``model``'s table without maintaining its secondary indexes row by row.
+
+    Inside the caller's transaction: the indexes (and PostgreSQL's foreign keys, which would otherwise
+    be checked by one trigger per row at commit) are dropped, then rebuilt after the load, each in one
+    sorted pass; re-adding a foreign key checks every row at once. If anything fails, the transaction's
+    rollback brings them all back.
+    """
+    table = table_of(model)
+    indexes = secondary_indexes(model)
+    keys = foreign_keys(model)
+    with connection.cursor() as cursor:
+        if keys:  # PostgreSQL alters no table with deferred checks pending: run them now
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, _definition in keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {q(name)}")
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {q(name)}")
+    yield
+    progress(f"Reconstruction des index de {model._meta.verbose_name_plural}…")
+    with connection.cursor() as cursor:
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        if keys:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, definition in keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} {definition}")
+
+
+def wants_bulk(spec: Spec, rows: int) -> bool:
+    return rows >= BULK_FROM_ROWS and rows >= row_count(spec.model)
+
+
 # --------------------------------------------------------------------------- snapshots
 
 
@@ -381,7 +457,8 @@ def _store(checked: dict[str, Checked], run: ImportRun, *, replace: bool, progre
         try:
             if keep_snapshot and not replace:
                 snapshot_touched(spec, staged, stage_table, run)
-            upsert(spec, staged, stage_table, run)
+            with bulk_load(spec.model, progress) if wants_bulk(spec, rows.height) else nullcontext():
+                upsert(spec, staged, stage_table, run)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f"DROP TABLE IF EXISTS {stage_table}")

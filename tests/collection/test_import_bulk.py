@@ -1,0 +1,106 @@
+"""Large loads: secondary indexes (and PostgreSQL's foreign keys) dropped for the load, rebuilt after it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from reperes.collection.importer import run_import, store
+from reperes.collection.importer.undo import undo_import
+from reperes.collection.models import Acquis, Action, Etape, Participant, SuiviFrein
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+MODELS = (Action, Participant, Etape, SuiviFrein, Acquis)
+
+
+def schema() -> dict:
+    """Every table's droppable indexes and foreign keys, as the database describes them."""
+    return {model.__name__: (store.secondary_indexes(model), store.foreign_keys(model)) for model in MODELS}
+
+
+@pytest.fixture(autouse=True)
+def communes():
+    from reperes.territory.services import ensure_reference
+
+    ensure_reference()  # a transactional test starts from an empty database
+
+
+@pytest.fixture
+def bulk_always(monkeypatch):
+    monkeypatch.setattr(store, "BULK_FROM_ROWS", 1)
+
+
+def test_the_schema_has_secondary_indexes_to_drop():
+    described = schema()
+    names = {name for indexes, _keys in described.values() for name, _sql in indexes}
+    assert "participant_personne" in names  # the index the GDPR lookup uses
+    if connection.vendor == "postgresql":
+        assert described["Etape"][1], "étapes have foreign keys on PostgreSQL"
+        large = {name for model in ("Participant", "Etape") for name, _sql in described[model][0]}
+        assert not any(name.endswith("_like") for name in large), "no pattern index that no query uses"
+
+
+def test_a_bulk_load_stores_the_same_rows_and_rebuilds_every_index_and_key(tmp_path, data, bulk_always):
+    before = schema()
+    folder = data.write_folder(tmp_path / "v1", data.sample())
+
+    result = run_import(folder)
+
+    assert result.exit_status == 0
+    assert (Participant.objects.count(), Etape.objects.count(), SuiviFrein.objects.count()) == (3, 4, 2)
+    assert schema() == before
+    # The same file again, on the ordinary path, changes nothing: the bulk path stored the same values.
+    store.BULK_FROM_ROWS = 10**9
+    again = run_import(folder)
+    assert again.exit_status == 0
+    assert not Participant.objects.filter(import_run=again.run).exists()
+    assert not Etape.objects.filter(import_run=again.run).exists()
+
+
+def test_foreign_keys_are_enforced_again_after_a_bulk_load(tmp_path, data, bulk_always):
+    run_import(data.write_folder(tmp_path / "v1", data.sample()))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Etape.objects.create(etape_key="orpheline", participant_id=987654321, type_etape="ACCUEIL",
+                             date_debut=datetime.date(2024, 1, 1))
+        connection.check_constraints()  # PostgreSQL checks deferred keys at commit; this asks now
+    assert not Etape.objects.filter(etape_key="orpheline").exists()
+
+
+def test_a_failure_during_a_bulk_load_stores_nothing_and_leaves_the_indexes(tmp_path, data, bulk_always,
+                                                                             monkeypatch):
+    before = schema()
+    real_upsert = store.upsert
+
+    def upsert_then_fail(spec, *args):
+        real_upsert(spec, *args)
+        if spec.table == "etapes":
+            raise RuntimeError("panne simulée")
+
+    monkeypatch.setattr(store, "upsert", upsert_then_fail)
+    with pytest.raises(RuntimeError):
+        run_import(data.write_folder(tmp_path / "v1", data.sample()))
+    assert not Participant.objects.exists() and not Action.objects.exists()
+    assert schema() == before
+
+
+def test_a_small_run_into_a_large_table_keeps_its_indexes(tmp_path, data, monkeypatch):
+    monkeypatch.setattr(store, "BULK_FROM_ROWS", 2)
+    run_import(data.write_folder(tmp_path / "v1", data.sample()))  # 3 participants: bulk (3 ≥ 2 and ≥ 0)
+    spec = next(s for s in store.SPECS if s.table == "participants")
+    assert store.wants_bulk(spec, 3)  # as many rows as the table holds
+    assert not store.wants_bulk(spec, 2)  # fewer rows than the table holds: indexes kept
+    assert not store.wants_bulk(spec, 1)  # under the threshold
+
+
+def test_an_import_done_in_bulk_can_be_undone(tmp_path, data, bulk_always):
+    tables = data.sample()
+    run_import(data.write_folder(tmp_path / "v1", tables))
+    tables["participants"][0]["niveau_formation"] = "NIV_4"
+    second = run_import(data.write_folder(tmp_path / "v2", tables), replace=True)
+    assert Participant.objects.filter(niveau_formation="NIV_4").count() == 1
+    undo_import(second.run)
+    assert Participant.objects.count() == 3
+    assert not Participant.objects.filter(niveau_formation="NIV_4").exists()
