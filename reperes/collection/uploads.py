@@ -236,6 +236,8 @@ def discard_source(job: Job) -> None:
 
 PROBE_ROWS = 2000
 PROBE_DISTINCT = 40
+# Share of a coded column's filled cells that no code list reads from which the upload asks for a value mapping.
+VALUE_MAPPING_SHARE = 0.05
 
 
 def _decode(data: bytes) -> str:
@@ -278,7 +280,12 @@ def probe(path: Path) -> dict:
     """Headers and sample values of each table of an upload, and whether a mapping is needed.
 
     ``{"tables": {table: {"source": …, "headers": […], "samples": {header: [first values]},
-    "distinct": {header: [distinct values]}, "unknown": […], "missing": […]}}, "needs_mapping": bool}``
+    "distinct": {header: [distinct values]}, "unknown": […], "missing": […],
+    "unknown_values": {header: [values no code list reads]}}}, "needs_mapping": bool}``
+
+    A mapping is needed when a header is unknown, a required column is missing,
+    or a coded column holds values that are neither a code nor a label (an
+    export that writes « Bac » where the format wants ``NIV_4``).
     """
     from reperes.collection.importer.readers import is_identifying, normalise_header, table_for_name
 
@@ -315,6 +322,7 @@ def probe(path: Path) -> dict:
         samples: dict[str, list[str]] = {}
         distinct: dict[str, list[str]] = {}
         unknown, found = [], set()
+        unknown_values: dict[str, list[str]] = {}
         for j, header in enumerate(headers):
             if not header:
                 continue
@@ -322,24 +330,35 @@ def probe(path: Path) -> dict:
             identifying = is_identifying(header)
             # Never show values of identifying columns, even in the preview.
             samples[header] = [] if identifying else values[:5]
+            canonical = known.get(normalise_header(header))
+            column = TABLES[table].column(canonical) if canonical else None
+            if column is not None and column.multi:  # « RSA|DELD »: its parts are the values to translate
+                values = [part.strip() for v in values for part in v.split("|") if part.strip()]
             seen: dict[str, None] = {}
             for v in values:
                 if len(seen) >= PROBE_DISTINCT:
                     break
                 seen.setdefault(v)
             distinct[header] = [] if identifying else list(seen)
-            canonical = known.get(normalise_header(header))
             if canonical:
                 found.add(canonical)
+                if column.codes is not None and not identifying:
+                    strangers = [v for v in distinct[header] if column.codes.resolve(v) is None]
+                    unread = sum(1 for v in values if v in strangers)
+                    # An export that writes « Bac » where the format wants NIV_4 (many cells): offer a value
+                    # mapping. A stray typo (a few cells) goes to the report as a rejected row instead.
+                    if strangers and unread >= VALUE_MAPPING_SHARE * len(values):
+                        unknown_values[header] = strangers
             elif not identifying:
                 unknown.append(header)
         missing = [c for c in TABLES[table].required if c not in found]
         if table == "participants" and not found & {"date_naissance", "annee_naissance"}:
             missing.append("date_naissance ou annee_naissance")
-        if unknown or missing:
+        if unknown or missing or unknown_values:
             needs = True
         tables[table] = {"source": source, "headers": [h for h in headers if h], "samples": samples,
-                         "distinct": distinct, "unknown": unknown, "missing": missing}
+                         "distinct": distinct, "unknown": unknown, "missing": missing,
+                         "unknown_values": unknown_values}
     return {"tables": tables, "needs_mapping": needs}
 
 

@@ -198,7 +198,8 @@ def _mapping_inputs(job) -> tuple[dict, dict, list]:
 
 @requires("manage_imports")
 def import_mapping(request, token):
-    """The file's headers do not match: propose a column (and value) mapping, confirm it, import with it."""
+    """The file's headers (or a coded column's values) do not match: propose a column and value mapping,
+    confirm it, import with it."""
     job = _job_or_404(request, token)
     if job.state != uploads.NEEDS_MAPPING:
         next_url = _job_redirect(job)
@@ -234,8 +235,9 @@ def import_mapping(request, token):
                   for (key, source), proposal in zip(form.column_fields[table], proposals[table], strict=True)]
         rows.append({"table": table, "info": info, "fields": fields})
     values = [(form[key], column, value) for key, column, value in form.value_fields]
+    headers_match = not any(info.get("unknown") or info.get("missing") for info in tables.values())
     return render(request, "collection/import_mapping.html", {"job": job, "form": form, "tables": rows,
-                                                               "values": values},
+                                                               "values": values, "headers_match": headers_match},
                   status=400 if form.errors else 200)
 
 

@@ -190,6 +190,45 @@ def test_unknown_headers_lead_to_a_proposed_mapping_that_is_saved_and_imported(c
     assert added.status_code == 302 and MappingProfile.objects.get(name="Copie").values == profile.values
 
 
+def test_known_headers_with_labels_for_codes_lead_to_a_value_mapping(client_admin, sync_imports, demo_files):
+    header, rows = read_rows(demo_files["participants"])
+    level = header.index("niveau_formation")
+    labels = {"NIV_4": "Bac", "NIV_3": "CAP"}
+    for row in rows:
+        row[level] = labels.get(row[level], "Sans diplôme")
+    job = job_of(upload(client_admin, "export.csv", csv_text(header, rows)))
+    assert job.state == uploads.NEEDS_MAPPING
+    assert ImportRun.objects.count() == 0
+
+    url = reverse("collection:import_mapping", args=[job.token])
+    page = client_admin.get(url)
+    text = html.unescape(page.content.decode())
+    assert "Les en-têtes du fichier sont reconnus" in text and "Valeurs non reconnues" in text
+    form = page.context["form"]
+    values = {label: form[key].initial for key, _col, label in form.value_fields}
+    assert values["Bac"] == "NIV_4" and values["CAP"] == "NIV_3"
+    data = {key: form[key].initial for key in form.fields if key != "name"}
+    for key, _col, label in form.value_fields:
+        if label == "Sans diplôme":
+            data[key] = "INFRA_3"
+    assert client_admin.post(url, data).status_code == 302
+
+    run = ImportRun.objects.get(pk=uploads.load_job(job.token).run_id)
+    assert run.report["status"] == "ok", run.report["errors"][:3]
+    assert set(Participant.objects.values_list("niveau_formation", flat=True)) <= {"NIV_4", "NIV_3", "INFRA_3"}
+    assert Participant.objects.filter(niveau_formation="NIV_4").exists()
+
+
+def test_a_stray_unknown_code_goes_to_the_report_without_a_mapping_step(client_admin, sync_imports, demo_files):
+    header, rows = read_rows(demo_files["participants"])
+    rows[0][header.index("niveau_formation")] = "NIV_44"
+    job = job_of(upload(client_admin, "participants.csv", csv_text(header, rows)))
+    assert job.state == uploads.DONE
+    run = ImportRun.objects.get(pk=job.run_id)
+    assert run.report["tables"]["participants"]["rejected"] == 1
+    assert run.report["errors"][0]["column"] == "niveau_formation"
+
+
 def test_mapping_form_refuses_two_sources_for_one_column_and_a_taken_name(client_admin, sync_imports):
     MappingProfile.objects.create(name="Déjà pris")
     job = job_of(upload(client_admin, "export.csv", csv_text(EXPORT_HEADER, EXPORT_ROWS)))
