@@ -108,6 +108,54 @@ def polars_baseline(folder: Path, tables: tuple[str, ...]) -> float:
     return statistics.median(times)
 
 
+def floor_sqlite(folder: Path, tables: tuple[str, ...], path: Path) -> float:
+    """The least an SQLite import can cost: the same rows, as text, into tables without index nor constraint
+    (one ``executemany`` per table, one transaction, the application's pragmas). No validation, no hashing."""
+    import sqlite3
+
+    import polars as pl
+
+    frames = {t: pl.read_csv(folder / f"{t}.csv", separator=";", infer_schema=False) for t in tables}
+    path.unlink(missing_ok=True)
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    start = time.perf_counter()
+    conn.execute("BEGIN IMMEDIATE")
+    for table, frame in frames.items():
+        conn.execute(f"CREATE TABLE {table} ({', '.join(f'c{i}' for i in range(frame.width))})")
+        conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * frame.width)})", frame.iter_rows())
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    conn.close()
+    path.unlink(missing_ok=True)
+    return seconds
+
+
+def floor_postgresql(folder: Path, tables: tuple[str, ...], url: str) -> float:
+    """The least a PostgreSQL import can cost: ``COPY`` of the same CSV bytes into tables of text columns
+    without index nor constraint, one transaction. No validation, no hashing."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        start = time.perf_counter()
+        for table in tables:
+            path = folder / f"{table}.csv"
+            with path.open("rb") as handle:
+                width = handle.readline().count(b";") + 1
+            conn.execute(f"CREATE TABLE floor_{table} ({', '.join(f'c{i} text' for i in range(width))})")
+            with conn.cursor().copy(f"COPY floor_{table} FROM STDIN (FORMAT csv, HEADER true, DELIMITER ';')") as copy:
+                with path.open("rb") as handle:
+                    while block := handle.read(1 << 20):
+                        copy.write(block)
+        conn.commit()
+        seconds = time.perf_counter() - start
+        for table in tables:
+            conn.execute(f"DROP TABLE floor_{table}")
+        conn.commit()
+    return seconds
+
+
 def base_env(data_dir: Path) -> dict:
     env = dict(os.environ)
     env.update({
@@ -150,6 +198,8 @@ def main(argv=None) -> int:
                         help="a maintenance database of the server (the benchmark creates and drops its own)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="also measure the Python heap peak (slows the import down)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor (the same rows written raw, without validation nor index)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -183,11 +233,15 @@ def main(argv=None) -> int:
         say(f"Polars seul (lecture des mêmes fichiers, médiane de 3) : {baseline:.2f} s")
 
         results = {}
+        floors = {}
         if not args.no_sqlite:
             say("Import dans SQLite…")
             data_dir = work / "sqlite-instance"
             shutil.rmtree(data_dir, ignore_errors=True)
             results["sqlite"] = run_child(folder, base_env(data_dir), args.tracemalloc)
+            if not args.no_floor:
+                floors["sqlite"] = floor_sqlite(folder, tables, work / "plancher.sqlite3")
+                say(f"Plancher SQLite (mêmes lignes, brutes, sans index) : {floors['sqlite']:.1f} s")
         if not args.no_postgresql:
             name = f"reperes_bench_{os.getpid()}"
             say(f"Import dans PostgreSQL (base {name}, créée puis supprimée)…")
@@ -195,6 +249,9 @@ def main(argv=None) -> int:
             env["DATABASE_URL"] = create_pg_database(args.postgresql_url, name)
             try:
                 results["postgresql"] = run_child(folder, env, args.tracemalloc)
+                if not args.no_floor:
+                    floors["postgresql"] = floor_postgresql(folder, tables, env["DATABASE_URL"])
+                    say(f"Plancher PostgreSQL (COPY brut, sans index) : {floors['postgresql']:.1f} s")
             finally:
                 drop_pg_database(args.postgresql_url, name)
 
@@ -211,8 +268,15 @@ def main(argv=None) -> int:
             print(f"{backend:<11} {r['seconds']:>7.1f} s {fmt(r['rows'] / r['seconds']):>10} {ratio:>7.1f} "
                   f"{'≤ ' + str(int(TARGETS[backend])):>6} {memory:>9.2f} Go  {r['status']}"
                   f"{' (cibles atteintes)' if ok else ' (cible manquée)'}{extra}")
+        if floors:
+            print("Plancher : les mêmes lignes écrites telles quelles (texte), sans validation, sans "
+                  "pseudonymisation, sans index ni contrainte :")
+            for backend, seconds in floors.items():
+                print(f"{backend:<11} {seconds:>7.1f} s  ratio plancher / Polars {seconds / baseline:>6.1f} "
+                      f"(cible {int(TARGETS[backend])}) ; import / plancher "
+                      f"{results[backend]['seconds'] / seconds:.1f}")
         print(json.dumps({"participants": args.participants, "rows": rows, "baseline_seconds": baseline,
-                          "results": results}, ensure_ascii=False))
+                          "floor_seconds": floors, "results": results}, ensure_ascii=False))
         return 0
     finally:
         if not args.keep and args.work_dir is None:

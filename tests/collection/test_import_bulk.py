@@ -79,11 +79,53 @@ def test_a_failure_during_a_bulk_load_stores_nothing_and_leaves_the_indexes(tmp_
         if spec.table == "etapes":
             raise RuntimeError("panne simulée")
 
+    real_direct = store.load_direct
+
+    def load_then_fail(spec, *args):
+        real_direct(spec, *args)
+        if spec.table == "etapes":
+            raise RuntimeError("panne simulée")
+
     monkeypatch.setattr(store, "upsert", upsert_then_fail)
+    monkeypatch.setattr(store, "load_direct", load_then_fail)
+    folder = data.write_folder(tmp_path / "v1", data.sample())
     with pytest.raises(RuntimeError):
-        run_import(data.write_folder(tmp_path / "v1", data.sample()))
+        run_import(folder)  # first import: the direct path (empty tables)
     assert not Participant.objects.exists() and not Action.objects.exists()
     assert schema() == before
+
+    monkeypatch.setattr(store, "load_direct", real_direct)
+    monkeypatch.setattr(store, "upsert", real_upsert)
+    run_import(folder)
+    tables = data.sample()
+    tables["participants"].append(data.participant(id_participant="P004", id_personne=""))
+    tables["etapes"].append(dict(tables["etapes"][0], id_participant="P004", id_etape="E-P004"))
+    monkeypatch.setattr(store, "upsert", upsert_then_fail)
+    with pytest.raises(RuntimeError):
+        run_import(data.write_folder(tmp_path / "v2", tables))  # tables not empty: staging and upsert
+    assert Participant.objects.count() == 3 and Etape.objects.count() == 4
+    assert schema() == before
+
+
+def test_a_first_large_import_goes_straight_into_the_tables(tmp_path, data, bulk_always, monkeypatch):
+    used = []
+    real_direct, real_upsert = store.load_direct, store.upsert
+    monkeypatch.setattr(store, "load_direct", lambda spec, *a: used.append(("direct", spec.table))
+                        or real_direct(spec, *a))
+    monkeypatch.setattr(store, "upsert", lambda spec, *a: used.append(("upsert", spec.table))
+                        or real_upsert(spec, *a))
+    tables = data.sample()
+    first = run_import(data.write_folder(tmp_path / "v1", tables))
+    assert {kind for kind, _table in used} == {"direct"}
+    stored = Etape.objects.select_related("participant", "action").order_by("date_debut", "id")
+    assert all(e.participant.import_run_id == first.run.pk for e in stored)
+    assert {e.action.id_action for e in stored if e.action} == {"A1"}  # foreign keys resolved in Polars
+
+    used.clear()
+    tables["participants"][0]["niveau_formation"] = "NIV_4"
+    second = run_import(data.write_folder(tmp_path / "v2", tables))
+    assert ("upsert", "participants") in used and ("direct", "participants") not in used
+    assert Participant.objects.get(niveau_formation="NIV_4").import_run_id == second.run.pk
 
 
 def test_a_small_run_into_a_large_table_keeps_its_indexes(tmp_path, data, monkeypatch):

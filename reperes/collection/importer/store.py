@@ -159,7 +159,7 @@ class Staged:
     compared: dict[str, str]  # updated column → its new value (SQL), to update only rows that change
 
 
-def prepare(spec: Spec, rows: pl.DataFrame) -> Staged:
+def prepare(spec: Spec, rows: pl.DataFrame, *, sort: bool = True) -> Staged:
     """From the accepted rows of ``validate`` (columns named after model fields), the staged frame."""
     model = spec.model
     exprs: list[pl.Expr] = []
@@ -204,7 +204,7 @@ def prepare(spec: Spec, rows: pl.DataFrame) -> Staged:
         inserted.append(column)
         select.append(f"s.{q(column)}")
     frame = rows.select(exprs)
-    if frame.height >= SORT_FROM_ROWS:
+    if sort and frame.height >= SORT_FROM_ROWS:
         # Large imports go in the order of the unique index: its B-tree is then filled in sequence (about
         # twice as fast on SQLite). Smaller ones keep the order of the file (primary keys follow it).
         key = [c for c in spec.identity if c in frame.columns] or [PARTICIPANT_KEY]
@@ -277,45 +277,56 @@ def row_count(model) -> int:
         return cursor.fetchone()[0]
 
 
-def secondary_indexes(model) -> list[tuple[str, str]]:
-    """``(name, CREATE INDEX …)`` of the table's indexes that no constraint needs (not the primary key,
-    not a unique index: ``ON CONFLICT`` relies on those)."""
+def secondary_indexes(model, *, unique: bool = False) -> list[tuple[str, str]]:
+    """``(name, CREATE INDEX …)`` of the table's indexes that no constraint owns, never the primary key.
+
+    Unique indexes only with ``unique=True``: ``ON CONFLICT`` relies on them, so only a load into an
+    empty table (no conflict possible) may drop them.
+    """
     with connection.cursor() as cursor:
         if is_postgresql():
             cursor.execute(
                 "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid "
-                "WHERE x.indrelid = %s::regclass AND NOT x.indisunique AND NOT x.indisprimary "
+                "WHERE x.indrelid = %s::regclass AND (%s OR NOT x.indisunique) AND NOT x.indisprimary "
                 "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid) ORDER BY 1",
-                [model._meta.db_table])
+                [model._meta.db_table, unique])
         else:
             cursor.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                           "AND sql IS NOT NULL AND upper(sql) NOT LIKE 'CREATE UNIQUE%%' ORDER BY 1",
-                           [model._meta.db_table])
+                           "AND sql IS NOT NULL AND (%s OR upper(sql) NOT LIKE 'CREATE UNIQUE%%') ORDER BY 1",
+                           [model._meta.db_table, unique])
+        return list(cursor.fetchall())
+
+
+def table_constraints(model, *, unique: bool = False) -> list[tuple[str, str]]:
+    """PostgreSQL: ``(name, FOREIGN KEY … REFERENCES … DEFERRABLE …)`` of the table's foreign keys, and
+    with ``unique=True`` its unique constraints (``UNIQUE (…)``) too, foreign keys last."""
+    if not is_postgresql():
+        return []  # SQLite cannot drop a constraint; its deferred checks are cheap counters
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                       "WHERE conrelid = %s::regclass AND (contype = 'f' OR (%s AND contype = 'u')) "
+                       "ORDER BY contype DESC, conname", [model._meta.db_table, unique])
         return list(cursor.fetchall())
 
 
 def foreign_keys(model) -> list[tuple[str, str]]:
     """PostgreSQL: ``(name, FOREIGN KEY … REFERENCES … DEFERRABLE …)`` of the table's foreign keys."""
-    if not is_postgresql():
-        return []  # SQLite cannot drop a constraint; its deferred checks are cheap counters
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                       "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1", [model._meta.db_table])
-        return list(cursor.fetchall())
+    return table_constraints(model)
 
 
 @contextmanager
-def bulk_load(model, progress: Callable[[str], None]) -> Iterator[None]:
+def bulk_load(model, progress: Callable[[str], None], *, unique: bool = False) -> Iterator[None]:
     """Load a large batch into ``model``'s table without maintaining its secondary indexes row by row.
 
     Inside the caller's transaction: the indexes (and PostgreSQL's foreign keys, which would otherwise
     be checked by one trigger per row at commit) are dropped, then rebuilt after the load, each in one
-    sorted pass; re-adding a foreign key checks every row at once. If anything fails, the transaction's
-    rollback brings them all back.
+    sorted pass; re-adding a foreign key checks every row at once. ``unique=True`` (a load into an empty
+    table) drops the unique indexes and constraints as well: rebuilding them checks uniqueness once. If
+    anything fails, the transaction's rollback brings them all back.
     """
     table = table_of(model)
-    indexes = secondary_indexes(model)
-    keys = foreign_keys(model)
+    indexes = secondary_indexes(model, unique=unique)
+    keys = table_constraints(model, unique=unique)
     with connection.cursor() as cursor:
         if keys:  # PostgreSQL alters no table with deferred checks pending: run them now
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
@@ -338,6 +349,58 @@ def bulk_load(model, progress: Callable[[str], None]) -> Iterator[None]:
 
 def wants_bulk(spec: Spec, rows: int) -> bool:
     return rows >= BULK_FROM_ROWS and rows >= row_count(spec.model)
+
+
+def _keys_of(model, key: str) -> pl.DataFrame:
+    """``key`` → primary key of every stored row of ``model`` (to resolve foreign keys in Polars)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {q(key)}, id FROM {table_of(model)}")
+        return pl.DataFrame(cursor.fetchall(), schema={"__key": pl.String, "__pk": pl.Int64}, orient="row")
+
+
+def load_direct(spec: Spec, staged: Staged, run: ImportRun, progress: Callable[[str], None]) -> int:
+    """Write the rows straight into ``spec``'s empty table (no staging, no ``ON CONFLICT``).
+
+    Foreign keys are resolved by joins in Polars, with the same meaning as the joins of ``upsert``:
+    a row whose participant is not stored is left out (validation already rejected it), an unknown
+    action leaves ``action_id`` empty. Call inside ``bulk_load(…, unique=True)``.
+    """
+    frame = staged.frame
+    columns: list[str] = []
+    exprs: list[pl.Expr] = []
+    for column, select in zip(staged.inserted, staged.select, strict=True):
+        if select == "p.id":
+            frame = frame.join(_keys_of(Participant, "id_hash").rename({"__pk": "__participant"}),
+                               left_on=PARTICIPANT_KEY, right_on="__key", how="inner", maintain_order="left")
+            exprs.append(pl.col("__participant").alias(column))
+        elif select == "a.id":
+            frame = frame.join(_keys_of(Action, "id_action").rename({"__pk": "__action"}),
+                               left_on=ACTION_KEY, right_on="__key", how="left", maintain_order="left")
+            exprs.append(pl.col("__action").alias(column))
+        else:
+            exprs.append(pl.col(column))
+        columns.append(column)
+    run_column = spec.model._meta.get_field("import_run").column
+    frame = frame.select([*exprs, pl.lit(run.pk, dtype=pl.Int64).alias(run_column)])
+    columns.append(run_column)
+    target = table_of(spec.model)
+    total = frame.height
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            copy_sql = f"COPY {target} ({', '.join(q(c) for c in columns)}) FROM STDIN (FORMAT csv)"
+            with cursor.cursor.copy(copy_sql) as copy:
+                for start in range(0, total, BATCH):
+                    buffer = io.BytesIO()
+                    frame.slice(start, BATCH).write_csv(buffer, include_header=False)
+                    copy.write(buffer.getvalue())
+                    _progress_rows(progress, spec, start + BATCH, total)
+        else:
+            insert = f"INSERT INTO {target} ({', '.join(q(c) for c in columns)}) VALUES " \
+                     f"({', '.join(['%s'] * len(columns))})"
+            for start in range(0, total, BATCH):
+                cursor.executemany(insert, frame.slice(start, BATCH).iter_rows())
+                _progress_rows(progress, spec, start + BATCH, total)
+    return total
 
 
 # --------------------------------------------------------------------------- snapshots
@@ -452,6 +515,11 @@ def _store(checked: dict[str, Checked], run: ImportRun, *, replace: bool, progre
             continue
         rows = checked[spec.table].rows
         progress(f"Enregistrement de {fmt_count(rows.height)} ligne(s) de {spec.table}…")
+        if rows.height >= BULK_FROM_ROWS and not row_count(spec.model):
+            # A first (or --replace) import of a large table: nothing to match, nothing to snapshot.
+            with bulk_load(spec.model, progress, unique=True):
+                load_direct(spec, prepare(spec, rows, sort=False), run, progress)
+            continue
         staged = prepare(spec, rows)
         stage_table = stage(spec, staged, progress)
         try:
