@@ -201,6 +201,7 @@ class Job:
     probe: dict | None = None
     error: str | None = None
     user_id: int | None = None
+    process: str | None = None  # the process whose thread runs it (reperes.collection.processes)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -224,6 +225,19 @@ def load_job(token: str) -> Job | None:
     except (OSError, ValueError):
         return None
     return Job(**{k: data.get(k) for k in Job.__dataclass_fields__})
+
+
+def settle_if_orphaned(job: Job) -> Job:
+    """A job « en cours » whose process is gone (server restarted mid-import) is marked as failed."""
+    from reperes.collection import processes
+
+    if job.state == RUNNING and job.process and processes.is_alive(job.process) is False:
+        job.state = FAILED
+        job.error = processes.INTERRUPTED
+        job.probe = None
+        discard_source(job)
+        save_job(job)
+    return job
 
 
 def discard_source(job: Job) -> None:
@@ -371,6 +385,9 @@ def _run_sync() -> bool:
 
 def start(job: Job, *, user, mapping=None, check_headers: bool = True) -> None:
     """Run the job in a background thread (or at once when ``REPERES_IMPORTS_SYNC`` is set, for tests)."""
+    from reperes.collection import processes
+
+    job.process = processes.current()
     save_job(job)
     if _run_sync():
         _work(job.token, user, mapping, check_headers)

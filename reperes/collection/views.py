@@ -12,7 +12,7 @@ from reperes.audit.models import Action
 from reperes.audit.trail import record
 from reperes.exports import csv_bytes, xlsx_bytes
 
-from . import lifecycle, mapping, template, uploads
+from . import lifecycle, mapping, processes, template, uploads
 from .forms import DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm
 from .models import ImportRun, MappingProfile, Participant
 
@@ -61,6 +61,7 @@ def last_undoable_run():
 
 @requires("manage_imports")
 def import_list(request):
+    processes.settle_interrupted_runs()
     page = Paginator(ImportRun.objects.select_related("user"), 50).get_page(request.GET.get("page"))
     return render(request, "collection/import_list.html", {
         "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count()})
@@ -80,6 +81,7 @@ def report_context(run: ImportRun) -> dict:
 
 @requires("manage_imports")
 def import_detail(request, pk):
+    processes.settle_interrupted_runs()
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
     return render(request, "collection/import_detail.html", report_context(run))
 
@@ -150,7 +152,7 @@ def _job_or_404(request, token):
     job = uploads.load_job(token)
     if job is None or (job.user_id is not None and job.user_id != request.user.pk):
         raise Http404
-    return job
+    return uploads.settle_if_orphaned(job)
 
 
 def _job_redirect(job) -> str | None:

@@ -78,7 +78,9 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
     path_list = [Path(p) for p in (paths if isinstance(paths, list | tuple) else [paths])]
     name = source_name or ", ".join(p.name or str(p) for p in path_list)
     mode = mode_of(dry_run=dry_run, strict=strict, replace=replace)
-    run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode)
+    from reperes.collection import processes
+
+    run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode, process=processes.current())
 
     def finish(report: dict) -> ImportResult:
         report = _without_nul(report)
