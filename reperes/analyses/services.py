@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,7 +179,8 @@ class Block:
     headers: list[str] = field(default_factory=list)
     rows: list[list[str]] = field(default_factory=list)  # French text (``< 11`` when hidden)
     values: list[list[Any]] = field(default_factory=list)  # raw, for XLSX/CSV (hidden: the ``< 11`` text)
-    svg: str = ""
+    svg: str = ""  # the chart, when already drawn
+    chart_key: str = ""  # the chart's cache key (drawn on its own request when ``svg`` is empty)
     notes: list[str] = field(default_factory=list)  # significance, caveats
     figures: list[tuple[str, str, str]] = field(default_factory=list)  # key figures: (value, label, definition)
     message: str = ""  # why there is nothing to show
@@ -255,15 +257,62 @@ def _add_row(block: Block, label: str, *pairs) -> None:
     block.values.append([label, *values])
 
 
-def _chart_svg(chart, svg_id: str) -> str:
-    """The chart's SVG, cached on what it draws (drawing costs matplotlib a few hundred milliseconds)."""
+# Charts of computed pages not drawn yet, in this process: key → (chart, svg id). Bounded: a chart that fell out
+# is found again by rebuilding its page (``chart_svg``).
+_PENDING: OrderedDict[str, tuple[Any, str]] = OrderedDict()
+_PENDING_LOCK = threading.Lock()
+PENDING_MAX = 256
+SVG_PREFIX = "reperes:analyses:svg:"
+
+
+def _attach_chart(block: Block, chart, svg_id: str) -> None:
+    """Give ``block`` its chart: the SVG when it was drawn before, else a key to draw it on its own request.
+
+    Drawing costs matplotlib 50–200 ms a chart: a page shows its figures and tables at once and each chart
+    arrives through htmx (``chart_svg``), instead of the page waiting for all of them.
+    """
     fingerprint = json.dumps([chart.kind, chart.title, chart.description, chart.table.headers, chart.table.values,
                               chart.source, svg_id], default=str)
-    key = "reperes:analyses:svg:" + hashlib.sha256(fingerprint.encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = chart.svg(id=svg_id, with_title=False)
-        cache.set(key, svg, PAGE_TTL)
+    block.chart_key = hashlib.sha256(fingerprint.encode()).hexdigest()
+    svg = cache.get(SVG_PREFIX + block.chart_key)
+    if svg is not None:
+        block.svg = svg
+        return
+    with _PENDING_LOCK:
+        _PENDING[block.chart_key] = (chart, svg_id)
+        _PENDING.move_to_end(block.chart_key)
+        while len(_PENDING) > PENDING_MAX:
+            _PENDING.popitem(last=False)
+
+
+def fill_drawn_charts(result: Page) -> None:
+    """Put into a (cached) page the charts drawn since it was computed."""
+    for block in result.blocks:
+        if block.chart_key and not block.svg:
+            block.svg = cache.get(SVG_PREFIX + block.chart_key) or ""
+
+
+def chart_svg(key: str, theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bool) -> str | None:
+    """The SVG of the chart ``key`` of a page this audience may see; None when the page has no such chart."""
+    result = page(theme, filters, raw=raw, seuil=seuil, staff=staff)
+    if key not in {block.chart_key for block in result.blocks}:
+        return None
+    svg = cache.get(SVG_PREFIX + key)
+    if svg is not None:
+        return svg
+    with _PENDING_LOCK:
+        entry = _PENDING.get(key)
+    if entry is None:  # computed by another process (or forgotten): compute the page again, here
+        build_page(theme, filters, raw=raw, seuil=seuil, staff=staff)
+        with _PENDING_LOCK:
+            entry = _PENDING.get(key)
+        if entry is None:
+            return None
+    chart, svg_id = entry
+    svg = chart.svg(id=svg_id, with_title=False)
+    cache.set(SVG_PREFIX + key, svg, PAGE_TTL)
+    with _PENDING_LOCK:
+        _PENDING.pop(key, None)
     return svg
 
 
@@ -281,7 +330,18 @@ def page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bool) ->
         json.dumps([theme, filters.key(), raw, staff, seuil, version]).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
+        fill_drawn_charts(cached)
         return cached
+    result = build_page(theme, filters, raw=raw, seuil=seuil, staff=staff, version=version)
+    cache.set(key, result, PAGE_TTL)
+    _PAGE_KEYS.add(key)
+    return result
+
+
+def build_page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bool,
+               version: str | None = None) -> Page:
+    """Compute a page (no cache); its charts not drawn yet wait in ``_PENDING``."""
+    version = version or data_version()
     data = filters.population.apply(dataset(version))
     protector = Protector(raw, seuil)
     builder = {"home": _home, "publics": _publics, "parcours": _parcours, "actions": _actions,
@@ -290,10 +350,7 @@ def page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bool) ->
     rule = ("Vue interne : effectifs bruts, sans secret statistique (réservée à l'équipe du PLIE)." if raw else
             disclosure.legend(seuil) + " Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
             f"est inférieur à {seuil} ; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
-    result = Page(theme, THEMES[theme][0], filters, raw, seuil, blocks, rule, version)
-    cache.set(key, result, PAGE_TTL)
-    _PAGE_KEYS.add(key)
-    return result
+    return Page(theme, THEMES[theme][0], filters, raw, seuil, blocks, rule, version)
 
 
 # -- Vue d'ensemble
@@ -359,7 +416,7 @@ def _home(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list[Bl
     chart = bar_chart([CATEGORIE_SORTIE.label(c) for c in CATEGORIE_SORTIE.codes()], shown_values,
                       title=f"Sorties par catégorie, {filters.describe()}", horizontal=True,
                       suppressed=p.seuil, source=SOURCE, value_label="Sorties", category_label="Catégorie")
-    block.svg = _chart_svg(chart, "graphique-categories")
+    _attach_chart(block, chart, "graphique-categories")
     blocks.append(block)
     blocks.append(_yearly(data, filters, p))
     return blocks
@@ -402,7 +459,7 @@ def _yearly(data: Dataset, filters: Filters, p: Protector) -> Block:
               for name, index in (("Entrées", 2), ("Sorties", 3))}
     chart = line_chart([int(y) for y in labels], series, title="Entrées et sorties par année", suppressed=p.seuil,
                        source=SOURCE, value_label="Parcours", x_label="Année")
-    block.svg = _chart_svg(chart, "graphique-annees")
+    _attach_chart(block, chart, "graphique-annees")
     return block
 
 
@@ -477,7 +534,7 @@ def _publics(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
                               title=f"Participants accompagnés : {profile.label.lower()}, {filters.describe()}",
                               suppressed=p.seuil, source=SOURCE, value_label="Accompagnés",
                               category_label=profile.label)
-            block.svg = _chart_svg(chart, f"graphique-{key}")
+            _attach_chart(block, chart, f"graphique-{key}")
 
     epci_names = dict(data.communes.select("epci", "epci_nom").unique().iter_rows())
     block = Block("epci", "Intercommunalité de résidence", definition, "accompagnés de la période",
@@ -537,7 +594,7 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
     chart = bar_chart([label for label, _ in d.bands], _bar_values([counts[label] for label, _ in d.bands]),
                       title=f"Durée des parcours sortis, {filters.describe()}", suppressed=p.seuil, source=SOURCE,
                       value_label="Sorties", category_label="Durée")
-    block.svg = _chart_svg(chart, "graphique-durees")
+    _attach_chart(block, chart, "graphique-durees")
     blocks.append(block)
 
     f = parcours.time_to_first_step(data, debut, fin)
@@ -569,7 +626,7 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
     chart = bar_chart([r.label for r in rows], _bar_values([etapes[r.label] for r in rows]),
                       title=f"Étapes commencées par famille, {filters.describe()}", suppressed=p.seuil,
                       source=SOURCE, value_label="Étapes", category_label="Famille d'étape")
-    block.svg = _chart_svg(chart, "graphique-familles")
+    _attach_chart(block, chart, "graphique-familles")
     blocks.append(block)
 
     sequences, total = parcours.top_sequences(data, debut, fin)
@@ -601,7 +658,7 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
         if series:
             chart = step_chart(km.months, series, bands=bands, title=f"{title}, {filters.describe()}",
                                source=SOURCE, y_label="Part encore sans sortie")
-            block.svg = _chart_svg(chart, f"graphique-survie-{event}")
+            _attach_chart(block, chart, f"graphique-survie-{event}")
             block.headers = list(chart.table.headers)
             block.rows = [list(r) for r in chart.table.rows]
             block.values = [list(r) for r in chart.table.values]
@@ -666,7 +723,7 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
             chart = bar_chart([g for g, _, _ in groups], _bar_values([people[g] for g, _, _ in groups]),
                               title=f"Participants par axe, {filters.describe()}", horizontal=True,
                               suppressed=p.seuil, source=SOURCE, value_label="Participants", category_label="Axe")
-            block.svg = _chart_svg(chart, "graphique-axes")
+            _attach_chart(block, chart, "graphique-axes")
         blocks.append(block)
 
     exp = actions_analysis.experimental_comparison(data, debut, fin)
@@ -746,7 +803,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
                                   title=f"Sorties ni positives ni neutres selon la grille de valorisation, "
                                         f"{filters.describe()}", suppressed=p.seuil, source=SOURCE,
                                   value_label="Sorties", category_label=label)
-        block.svg = _chart_svg(chart, "graphique-valorisation")
+        _attach_chart(block, chart, "graphique-valorisation")
     blocks.append(block)
 
     for block_id, title, items in (

@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/", views.actions, name="actions"),
     path("sorties/", views.sorties, name="sorties"),
     path("export/", views.export, name="export"),
+    path("graphique/<str:key>/", views.chart, name="chart"),
 ]
 
 # url name → permission (or None: any logged-in user; "public": no login); checked by
@@ -21,4 +22,5 @@ URL_PERMISSIONS: dict = {
     "actions": "view_aggregates",
     "sorties": "view_aggregates",
     "export": "view_aggregates",
+    "chart": "view_aggregates",
 }

@@ -71,6 +71,21 @@ def sorties(request):
 
 
 @requires("view_aggregates")
+def chart(request, key: str):
+    """One chart of a page, drawn on its own request (htmx swaps it in place of its placeholder)."""
+    theme = request.GET.get("page") if request.GET.get("page") in services.THEMES else "home"
+    if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
+        return HttpResponse("Graphique introuvable.", status=404, content_type="text/plain; charset=utf-8")
+    installation, filters, raw, _ = _context(request)
+    svg = services.chart_svg(key, theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
+    if svg is None:
+        # The data changed since the page was shown (an import): the page has other charts now.
+        return HttpResponse('<p class="rp-note">Ce graphique n\'est plus à jour : rechargez la page.</p>',
+                            content_type="text/html; charset=utf-8")
+    return HttpResponse(svg, content_type="text/html; charset=utf-8")
+
+
+@requires("view_aggregates")
 def export(request):
     installation, filters, raw, _ = _context(request)
     # Without parameters: the key indicators of the default period, as XLSX.

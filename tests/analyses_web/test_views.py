@@ -2,6 +2,7 @@
 
 import html
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -156,3 +157,61 @@ def test_series_by_year_and_communes(plie, client_admin, client_partner):
     assert years["2019"][5] == pytest.approx(16 / 30)
     communes = {row[0]: row for row in client_partner.get(url("publics")).context["page"].block("commune").values}
     assert communes["Toul"][1] == 40
+
+
+# --------------------------------------------------------------------------- charts drawn on their own request
+
+CHART_URL = re.compile(r'hx-get="(/analyses/graphique/([0-9a-f]{64})/\?[^"]*)"')
+
+
+@pytest.fixture
+def empty_cache():
+    from django.core.cache import cache
+
+    from reperes.analyses import services
+
+    cache.clear()
+    services._PENDING.clear()
+    yield
+    cache.clear()
+
+
+def test_a_page_shows_its_figures_at_once_and_each_chart_arrives_on_its_own(plie, client_charge, empty_cache):
+    first = client_charge.get(url("parcours")).content.decode()
+    pending = CHART_URL.findall(first)
+    assert pending, "charts not drawn yet are placeholders"
+    assert "Graphique en préparation" in first and "Définition :" in first
+    for chart_url, _key in pending:
+        response = client_charge.get(html.unescape(chart_url), HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert response.content.decode().lstrip().startswith("<svg")
+    # Drawn once, the charts are part of the page from then on.
+    again = client_charge.get(url("parcours")).content.decode()
+    assert not CHART_URL.findall(again)
+    assert again.count("<svg") >= len(pending)
+
+
+def test_another_process_draws_a_chart_by_computing_the_page_again(plie, client_charge, empty_cache):
+    from reperes.analyses import services
+
+    chart_url, _key = CHART_URL.findall(client_charge.get(url("sorties")).content.decode())[0]
+    services._PENDING.clear()  # the chart request reaches a worker that did not compute the page
+    response = client_charge.get(html.unescape(chart_url))
+    assert response.content.decode().lstrip().startswith("<svg")
+
+
+def test_a_partner_cannot_fetch_a_chart_of_the_staff_page(plie, client_admin, client_partner, empty_cache):
+    staff_keys = {key for _url, key in CHART_URL.findall(client_admin.get(url("publics")).content.decode())}
+    partner_keys = {key for _url, key in CHART_URL.findall(client_partner.get(url("publics")).content.decode())}
+    only_staff = staff_keys - partner_keys
+    assert only_staff, "raw and disclosure-controlled charts differ"
+    for key in only_staff:
+        response = client_partner.get(f"/analyses/graphique/{key}/?page=publics")
+        assert response.status_code == 200
+        assert "<svg" not in response.content.decode()
+        assert "plus à jour" in response.content.decode()
+
+
+def test_a_malformed_chart_key_is_not_found(client_charge):
+    assert client_charge.get("/analyses/graphique/pas-une-cle/?page=home").status_code == 404
+    assert client_charge.get(f"/analyses/graphique/{'Z' * 64}/?page=home").status_code == 404
