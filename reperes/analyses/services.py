@@ -347,7 +347,7 @@ def build_page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bo
     builder = {"home": _home, "publics": _publics, "parcours": _parcours, "actions": _actions,
                "sorties": _sorties}[theme]
     blocks = builder(data, filters, protector, staff)
-    rule = ("Vue interne : effectifs bruts, sans secret statistique (réservée à l'équipe du PLIE)." if raw else
+    rule = ("Effectifs bruts, sans secret statistique (réservés à l'équipe du PLIE)." if raw else
             disclosure.legend(seuil) + " Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
             f"est inférieur à {seuil} ; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
     return Page(theme, THEMES[theme][0], filters, raw, seuil, blocks, rule, version)

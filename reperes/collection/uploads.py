@@ -302,6 +302,8 @@ def probe(path: Path) -> dict:
     export that writes « Bac » where the format wants ``NIV_4``).
     """
     from reperes.collection.importer.readers import is_identifying, normalise_header, table_for_name
+    from reperes.collection.importer.validate import PSEUDONYMISED
+    from reperes.privacy import MASKED, NIR_PATTERN
 
     grids: dict[str, tuple[str, list[list[str]]]] = {}
     files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
@@ -342,9 +344,11 @@ def probe(path: Path) -> dict:
                 continue
             values = [r[j].strip() for r in body if j < len(r) and r[j] and r[j].strip()]
             identifying = is_identifying(header)
-            # Never show values of identifying columns, even in the preview.
-            samples[header] = [] if identifying else values[:5]
             canonical = known.get(normalise_header(header))
+            # Never show values of identifying columns, nor the raw identifiers the import pseudonymises,
+            # nor anything shaped like a NIR, even in the preview.
+            samples[header] = [] if identifying or canonical in PSEUDONYMISED else [
+                MASKED if NIR_PATTERN.search(v) else v for v in values[:5]]
             column = TABLES[table].column(canonical) if canonical else None
             if column is not None and column.multi:  # « RSA|DELD »: its parts are the values to translate
                 values = [part.strip() for v in values for part in v.split("|") if part.strip()]

@@ -204,6 +204,8 @@ def test_known_headers_with_labels_for_codes_lead_to_a_value_mapping(client_admi
     page = client_admin.get(url)
     text = html.unescape(page.content.decode())
     assert "Les en-têtes du fichier sont reconnus" in text and "Valeurs non reconnues" in text
+    raw_ids = [row[header.index("id_participant")] for row in rows[:5]]
+    assert not any(raw_id in text for raw_id in raw_ids), "raw identifiers are never previewed"
     form = page.context["form"]
     values = {label: form[key].initial for key, _col, label in form.value_fields}
     assert values["Bac"] == "NIV_4" and values["CAP"] == "NIV_3"
