@@ -30,6 +30,7 @@ def sample_url_kwargs() -> dict[str, dict]:
     return {
         "collection:import_report": {"pk": run.pk, "fmt": "xlsx"},
         "collection:mapping_export": {"pk": profile.pk},
+        "collection:mapping_delete": {"pk": profile.pk},
         "collection:template_download": {"fmt": "xlsx"},
         "collection:import_job": {"token": running},
         "collection:import_job_status": {"token": running},

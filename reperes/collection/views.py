@@ -308,6 +308,19 @@ def mapping_export(request, pk):
     return response
 
 
+@requires("manage_imports")
+def mapping_delete(request, pk):
+    """Delete a saved profile (confirmation page, then POST). Past imports keep their report."""
+    profile = get_object_or_404(MappingProfile, pk=pk)
+    if request.method == "POST":
+        name = profile.name
+        profile.delete()
+        messages.success(request, f"Profil de correspondance « {name} » supprimé. Les imports déjà faits avec lui "
+                                  "ne changent pas.")
+        return redirect("collection:mappings")
+    return render(request, "collection/mapping_delete.html", {"profile": profile})
+
+
 # --------------------------------------------------------------------------- template and methodology
 
 

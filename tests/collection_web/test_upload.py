@@ -343,3 +343,16 @@ def test_uploads_older_than_a_week_are_forgotten(client_admin, sync_imports, dem
     os.utime(old, (week_ago, week_ago))
     upload(client_admin, "participants.csv", participants_csv(demo_files))
     assert not old.exists()
+
+
+def test_a_saved_profile_can_be_deleted_after_a_confirmation(client_admin):
+    profile = MappingProfile.objects.create(name="Ancien logiciel", columns={"Genre": "sexe"})
+    listing = client_admin.get(reverse("collection:mappings")).content.decode()
+    url = reverse("collection:mapping_delete", args=[profile.pk])
+    assert url in listing
+    confirm = client_admin.get(url)
+    assert confirm.status_code == 200 and MappingProfile.objects.filter(pk=profile.pk).exists()
+    response = client_admin.post(url)
+    assert response.status_code == 302 and response.url == reverse("collection:mappings")
+    assert not MappingProfile.objects.filter(pk=profile.pk).exists()
+    assert client_admin.post(url).status_code == 404
