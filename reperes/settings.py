@@ -131,6 +131,22 @@ WHITENOISE_USE_FINDERS = True  # no collectstatic step for a laptop install
 MEDIA_ROOT = DATA_DIR / "media"
 MEDIA_URL = "/media/"
 
+# One cache on disk, shared by every server process (gunicorn workers) and kept across restarts: analysis
+# pages and their drawn charts (keyed on a fingerprint of the data, so never stale), maps, the rate limit of
+# the public questionnaires. Derived data only, in the data directory beside the database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache"),
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    }
+}
+
+# After an import that stored rows (upload page, demo build), compute the dashboards' default pages and draw
+# their charts in the background, so that the first visit finds them ready.
+REPERES_WARM_AFTER_IMPORT = True
+
 # Upload limit (bytes), checked by the import pages before reading a file.
 REPERES_MAX_UPLOAD_BYTES = int(os.environ.get("REPERES_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -12,6 +12,8 @@ else:
 
 from reperes.settings import *  # noqa: E402,F403
 
+REPERES_WARM_AFTER_IMPORT = False  # tests call reperes.analyses.services.warm themselves
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not Django's shared-cache in-memory database: there, a background import
     # thread and the request that polls it fail at once with "database table is locked"

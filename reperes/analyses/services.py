@@ -285,6 +285,30 @@ def _attach_chart(block: Block, chart, svg_id: str) -> None:
             _PENDING.popitem(last=False)
 
 
+def warm(progress=lambda message: None) -> int:
+    """Compute the default page of every theme, for staff and for partners, and draw its charts.
+
+    Run after an import (in the background) and when the demo is built: the first visit after new data
+    finds every page and chart ready. Returns how many charts were drawn.
+    """
+    from reperes.configuration.models import Installation
+
+    installation = Installation.get()
+    territory = installation.territory
+    epcis = dict(territory.communes.values_list("epci_siren", "epci_nom").distinct()) if territory else {}
+    filters = parse_filters({}, installation.default_period(), epcis)
+    drawn = 0
+    for raw in (True, False):
+        for theme in THEMES:
+            progress(f"Tableaux de bord : {THEMES[theme][0]} ({'équipe' if raw else 'partenaires'})…")
+            result = page(theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
+            for block in result.blocks:
+                if block.chart_key and not block.svg:
+                    chart_svg(block.chart_key, theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
+                    drawn += 1
+    return drawn
+
+
 def fill_drawn_charts(result: Page) -> None:
     """Put into a (cached) page the charts drawn since it was computed."""
     for block in result.blocks:

@@ -100,6 +100,11 @@ def _build(args, installation) -> None:
 
     err("Territoire et offre : statistiques et catalogue fictifs…")
     load_demo(territory, Path(settings.DATA_DIR) / "demo-offre", progress=err)
+    if getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
+        from reperes.analyses.services import warm
+
+        err("Préparation des tableaux de bord (pages et graphiques)…")
+        warm()
     err("Démo prête : " + ", ".join(f"{name} {t['accepted']}" for name, t in tables.items()))
 
 

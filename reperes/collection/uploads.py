@@ -401,6 +401,18 @@ def start(job: Job, *, user, mapping=None, check_headers: bool = True) -> None:
     thread.start()
 
 
+def warm_dashboards() -> None:
+    """New data: prepare the dashboards' default pages now (the user is already reading the report)."""
+    if not getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
+        return
+    from reperes.analyses import services
+
+    try:
+        services.warm()
+    except Exception as exc:  # a page that fails here will say so when visited; never fail the import
+        logger.error("Préparation des tableaux de bord après import impossible : %s.", exc.__class__.__name__)
+
+
 def _work(token: str, user, mapping, check_headers: bool) -> None:
     from django.db import connection
 
@@ -438,6 +450,8 @@ def _work(token: str, user, mapping, check_headers: bool) -> None:
         job.probe = None
         discard_source(job)
         save_job(job)
+        if result.report["stored"]:
+            warm_dashboards()
     except Exception as exc:
         # Never a traceback to the user, never a raw value in the log: the exception class only.
         logger.error("Import en arrière-plan interrompu (jeton %s) : %s.", token[:8], exc.__class__.__name__)

@@ -215,3 +215,17 @@ def test_a_partner_cannot_fetch_a_chart_of_the_staff_page(plie, client_admin, cl
 def test_a_malformed_chart_key_is_not_found(client_charge):
     assert client_charge.get("/analyses/graphique/pas-une-cle/?page=home").status_code == 404
     assert client_charge.get(f"/analyses/graphique/{'Z' * 64}/?page=home").status_code == 404
+
+
+def test_warming_after_an_import_prepares_every_default_page_with_its_charts(plie, client_charge, client_partner,
+                                                                           empty_cache):
+    from reperes.analyses import services
+
+    drawn = services.warm()
+
+    assert drawn > 0
+    for client in (client_charge, client_partner):
+        for name in PAGES:
+            body = client.get(url(name)).content.decode()
+            assert not CHART_URL.findall(body), (name, "every chart already drawn")
+    assert services.warm() == 0  # nothing left to draw

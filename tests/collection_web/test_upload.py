@@ -356,3 +356,18 @@ def test_a_saved_profile_can_be_deleted_after_a_confirmation(client_admin):
     assert response.status_code == 302 and response.url == reverse("collection:mappings")
     assert not MappingProfile.objects.filter(pk=profile.pk).exists()
     assert client_admin.post(url).status_code == 404
+
+
+def test_after_a_stored_upload_the_dashboards_are_prepared_and_a_failure_there_spares_the_import(
+        client_admin, sync_imports, demo_files, monkeypatch):
+    from reperes.analyses import services
+
+    calls = []
+    sync_imports.REPERES_WARM_AFTER_IMPORT = True
+    monkeypatch.setattr(services, "warm", lambda: calls.append("warm") or 1 / 0)
+    job = job_of(upload(client_admin, "participants.csv", participants_csv(demo_files)))
+    assert job.state == uploads.DONE and calls == ["warm"]
+    assert ImportRun.objects.get(pk=job.run_id).stored
+
+    dry = job_of(upload(client_admin, "participants.csv", participants_csv(demo_files), mode="dry_run"))
+    assert dry.state == uploads.DONE and calls == ["warm"]  # nothing stored: nothing to prepare
