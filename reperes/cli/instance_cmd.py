@@ -43,6 +43,9 @@ def serve(args) -> int:
     err(f"Repères est servi sur {url} (Ctrl+C pour arrêter).")
     argv = [sys.executable, "-m", "gunicorn", "reperes.wsgi:application", "--bind", f"{args.host}:{args.port}",
             "--workers", str(getattr(args, "workers", 2)), "--threads", "4", "--timeout", "300",
-            "--access-logfile", "-", "--log-level", "warning"]
+            "--access-logfile", "-", "--log-level", "warning", "--preload"]
+    # Loaded once before the workers fork (see reperes/wsgi.py): no worker pays 3–4 s of imports on its
+    # first analysis page.
+    os.environ["REPERES_PRELOAD"] = "1"
     os.execv(sys.executable, argv)
     return 0  # not reached

@@ -151,8 +151,23 @@ def test_serve_starts_gunicorn_on_the_requested_address(monkeypatch, argv, capsy
     calls = []
     monkeypatch.setattr(instance_cmd.os, "execv", lambda exe, args: calls.append(args))
     monkeypatch.setattr(demo_cmd, "_build", lambda args, installation: None)
+    monkeypatch.setenv("REPERES_PRELOAD", "")  # restored after the test
     assert main(argv) == 0
     args = calls[0]
     assert args[1:4] == ["-m", "gunicorn", "reperes.wsgi:application"]
     assert args[args.index("--bind") + 1] == "127.0.0.1:8123"
+    # The heavy analysis modules are imported once, before the workers fork.
+    assert "--preload" in args and os.environ["REPERES_PRELOAD"] == "1"
     assert "http://127.0.0.1:8123" in capsys.readouterr().err
+
+
+def test_the_wsgi_application_preloads_the_analysis_modules_for_the_server(tmp_path):
+    code = ("import sys; import reperes.wsgi as w;"
+            "print(callable(w.application), 'lifelines' in sys.modules, 'statsmodels.api' in sys.modules)")
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env.update({"REPERES_ENV": "test", "REPERES_DATA_DIR": str(tmp_path)})
+    plain = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert plain.stdout.split() == ["True", "False", "False"], plain.stderr
+    preloaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               env={**env, "REPERES_PRELOAD": "1"})
+    assert preloaded.stdout.split() == ["True", "True", "True"], preloaded.stderr
