@@ -18,6 +18,14 @@ Before any change, the previous version of every row the run touches is copied
 into ``ImportSnapshotRow`` (one ``INSERT … SELECT`` per table, the row as
 JSON), so that ``undo.undo_import`` can restore the state before the run
 exactly. Only the last ``UNDO_DEPTH`` stored runs keep their snapshot.
+
+Large loads (``BULK_FROM_ROWS``): into an *empty* table the rows go straight in
+(``load_direct``: no staging, nothing to match nor snapshot), with every index
+and constraint dropped before and rebuilt after (``bulk_load``); into a table
+that holds fewer rows than the run brings, its secondary indexes (and
+PostgreSQL's foreign keys) are dropped and rebuilt around the upsert. Rebuilding
+sorts once instead of updating a B-tree per row, and re-adding a foreign key
+checks all rows in one query instead of one trigger per row at commit.
 """
 
 from __future__ import annotations
@@ -224,26 +232,36 @@ def stage_name(spec: Spec) -> str:
 def stage(spec: Spec, staged: Staged, progress: Callable[[str], None]) -> str:
     """Create the temporary table of ``spec`` and fill it; returns its name."""
     name = stage_name(spec)
-    total = staged.frame.height
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
         if is_postgresql():
             cols = ", ".join(f"{q(c)} {t}" for c, t in zip(staged.columns, staged.types, strict=True))
             cursor.execute(f"CREATE TEMPORARY TABLE {name} ({cols}) ON COMMIT DROP")
-            copy_sql = f"COPY {name} ({', '.join(q(c) for c in staged.columns)}) FROM STDIN (FORMAT csv)"
-            with cursor.cursor.copy(copy_sql) as copy:
+        else:
+            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(q(c) for c in staged.columns)})")
+    write_rows(name, staged.columns, staged.frame, spec, progress)
+    return name
+
+
+def write_rows(table: str, columns: list[str], frame: pl.DataFrame, spec: Spec,
+               progress: Callable[[str], None]) -> None:
+    """Append ``frame`` (its columns in the order of ``columns``) to ``table``, BATCH rows at a time:
+    ``COPY … FROM STDIN`` fed by Polars' CSV writer on PostgreSQL, ``executemany`` on SQLite."""
+    total = frame.height
+    names = ", ".join(q(c) for c in columns)
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
                 for start in range(0, total, BATCH):
                     buffer = io.BytesIO()
-                    staged.frame.slice(start, BATCH).write_csv(buffer, include_header=False)
+                    frame.slice(start, BATCH).write_csv(buffer, include_header=False)
                     copy.write(buffer.getvalue())
                     _progress_rows(progress, spec, start + BATCH, total)
         else:
-            cursor.execute(f"CREATE TEMPORARY TABLE {name} ({', '.join(q(c) for c in staged.columns)})")
-            insert = f"INSERT INTO {name} VALUES ({', '.join(['%s'] * len(staged.columns))})"
+            insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
             for start in range(0, total, BATCH):
-                cursor.executemany(insert, staged.frame.slice(start, BATCH).rows())
+                cursor.executemany(insert, frame.slice(start, BATCH).iter_rows())
                 _progress_rows(progress, spec, start + BATCH, total)
-    return name
 
 
 def _progress_rows(progress, spec: Spec, done: int, total: int) -> None:
@@ -383,24 +401,8 @@ def load_direct(spec: Spec, staged: Staged, run: ImportRun, progress: Callable[[
     run_column = spec.model._meta.get_field("import_run").column
     frame = frame.select([*exprs, pl.lit(run.pk, dtype=pl.Int64).alias(run_column)])
     columns.append(run_column)
-    target = table_of(spec.model)
-    total = frame.height
-    with connection.cursor() as cursor:
-        if is_postgresql():
-            copy_sql = f"COPY {target} ({', '.join(q(c) for c in columns)}) FROM STDIN (FORMAT csv)"
-            with cursor.cursor.copy(copy_sql) as copy:
-                for start in range(0, total, BATCH):
-                    buffer = io.BytesIO()
-                    frame.slice(start, BATCH).write_csv(buffer, include_header=False)
-                    copy.write(buffer.getvalue())
-                    _progress_rows(progress, spec, start + BATCH, total)
-        else:
-            insert = f"INSERT INTO {target} ({', '.join(q(c) for c in columns)}) VALUES " \
-                     f"({', '.join(['%s'] * len(columns))})"
-            for start in range(0, total, BATCH):
-                cursor.executemany(insert, frame.slice(start, BATCH).iter_rows())
-                _progress_rows(progress, spec, start + BATCH, total)
-    return total
+    write_rows(table_of(spec.model), columns, frame, spec, progress)
+    return frame.height
 
 
 # --------------------------------------------------------------------------- snapshots
