@@ -32,6 +32,9 @@ PROTECTION: tuple[Section, ...] = (
         "de naissance complète sert seulement à calculer l'âge, puis seule l'année est gardée.",
         "Le fichier envoyé pour un import est supprimé du serveur dès la fin de l'import ; seuls le rapport "
         "(valeurs d'identifiants masquées) et l'empreinte SHA-256 du fichier restent dans l'historique.",
+        "Pour un affichage rapide, les pages d'analyse déjà calculées (effectifs agrégés et graphiques, aucune "
+        "donnée individuelle) sont gardées une heure au plus dans le dossier « cache » du serveur ; elles se "
+        "recalculent à partir des données et ne sont plus montrées dès que les données changent.",
     )),
     Section("Pourquoi", (
         "Évaluer l'action du PLIE et réécrire son protocole : typologie des publics, parcours, sorties, freins "
