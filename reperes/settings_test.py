@@ -13,6 +13,7 @@ else:
 from reperes.settings import *  # noqa: E402,F403
 
 REPERES_WARM_AFTER_IMPORT = False  # tests call reperes.analyses.services.warm themselves
+REPERES_BACKGROUND_SYNC = True  # reports are generated at once (the thread is tested on its own)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not Django's shared-cache in-memory database: there, a background import

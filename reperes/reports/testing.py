@@ -20,4 +20,11 @@ def sample_url_kwargs() -> dict[str, dict]:
     path.write_text("<!DOCTYPE html><title>Rapport</title>", encoding="utf-8")
     report.folder, report.files = folder, {"html": "rapport.html"}
     report.save()
-    return {"reports:detail": {"pk": report.pk}, "reports:download": {"pk": report.pk, "fmt": "html"}}
+    from . import jobs
+
+    running = jobs.Job(token="2" * 32, state=jobs.RUNNING, user_id=None,
+                       params={"debut": "2019-01-01", "fin": "2019-12-31", "date": "2020-03-12", "diffusion": True,
+                               "formats": ["html"]})
+    jobs.save(running)
+    return {"reports:detail": {"pk": report.pk}, "reports:download": {"pk": report.pk, "fmt": "html"},
+            "reports:job": {"token": running.token}, "reports:job_status": {"token": running.token}}

@@ -6,6 +6,8 @@ app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
     path("<int:pk>/", views.detail, name="detail"),
+    path("generation/<str:token>/", views.job, name="job"),
+    path("generation/<str:token>/etat/", views.job_status, name="job_status"),
     path("<int:pk>/<str:fmt>/", views.download, name="download"),
 ]
 # url name → permission (or None: any logged-in user; "public": no login); checked by
@@ -13,5 +15,7 @@ urlpatterns = [
 URL_PERMISSIONS: dict = {
     "home": "run_analyses",
     "detail": "run_analyses",
+    "job": "run_analyses",
+    "job_status": "run_analyses",
     "download": "run_analyses",
 }

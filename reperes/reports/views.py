@@ -7,6 +7,7 @@ import logging
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 
@@ -15,7 +16,7 @@ from reperes.audit.models import Action
 from reperes.audit.trail import record
 from reperes.configuration.models import Installation
 
-from . import services
+from . import jobs, services
 from .forms import CommentsForm, GenerateForm, TemplateForm, TextsForm, default_dates
 from .models import GeneratedReport, ReportSettings, SectionComment
 
@@ -86,26 +87,42 @@ def home(request):
 
 
 def _generate(request, form):
+    """Start the generation in the background; the page that follows it goes to the report when it is there."""
     data = form.cleaned_data
-    try:
-        generation = services.generate(debut=data["debut"], fin=data["fin"], date=data["date"],
-                                       diffusion=data["diffusion"], formats=data["formats"])
-    except services.ReportError as exc:
-        messages.error(request, str(exc))
+    job = jobs.start(user=request.user, debut=data["debut"], fin=data["fin"], date=data["date"],
+                     diffusion=data["diffusion"], formats=data["formats"])
+    if job.state == jobs.DONE:  # already over (tests run it at once)
+        messages.success(request, "Rapport généré.")
+        return redirect("reports:detail", pk=job.report_id)
+    if job.state == jobs.FAILED:
+        messages.error(request, job.error)
         return redirect("reports:home")
-    except Exception:
-        logger.exception("Generation of the intermediate report failed")
-        messages.error(request, "Le rapport n'a pas pu être généré. Vérifiez les données importées et le modèle "
-                                "Word, puis recommencez ; le journal du serveur donne le détail.")
-        return redirect("reports:home")
-    report = services.store(generation, debut=data["debut"], fin=data["fin"], date=data["date"],
-                            diffusion=data["diffusion"], user=request.user)
-    record(Action.REPORT, request=request, target=str(report), livrable="rapport_intermediaire",
-           debut=data["debut"].isoformat(), fin=data["fin"].isoformat(), date=data["date"].isoformat(),
-           diffusion=data["diffusion"], formats=list(generation.outputs),
-           empreinte=generation.document.metadata.get("Empreinte des données (SHA-256)", ""))
-    messages.success(request, "Rapport généré.")
-    return redirect("reports:detail", pk=report.pk)
+    return redirect("reports:job", token=job.token)
+
+
+def _job_or_404(request, token: str) -> jobs.Job:
+    job = jobs.load(token)
+    if job is None or (job.user_id is not None and job.user_id != request.user.pk):
+        raise Http404
+    return job
+
+
+@requires("run_analyses")
+def job(request, token: str):
+    """The generation under way: its state, refreshed by htmx."""
+    current = _job_or_404(request, token)
+    if current.state == jobs.DONE:
+        return redirect("reports:detail", pk=current.report_id)
+    return render(request, "reports/job.html", {"job": current})
+
+
+@requires("run_analyses")
+def job_status(request, token: str):
+    current = _job_or_404(request, token)
+    response = render(request, "reports/_job_status.html", {"job": current})
+    if current.state == jobs.DONE and request.headers.get("HX-Request"):
+        response["HX-Redirect"] = reverse("reports:detail", args=[current.report_id])
+    return response
 
 
 @requires("run_analyses")

@@ -193,3 +193,78 @@ def test_cli_bad_input_gets_a_french_message(db, tmp_path, capsys, args, message
     assert message in captured.err
     assert "Traceback" not in captured.err
     assert not (tmp_path / "out").exists()
+
+
+# --------------------------------------------------------------------------- generation in the background
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generation_runs_in_the_background_and_the_page_follows_it(client_charge, charge_user, demo_data, settings,
+                                                                    tmp_path, django_user_model):
+    import time
+
+    from django.test import Client
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.REPERES_BACKGROUND_SYNC = False
+    response = _generate(client_charge, **{"gen-formats": ["html", "docx"]})
+    assert response.status_code == 302 and "/generation/" in response.url
+    token = response.url.rstrip("/").split("/")[-1]
+    other = Client()
+    other.force_login(django_user_model.objects.create_user("autre@test.fr", "x" * 12, role="charge_etude"))
+    assert other.get(response.url).status_code == 404  # a generation is seen by whoever started it only
+
+    status_url = reverse("reports:job_status", args=[token])
+    deadline = time.monotonic() + 120
+    fragment = None
+    while time.monotonic() < deadline:
+        fragment = client_charge.get(status_url, HTTP_HX_REQUEST="true")
+        if fragment.has_header("HX-Redirect"):
+            break
+        assert 'hx-trigger="every 1s"' in fragment.content.decode(), fragment.content.decode()
+        time.sleep(0.2)
+    report = GeneratedReport.objects.get()
+    assert fragment["HX-Redirect"] == reverse("reports:detail", args=[report.pk])
+    assert sorted(report.files) == ["docx", "html"] and report.user == charge_user
+    event = AuditEvent.objects.get(action=Action.REPORT)
+    assert event.user == charge_user and event.details["formats"] == ["html", "docx"]
+    assert client_charge.get(response.url).url == reverse("reports:detail", args=[report.pk])
+
+
+def test_a_failed_generation_says_so_in_french_and_stores_nothing(client_charge, demo_data, settings, tmp_path,
+                                                                  monkeypatch):
+    from reperes.reports import services
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    monkeypatch.setattr(services, "render_formats", lambda *a, **k: 1 / 0)
+    response = _generate(client_charge)
+    assert response.status_code == 302 and response.url == reverse("reports:home")
+    page = unescape(client_charge.get(response.url).content.decode())
+    assert "Le rapport n'a pas pu être généré" in page and "Traceback" not in page
+    assert not GeneratedReport.objects.exists() and not AuditEvent.objects.filter(action=Action.REPORT).exists()
+
+
+def test_a_generation_in_progress_shows_its_period_and_one_whose_server_stopped_is_said_interrupted(client_charge, charge_user):
+    import subprocess
+    import sys
+
+    from reperes.collection import processes
+    from reperes.reports import jobs
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    dead = f"{processes.current().split(':')[0]}:{child.pid}:{processes._start_time(child.pid)}"
+    child.kill()
+    child.wait()
+    job = jobs.Job(token="3" * 32, state=jobs.RUNNING, user_id=charge_user.pk, params={"debut": "2019-01-01",
+                   "fin": "2019-12-31", "date": "2020-01-01", "diffusion": True, "formats": ["html"]}, process=dead)
+    jobs.save(job)
+    fragment = client_charge.get(reverse("reports:job_status", args=[job.token]), HTTP_HX_REQUEST="true")
+    text = unescape(fragment.content.decode())
+    assert "interrompue" in text and 'hx-trigger="every 1s"' not in text
+
+    alive = jobs.Job(token="4" * 32, state=jobs.RUNNING, user_id=charge_user.pk, params=job.params,
+                     process=processes.current())
+    jobs.save(alive)
+    text = unescape(client_charge.get(reverse("reports:job", args=[alive.token])).content.decode())
+    assert 'hx-trigger="every 1s"' in text and "Période du 1er janvier 2019 au 31 décembre 2019" in text
+    assert client_charge.get(reverse("reports:job", args=["pas-un-jeton"])).status_code == 404

@@ -1,0 +1,137 @@
+"""Generate a report in the background: the page follows it, the server is never held up.
+
+A generation reads every table, draws the charts and renders up to four
+formats: seconds at demo size, more for a large PLIE, too long for a web
+request behind a proxy. ``start`` runs it in a thread (at once when
+``REPERES_BACKGROUND_SYNC`` is set: tests) and keeps its state in a small
+JSON file of the data directory, readable by every server process; the page
+polls it with htmx and goes to the report when it is there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+import secrets
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+RUNNING, DONE, FAILED = "running", "done", "failed"
+TOKEN = re.compile(r"^[0-9a-f]{32}$")
+FAILURE = ("Le rapport n'a pas pu être généré. Vérifiez les données importées et le modèle Word, puis "
+           "recommencez ; le journal du serveur donne le détail.")
+
+
+@dataclass
+class Job:
+    token: str
+    state: str
+    user_id: int | None
+    params: dict = field(default_factory=dict)  # debut, fin, date (ISO), diffusion, formats
+    report_id: int | None = None
+    error: str | None = None
+    process: str | None = None
+
+    def period(self) -> str:
+        """« du 1er janvier 2019 au 31 décembre 2019 »."""
+        from reperes import formats
+
+        try:
+            debut, fin = (dt.date.fromisoformat(self.params[k]) for k in ("debut", "fin"))
+        except (KeyError, TypeError, ValueError):
+            return ""
+        return f"du {formats.date(debut)} au {formats.date(fin)}"
+
+
+def jobs_dir() -> Path:
+    folder = Path(settings.DATA_DIR) / "jobs-livrables"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _path(token: str) -> Path | None:
+    return jobs_dir() / f"{token}.json" if TOKEN.match(token or "") else None
+
+
+def save(job: Job) -> None:
+    path = _path(job.token)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load(token: str) -> Job | None:
+    """The job, or None for an unknown token; a job whose process died is marked failed."""
+    from reperes.collection import processes
+
+    path = _path(token)
+    if path is None:
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    job = Job(**{k: data.get(k) for k in Job.__dataclass_fields__})
+    if job.state == RUNNING and job.process and processes.is_alive(job.process) is False:
+        job.state, job.error = FAILED, ("La génération a été interrompue (arrêt ou redémarrage du serveur) : "
+                                        "relancez-la.")
+        save(job)
+    return job
+
+
+def start(*, user, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, formats: list[str]) -> Job:
+    from reperes.collection import processes
+
+    job = Job(token=secrets.token_hex(16), state=RUNNING, user_id=user.pk, process=processes.current(),
+              params={"debut": debut.isoformat(), "fin": fin.isoformat(), "date": date.isoformat(),
+                      "diffusion": diffusion, "formats": list(formats)})
+    save(job)
+    if getattr(settings, "REPERES_BACKGROUND_SYNC", False):
+        _work(job.token)
+        return load(job.token)
+    threading.Thread(target=_work, args=(job.token,), name=f"livrable-{job.token[:8]}", daemon=True).start()
+    return job
+
+
+def _work(token: str) -> None:
+    from django.db import connection
+
+    from reperes.accounts.models import User
+    from reperes.audit.models import Action
+    from reperes.audit.trail import record
+
+    from . import services
+
+    job = load(token)
+    if job is None:
+        return
+    params = job.params
+    debut, fin, date = (dt.date.fromisoformat(params[k]) for k in ("debut", "fin", "date"))
+    try:
+        user = User.objects.filter(pk=job.user_id).first()
+        generation = services.generate(debut=debut, fin=fin, date=date, diffusion=params["diffusion"],
+                                       formats=params["formats"])
+        report = services.store(generation, debut=debut, fin=fin, date=date, diffusion=params["diffusion"],
+                                user=user)
+        record(Action.REPORT, user=user, target=str(report), livrable="rapport_intermediaire",
+               debut=params["debut"], fin=params["fin"], date=params["date"], diffusion=params["diffusion"],
+               formats=list(generation.outputs),
+               empreinte=generation.document.metadata.get("Empreinte des données (SHA-256)", ""))
+        job.state, job.report_id = DONE, report.pk
+    except services.ReportError as exc:
+        job.state, job.error = FAILED, str(exc)
+    except Exception:
+        logger.exception("Generation of the intermediate report failed")
+        job.state, job.error = FAILED, FAILURE
+    finally:
+        save(job)
+        if not getattr(settings, "REPERES_BACKGROUND_SYNC", False):
+            connection.close()
