@@ -198,9 +198,17 @@ def test_cli_bad_input_gets_a_french_message(db, tmp_path, capsys, args, message
 # --------------------------------------------------------------------------- generation in the background
 
 
+@pytest.fixture
+def reference(db):
+    """The communes reference (a transactional test may follow another that emptied every table)."""
+    from reperes.territory.services import ensure_reference
+
+    ensure_reference()
+
+
 @pytest.mark.django_db(transaction=True)
-def test_generation_runs_in_the_background_and_the_page_follows_it(client_charge, charge_user, demo_data, settings,
-                                                                    tmp_path, django_user_model):
+def test_generation_runs_in_the_background_and_the_page_follows_it(reference, client_charge, charge_user, demo_data,
+                                                                    settings, tmp_path, django_user_model):
     import time
 
     from django.test import Client
