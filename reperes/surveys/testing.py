@@ -7,7 +7,7 @@ import datetime as dt
 
 def sample_url_kwargs() -> dict[str, dict]:
     from .builtin import participant_form
-    from .models import Campaign, Interview, Respondent
+    from .models import Campaign, Interview, Respondent, Theme
     from .services import import_form
 
     version = import_form(participant_form(), "participants_falc.xlsx").version
@@ -19,4 +19,5 @@ def sample_url_kwargs() -> dict[str, dict]:
             "surveys:open_answers": {"pk": version.pk},
             "surveys:campaign_detail": {"pk": campaign.pk}, "surveys:letters": {"pk": campaign.pk},
             "surveys:enter": {"pk": campaign.pk}, "surveys:answer": {"token": respondent.token},
-            "surveys:interview_detail": {"pk": interview.pk}}
+            "surveys:interview_detail": {"pk": interview.pk},
+            "surveys:theme_edit": {"pk": Theme.objects.create(code="exemple", label="Thème d'exemple").pk}}

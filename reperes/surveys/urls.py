@@ -17,6 +17,8 @@ urlpatterns = [
     path("entretiens/confirmer/", views.interview_confirm, name="interview_confirm"),
     path("entretiens/<int:pk>/", views.interview_detail, name="interview_detail"),
     path("synthese/", views.synthesis_view, name="synthesis"),
+    path("grille-de-codage/", views.codebook, name="codebook"),
+    path("grille-de-codage/<int:pk>/", views.theme_edit, name="theme_edit"),
     path("reponses/importer/", views.answers_import, name="answers_import"),
     path("questionnaires/<int:pk>/reponses-ouvertes/", views.open_answers, name="open_answers"),
 ]
@@ -36,6 +38,8 @@ URL_PERMISSIONS: dict = {
     "interview_confirm": "run_analyses",
     "interview_detail": "view_rows",
     "synthesis": "run_analyses",
+    "codebook": "run_analyses",
+    "theme_edit": "run_analyses",
     "answers_import": "run_analyses",
     "open_answers": "view_rows",
 }

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -485,3 +486,96 @@ def open_answers(request, pk: int):
                 items.append({"response": response, "question": q, "text": mask_text(value)})
     record("consultation_individuelle", request=request, target=f"réponses ouvertes {version.form.form_id}")
     return render(request, "surveys/open_answers.html", {"version": version, "items": items, "themes": themes})
+
+
+# --------------------------------------------------------------------------- codebook
+
+
+class ThemeForm(forms.ModelForm):
+    """A theme of the codebook: label, description, keywords (for suggestions), parent theme."""
+
+    keywords_text = forms.CharField(
+        label="Mots-clés", required=False, max_length=2000,
+        help_text="Séparés par des virgules, au singulier et à l'infinitif (« enfant », « garder ») : ils servent à "
+                  "suggérer ce thème pour un extrait, quels que soient les accents et les accords du texte.")
+
+    class Meta:
+        model = Theme
+        fields = ("label", "description", "parent")
+        labels = {"label": "Thème", "description": "Ce que le thème recouvre", "parent": "Sous-thème de"}
+        error_messages = {"label": {"required": "Donnez un nom au thème."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        parents = Theme.objects.filter(parent__isnull=True)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.fields["keywords_text"].initial = ", ".join(self.instance.keywords)
+            if self.instance.children.exists():  # a theme with sub-themes stays at the top
+                parents = parents.none()
+        self.fields["parent"].queryset = parents
+        self.fields["parent"].empty_label = "— thème principal —"
+        self.fields["parent"].required = False
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        if not label:
+            raise forms.ValidationError("Donnez un nom au thème.")
+        if Theme.objects.filter(label__iexact=label).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError("Un thème porte déjà ce nom : choisissez-en un autre.")
+        return label
+
+    def save(self, commit=True):
+        from django.utils.text import slugify
+
+        theme = super().save(commit=False)
+        theme.keywords = [k.strip() for k in self.cleaned_data["keywords_text"].split(",") if k.strip()]
+        if not theme.code:
+            base = slugify(theme.label)[:50] or "theme"
+            code, n = base, 2
+            while Theme.objects.filter(code=code).exists():
+                code, n = f"{base}-{n}", n + 1
+            theme.code = code
+        if commit:
+            theme.save()
+        return theme
+
+
+@requires("run_analyses")
+def codebook(request):
+    """The codebook: every theme and sub-theme, its keywords and how many excerpts it holds; add a theme."""
+    coding.seed_codebook()
+    form = ThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        theme = form.save()
+        messages.success(request, f"Thème « {theme.label} » ajouté à la grille de codage.")
+        return redirect("surveys:codebook")
+    themes = Theme.objects.filter(parent__isnull=True).prefetch_related("children")
+    counts = dict(Excerpt.objects.values_list("theme").annotate(n=models.Count("id")))
+    rows = []
+    for theme in themes:
+        rows.append({"theme": theme, "depth": 0, "excerpts": counts.get(theme.pk, 0)})
+        rows.extend({"theme": child, "depth": 1, "excerpts": counts.get(child.pk, 0)}
+                    for child in theme.children.all())
+    return render(request, "surveys/codebook.html", {"rows": rows, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@requires("run_analyses")
+def theme_edit(request, pk: int):
+    """Rename a theme, change its keywords or parent; or delete it with its coded excerpts."""
+    theme = get_object_or_404(Theme, pk=pk)
+    excerpts = theme.excerpts.count() + Excerpt.objects.filter(theme__parent=theme).count()
+    if request.method == "POST" and "supprimer" in request.POST:
+        label = theme.label
+        theme.delete()
+        messages.success(request, f"Thème « {label} » supprimé de la grille, avec ses {excerpts} extrait(s) codé(s)."
+                         if excerpts else f"Thème « {label} » supprimé de la grille.")
+        return redirect("surveys:codebook")
+    form = ThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Thème « {theme.label} » enregistré.")
+        return redirect("surveys:codebook")
+    return render(request, "surveys/theme_edit.html", {"theme": theme, "form": form, "excerpts": excerpts},
+                  status=400 if form.errors else 200)

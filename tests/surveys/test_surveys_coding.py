@@ -64,3 +64,60 @@ def test_qualitative_section(partner_version):
     assert not [b for b in closed.blocks if isinstance(b, Table)]
     note = next(b.text for b in closed.blocks if "lisible" in b.text)
     assert "1 réponse(s) de partenaires ne sont pas détaillées" in note and "moins de 5" in note
+
+
+# --------------------------------------------------------------------------- the codebook page
+
+
+def test_the_codebook_page_adds_edits_and_deletes_themes(client_charge):
+    from html import unescape
+
+    from django.urls import reverse
+
+    from reperes.surveys.models import Excerpt, Theme
+
+    url = reverse("surveys:codebook")
+    page = unescape(client_charge.get(url).content.decode())
+    assert Theme.objects.count() == 7  # the call's themes, seeded
+    assert all(theme.label in page for theme in Theme.objects.all())
+
+    response = client_charge.post(url, {"label": "Mobilité", "description": "Se déplacer pour travailler",
+                                        "parent": Theme.objects.get(code="manques").pk,
+                                        "keywords_text": "permis, voiture , transport"})
+    assert response.status_code == 302
+    mobility = Theme.objects.get(label="Mobilité")
+    assert mobility.code == "mobilite" and mobility.parent.code == "manques"
+    assert mobility.keywords == ["permis", "voiture", "transport"]
+    # Its keywords suggest it; an excerpt coded under it counts in its parent's synthesis.
+    assert coding.suggest_themes("Sans permis ni voiture, pas de transport.")[0]["theme"] == mobility
+    interview = Interview.objects.create(title="E1", audience="elu", held_on=dt.date(2024, 3, 1), text="…")
+    coding.tag(mobility, "Sans permis, pas d'emploi.", audience="elu", interview=interview)
+    assert next(i for i in coding.synthesis() if i["theme"].code == "manques")["total"] == 1
+
+    listing = unescape(client_charge.get(url).content.decode())
+    assert "Mobilité" in listing and "permis, voiture, transport" in listing
+
+    # Bad input: an empty name, a name already taken — French messages, nothing changed.
+    refused = client_charge.post(url, {"label": "  ", "keywords_text": ""})
+    assert refused.status_code == 400 and "Donnez un nom au thème." in unescape(refused.content.decode())
+    taken = client_charge.post(url, {"label": "mobilité"})
+    assert taken.status_code == 400 and "Un thème porte déjà ce nom" in unescape(taken.content.decode())
+    assert Theme.objects.count() == 8
+
+    edit = reverse("surveys:theme_edit", args=[mobility.pk])
+    assert client_charge.post(edit, {"label": "Mobilité et transports", "keywords_text": "permis",
+                                     "parent": ""}).status_code == 302
+    mobility.refresh_from_db()
+    assert (mobility.label, mobility.keywords, mobility.parent) == ("Mobilité et transports", ["permis"], None)
+    assert mobility.code == "mobilite"  # the code stays: it identifies the theme
+
+    confirm = unescape(client_charge.get(edit).content.decode())
+    assert "1 extrait codé" in confirm
+    assert client_charge.post(edit, {"supprimer": "1"}).status_code == 302
+    assert not Theme.objects.filter(pk=mobility.pk).exists() and not Excerpt.objects.exists()
+
+
+def test_the_codebook_is_not_for_partners(client_partner):
+    from django.urls import reverse
+
+    assert client_partner.get(reverse("surveys:codebook")).status_code == 403
