@@ -357,7 +357,7 @@ def probe(path: Path) -> dict:
                 if len(seen) >= PROBE_DISTINCT:
                     break
                 seen.setdefault(v)
-            distinct[header] = [] if identifying else list(seen)
+            distinct[header] = [] if identifying or canonical in PSEUDONYMISED else list(seen)
             if canonical:
                 found.add(canonical)
                 if column.codes is not None and not identifying:
