@@ -111,3 +111,20 @@ def tmp_data(tmp_path):
     path.mkdir()
     yield path
     shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def dead_process() -> str:
+    """The identity (``reperes.background``) of a process of this host that has ended."""
+    import subprocess
+    import sys
+
+    from reperes.background import process_identity
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        identity = process_identity(child.pid)
+    finally:
+        child.kill()
+        child.wait()
+    return identity

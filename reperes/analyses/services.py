@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -45,6 +46,7 @@ THEMES = {  # url name → (title, French summary)
     "actions": ("Actions", "Participants, étapes et coûts par action, axe et opérateur ; actions expérimentales."),
     "sorties": ("Sorties", "Motifs de sortie, sorties à valoriser et déterminants d'une sortie positive."),
 }
+logger = logging.getLogger(__name__)
 SOURCE = "Repères, données du PLIE"
 PAGE_TTL = 3600
 
@@ -294,8 +296,7 @@ def warm(progress=lambda message: None) -> int:
     from reperes.configuration.models import Installation
 
     installation = Installation.get()
-    territory = installation.territory
-    epcis = dict(territory.communes.values_list("epci_siren", "epci_nom").distinct()) if territory else {}
+    epcis = installation.territory.epci_names() if installation.territory else {}
     filters = parse_filters({}, installation.default_period(), epcis)
     drawn = 0
     for raw in (True, False):
@@ -307,6 +308,19 @@ def warm(progress=lambda message: None) -> int:
                     chart_svg(block.chart_key, theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
                     drawn += 1
     return drawn
+
+
+def warm_after_import() -> None:
+    """``warm``, when ``REPERES_WARM_AFTER_IMPORT`` is set (not in tests); a failure is logged, never raised:
+    a page that fails here will say so when visited, and the import that called it is over."""
+    from django.conf import settings
+
+    if not getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
+        return
+    try:
+        warm()
+    except Exception as exc:
+        logger.error("Préparation des tableaux de bord après import impossible : %s.", exc.__class__.__name__)
 
 
 def fill_drawn_charts(result: Page) -> None:

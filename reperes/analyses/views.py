@@ -26,7 +26,7 @@ def _context(request):
     territory = installation.territory
     epcis = {}
     if territory is not None:
-        epcis = dict(territory.communes.values_list("epci_siren", "epci_nom").distinct())
+        epcis = territory.epci_names()
     filters = services.parse_filters(request.GET, installation.default_period(), epcis)
     raw = request.user.can("view_raw_aggregates")
     return installation, filters, raw, sorted(epcis.items(), key=lambda item: item[1])

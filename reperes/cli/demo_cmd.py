@@ -100,11 +100,10 @@ def _build(args, installation) -> None:
 
     err("Territoire et offre : statistiques et catalogue fictifs…")
     load_demo(territory, Path(settings.DATA_DIR) / "demo-offre", progress=err)
-    if getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
-        from reperes.analyses.services import warm
+    from reperes.analyses.services import warm_after_import
 
-        err("Préparation des tableaux de bord (pages et graphiques)…")
-        warm()
+    err("Préparation des tableaux de bord (pages et graphiques)…")
+    warm_after_import()
     err("Démo prête : " + ", ".join(f"{name} {t['accepted']}" for name, t in tables.items()))
 
 

@@ -67,9 +67,9 @@ def run_list(args) -> int:
     from django.utils import timezone
 
     from reperes import formats
+    from reperes.collection.importer import settle_interrupted_runs
     from reperes.collection.importer.undo import last_stored_run, undo_refusal
     from reperes.collection.models import ImportRun
-    from reperes.collection.processes import settle_interrupted_runs
 
     settle_interrupted_runs()
     runs = ImportRun.objects.select_related("user").order_by("-created_at", "-id")

@@ -28,7 +28,7 @@ class ImportRun(models.Model):
     status = models.CharField("statut", max_length=10, choices=Status.choices, default=Status.RUNNING)
     stored = models.BooleanField("enregistré", default=False)
     report = models.JSONField("rapport", default=dict, blank=True)
-    # The process running the import (``host:pid:start``, see reperes.collection.processes).
+    # The process running the import (``host:pid:start``, see reperes.background).
     process = models.CharField("processus", max_length=120, blank=True, editable=False)
 
     class Meta:

@@ -15,13 +15,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import os
 import re
 import secrets
 import shutil
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -29,6 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from reperes import background
 from reperes.referentiel import TABLES
 
 logger = logging.getLogger("reperes.collection.uploads")
@@ -201,39 +200,31 @@ class Job:
     probe: dict | None = None
     error: str | None = None
     user_id: int | None = None
-    process: str | None = None  # the process whose thread runs it (reperes.collection.processes)
+    process: str | None = None  # the process whose thread runs it (reperes.background)
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
 
 
 def save_job(job: Job) -> None:
-    folder = job_dir(job.token)
-    # One temporary file per writer: the view and the import thread (or two processes) may write at once.
-    tmp = folder / f"{STATE_FILE}.{os.getpid()}.{threading.get_ident()}.{secrets.token_hex(4)}.tmp"
-    tmp.write_text(json.dumps(job.to_dict(), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, folder / STATE_FILE)
+    background.write_state(job_dir(job.token) / STATE_FILE, job.to_dict())
 
 
 def load_job(token: str) -> Job | None:
     try:
-        path = job_dir(token) / STATE_FILE
+        data = background.read_state(job_dir(token) / STATE_FILE)
     except UploadError:
         return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return Job(**{k: data.get(k) for k in Job.__dataclass_fields__})
+    return None if data is None else Job(**{k: data.get(k) for k in Job.__dataclass_fields__})
 
 
 def settle_if_orphaned(job: Job) -> Job:
     """A job « en cours » whose process is gone (server restarted mid-import) is marked as failed."""
-    from reperes.collection import processes
+    from reperes.collection.importer import INTERRUPTED
 
-    if job.state == RUNNING and job.process and processes.is_alive(job.process) is False:
+    if job.state == RUNNING and job.process and background.is_alive(job.process) is False:
         job.state = FAILED
-        job.error = processes.INTERRUPTED
+        job.error = INTERRUPTED
         job.probe = None
         discard_source(job)
         save_job(job)
@@ -389,28 +380,10 @@ def _run_sync() -> bool:
 
 def start(job: Job, *, user, mapping=None, check_headers: bool = True) -> None:
     """Run the job in a background thread (or at once when ``REPERES_IMPORTS_SYNC`` is set, for tests)."""
-    from reperes.collection import processes
-
-    job.process = processes.current()
+    job.process = background.current_process()
     save_job(job)
-    if _run_sync():
-        _work(job.token, user, mapping, check_headers)
-        return
-    thread = threading.Thread(target=_work, args=(job.token, user, mapping, check_headers),
-                              name=f"import-{job.token[:8]}", daemon=True)
-    thread.start()
-
-
-def warm_dashboards() -> None:
-    """New data: prepare the dashboards' default pages now (the user is already reading the report)."""
-    if not getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
-        return
-    from reperes.analyses import services
-
-    try:
-        services.warm()
-    except Exception as exc:  # a page that fails here will say so when visited; never fail the import
-        logger.error("Préparation des tableaux de bord après import impossible : %s.", exc.__class__.__name__)
+    background.start(_work, job.token, user, mapping, check_headers, name=f"import-{job.token[:8]}",
+                     sync=_run_sync())
 
 
 def _work(token: str, user, mapping, check_headers: bool) -> None:
@@ -450,8 +423,10 @@ def _work(token: str, user, mapping, check_headers: bool) -> None:
         job.probe = None
         discard_source(job)
         save_job(job)
-        if result.report["stored"]:
-            warm_dashboards()
+        if result.report["stored"]:  # new data: prepare the dashboards while the user reads the report
+            from reperes.analyses.services import warm_after_import
+
+            warm_after_import()
     except Exception as exc:
         # Never a traceback to the user, never a raw value in the log: the exception class only.
         logger.error("Import en arrière-plan interrompu (jeton %s) : %s.", token[:8], exc.__class__.__name__)

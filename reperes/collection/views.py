@@ -12,8 +12,9 @@ from reperes.audit.models import Action
 from reperes.audit.trail import record
 from reperes.exports import csv_bytes, xlsx_bytes
 
-from . import lifecycle, mapping, processes, template, uploads
+from . import lifecycle, mapping, template, uploads
 from .forms import DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm
+from .importer import settle_interrupted_runs
 from .models import ImportRun, MappingProfile, Participant
 
 
@@ -61,7 +62,7 @@ def last_undoable_run():
 
 @requires("manage_imports")
 def import_list(request):
-    processes.settle_interrupted_runs()
+    settle_interrupted_runs()
     page = Paginator(ImportRun.objects.select_related("user"), 50).get_page(request.GET.get("page"))
     return render(request, "collection/import_list.html", {
         "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count()})
@@ -81,7 +82,7 @@ def report_context(run: ImportRun) -> dict:
 
 @requires("manage_imports")
 def import_detail(request, pk):
-    processes.settle_interrupted_runs()
+    settle_interrupted_runs()
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
     return render(request, "collection/import_detail.html", report_context(run))
 

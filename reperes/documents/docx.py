@@ -54,6 +54,7 @@ from .model import (
     Visitor,
 )
 from .packaging import (
+    SNAPSHOT_WORDS,
     figure_alt,
     fixed_datetime,
     key_figure_lines,
@@ -61,6 +62,7 @@ from .packaging import (
     metadata_rows,
     provenance_lines,
     reproducible_zip,
+    set_core_properties,
     table_notes,
 )
 
@@ -159,19 +161,11 @@ class DocxRenderer(Visitor):
 
     def _properties(self) -> None:
         document, core = self.document, self.doc.core_properties
-        when = fixed_datetime(document.date).replace(tzinfo=None)
-        core.title = document.title
-        core.subject = document.subtitle or ""
-        core.author = document.organisation or "Repères"
-        core.last_modified_by = "Repères"
-        core.language = "fr-FR"
-        core.keywords = "PLIE; rapport; Repères"
         # Word's « Commentaires » hold 255 characters: the snapshot first (imports, hash, version).
         rows = sorted(metadata_rows(document.metadata), key=lambda kv: not any(
-            word in kv[0].lower() for word in ("import", "empreinte", "version")))
-        core.comments = "; ".join(f"{k} : {v}" for k, v in rows)[:255]
-        core.created = core.modified = core.last_printed = when
-        core.revision = 1
+            word in kv[0].lower() for word in SNAPSHOT_WORDS))
+        set_core_properties(core, document, keywords="PLIE; rapport; Repères",
+                            comments="; ".join(f"{k} : {v}" for k, v in rows))
         core.category = document.banner or ""
 
     def _language(self) -> None:

@@ -89,6 +89,23 @@ def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
     return out.getvalue()
 
 
+def set_core_properties(core, document, *, keywords: str, comments: str) -> None:
+    """The core properties of a DOCX or PPTX (python-docx and python-pptx share their names), fixed to the
+    document's date so that the same data give the same bytes. ``comments`` is cut to Office's 255 characters."""
+    core.title = document.title
+    core.subject = document.subtitle or ""
+    core.author = document.organisation or "Repères"
+    core.last_modified_by = "Repères"
+    core.language = "fr-FR"
+    core.keywords = keywords
+    core.comments = comments[:255]
+    core.created = core.modified = core.last_printed = fixed_datetime(document.date).replace(tzinfo=None)
+    core.revision = 1
+
+
+SNAPSHOT_WORDS = ("import", "empreinte", "version")  # metadata keys that identify the data's snapshot
+
+
 def metadata_rows(metadata: dict[str, Any]) -> list[tuple[str, str]]:
     from .formatting import format_metadata_value
 

@@ -41,12 +41,14 @@ from .model import (
     plain_text,
 )
 from .packaging import (
+    SNAPSHOT_WORDS,
     figure_alt,
     fixed_datetime,
     key_figure_lines,
     labelled,
     provenance_lines,
     reproducible_zip,
+    set_core_properties,
     table_notes,
 )
 
@@ -84,18 +86,10 @@ class PptxRenderer:
         return reproducible_zip(buffer.getvalue(), fixed_datetime(document.date))
 
     def _properties(self) -> None:
-        document, core = self.document, self.prs.core_properties
-        when = fixed_datetime(document.date).replace(tzinfo=None)
-        core.title = document.title
-        core.subject = document.subtitle or ""
-        core.author = document.organisation or "Repères"
-        core.last_modified_by = "Repères"
-        core.language = "fr-FR"
-        core.keywords = "PLIE; comité de suivi; Repères"
-        core.comments = "; ".join(f"{k} : {v}" for k, v in document.metadata.items()
-                                  if any(w in k.lower() for w in ("import", "empreinte", "version")))[:255]
-        core.created = core.modified = core.last_printed = when
-        core.revision = 1
+        document = self.document
+        set_core_properties(self.prs.core_properties, document, keywords="PLIE; comité de suivi; Repères",
+                            comments="; ".join(f"{k} : {v}" for k, v in document.metadata.items()
+                                               if any(w in k.lower() for w in SNAPSHOT_WORDS)))
 
     # ---------------------------------------------------------------- slides
 

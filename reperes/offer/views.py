@@ -182,7 +182,7 @@ def _matrix(request):
 
 
 def _display_cells(payload, installation, seuil):
-    names = dict(installation.territory.communes.values_list("epci_siren", "epci_nom").distinct())
+    names = installation.territory.epci_names()
     rows = []
     for cell in payload["cells"]:
         def show(value):

@@ -4,23 +4,22 @@ A generation reads every table, draws the charts and renders up to four
 formats: seconds at demo size, more for a large PLIE, too long for a web
 request behind a proxy. ``start`` runs it in a thread (at once when
 ``REPERES_BACKGROUND_SYNC`` is set: tests) and keeps its state in a small
-JSON file of the data directory, readable by every server process; the page
-polls it with htmx and goes to the report when it is there.
+JSON file of the data directory (``reperes.background``); the page polls it
+with htmx and goes to the report when it is there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
-import os
 import re
 import secrets
-import threading
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+
+from reperes import background
 
 logger = logging.getLogger(__name__)
 
@@ -62,25 +61,17 @@ def _path(token: str) -> Path | None:
 
 
 def save(job: Job) -> None:
-    path = _path(job.token)
-    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(asdict(job), ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, path)
+    background.write_state(_path(job.token), asdict(job))
 
 
 def load(token: str) -> Job | None:
     """The job, or None for an unknown token; a job whose process died is marked failed."""
-    from reperes.collection import processes
-
     path = _path(token)
-    if path is None:
-        return None
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    data = background.read_state(path) if path is not None else None
+    if data is None:
         return None
     job = Job(**{k: data.get(k) for k in Job.__dataclass_fields__})
-    if job.state == RUNNING and job.process and processes.is_alive(job.process) is False:
+    if job.state == RUNNING and job.process and background.is_alive(job.process) is False:
         job.state, job.error = FAILED, ("La génération a été interrompue (arrêt ou redémarrage du serveur) : "
                                         "relancez-la.")
         save(job)
@@ -88,17 +79,13 @@ def load(token: str) -> Job | None:
 
 
 def start(*, user, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, formats: list[str]) -> Job:
-    from reperes.collection import processes
-
-    job = Job(token=secrets.token_hex(16), state=RUNNING, user_id=user.pk, process=processes.current(),
+    job = Job(token=secrets.token_hex(16), state=RUNNING, user_id=user.pk, process=background.current_process(),
               params={"debut": debut.isoformat(), "fin": fin.isoformat(), "date": date.isoformat(),
                       "diffusion": diffusion, "formats": list(formats)})
     save(job)
-    if getattr(settings, "REPERES_BACKGROUND_SYNC", False):
-        _work(job.token)
-        return load(job.token)
-    threading.Thread(target=_work, args=(job.token,), name=f"livrable-{job.token[:8]}", daemon=True).start()
-    return job
+    sync = getattr(settings, "REPERES_BACKGROUND_SYNC", False)
+    background.start(_work, job.token, name=f"livrable-{job.token[:8]}", sync=sync)
+    return load(job.token) if sync else job
 
 
 def _work(token: str) -> None:

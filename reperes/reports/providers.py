@@ -57,7 +57,7 @@ def offer_matrix(ctx):
     if not cells:
         return [Callout("info", "Offre non renseignée",
                         "Aucun service de l'offre d'insertion n'est encore enregistré (page « Offre »).")]
-    names = dict(territory.communes.values_list("epci_siren", "epci_nom"))
+    names = territory.epci_names()
     statuts = Counter(cell["statut"] for cell in cells)
     rows = []
     for cell in cells:

@@ -65,3 +65,7 @@ class Territory(models.Model):
 
     def __str__(self):
         return self.name
+
+    def epci_names(self) -> dict[str, str]:
+        """SIREN → name of every EPCI the territory's communes belong to."""
+        return dict(self.communes.values_list("epci_siren", "epci_nom").distinct())

@@ -18,7 +18,7 @@ MODELS = (Action, Participant, Etape, SuiviFrein, Acquis)
 
 def schema() -> dict:
     """Every table's droppable indexes and foreign keys, as the database describes them."""
-    return {model.__name__: (store.secondary_indexes(model), store.foreign_keys(model)) for model in MODELS}
+    return {model.__name__: (store.secondary_indexes(model), store.table_constraints(model)) for model in MODELS}
 
 
 @pytest.fixture(autouse=True)

@@ -5,42 +5,30 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
-import subprocess
-import sys
 from contextlib import redirect_stdout
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reperes.collection import processes, uploads
+from reperes import background
+from reperes.collection import uploads
+from reperes.collection.importer import INTERRUPTED
 from reperes.collection.models import ImportRun
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def dead_process() -> str:
-    """The identity of a process that has ended."""
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    try:
-        identity = f"{processes.current().split(':')[0]}:{child.pid}:{processes._start_time(child.pid)}"
-    finally:
-        child.kill()
-        child.wait()
-    return identity
-
-
 def test_a_process_is_alive_dead_or_unknown(dead_process):
-    assert processes.is_alive(processes.current()) is True
-    assert processes.is_alive(dead_process) is False
-    assert processes.is_alive("autre-machine:1234:5678") is None
-    assert processes.is_alive("") is None
+    assert background.is_alive(background.current_process()) is True
+    assert background.is_alive(dead_process) is False
+    assert background.is_alive("autre-machine:1234:5678") is None
+    assert background.is_alive("") is None
 
 
 def test_runs_of_dead_processes_are_settled_with_a_message(client_admin, dead_process):
     orphan = ImportRun.objects.create(source_name="gros-fichier.csv", process=dead_process)
-    running = ImportRun.objects.create(source_name="en-cours.csv", process=processes.current())
+    running = ImportRun.objects.create(source_name="en-cours.csv", process=background.current_process())
     foreign = ImportRun.objects.create(source_name="autre-serveur.csv", process="autre-machine:1:2")
     foreign_old = ImportRun.objects.create(source_name="ancien.csv", process="autre-machine:1:2")
     ImportRun.objects.filter(pk=foreign_old.pk).update(created_at=timezone.now() - datetime.timedelta(days=2))
@@ -53,7 +41,7 @@ def test_runs_of_dead_processes_are_settled_with_a_message(client_admin, dead_pr
                       "ancien.csv": "refused"}
     orphan.refresh_from_db()
     assert orphan.finished_at is not None and not orphan.stored
-    assert orphan.report["errors"][0]["message"] == processes.INTERRUPTED
+    assert orphan.report["errors"][0]["message"] == INTERRUPTED
     detail = client_admin.get(reverse("collection:import_detail", args=[orphan.pk])).content.decode()
     assert "interrompu avant sa fin" in detail
     assert running.pk and foreign.pk

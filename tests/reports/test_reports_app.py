@@ -252,17 +252,12 @@ def test_a_failed_generation_says_so_in_french_and_stores_nothing(client_charge,
     assert not GeneratedReport.objects.exists() and not AuditEvent.objects.filter(action=Action.REPORT).exists()
 
 
-def test_a_generation_in_progress_shows_its_period_and_one_whose_server_stopped_is_said_interrupted(client_charge, charge_user):
-    import subprocess
-    import sys
-
-    from reperes.collection import processes
+def test_a_generation_in_progress_shows_its_period_and_one_whose_server_stopped_is_said_interrupted(
+        client_charge, charge_user, dead_process):
+    from reperes.background import current_process
     from reperes.reports import jobs
 
-    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
-    dead = f"{processes.current().split(':')[0]}:{child.pid}:{processes._start_time(child.pid)}"
-    child.kill()
-    child.wait()
+    dead = dead_process
     job = jobs.Job(token="3" * 32, state=jobs.RUNNING, user_id=charge_user.pk, params={"debut": "2019-01-01",
                    "fin": "2019-12-31", "date": "2020-01-01", "diffusion": True, "formats": ["html"]}, process=dead)
     jobs.save(job)
@@ -271,7 +266,7 @@ def test_a_generation_in_progress_shows_its_period_and_one_whose_server_stopped_
     assert "interrompue" in text and 'hx-trigger="every 1s"' not in text
 
     alive = jobs.Job(token="4" * 32, state=jobs.RUNNING, user_id=charge_user.pk, params=job.params,
-                     process=processes.current())
+                     process=current_process())
     jobs.save(alive)
     text = unescape(client_charge.get(reverse("reports:job", args=[alive.token])).content.decode())
     assert 'hx-trigger="every 1s"' in text and "Période du 1er janvier 2019 au 31 décembre 2019" in text

@@ -23,6 +23,7 @@ image, binary) or are ZIP « bombs » (declared sizes and ratios checked).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,13 @@ from .cells import fmt_count
 from .readers import UnusableInput, read_paths
 from .validate import Checked, Context, check_required_columns, check_table
 
-__all__ = ["ImportResult", "run_import", "UnusableInput"]
+__all__ = ["ImportResult", "run_import", "settle_interrupted_runs", "UnusableInput"]
+
+# A run of another host (a shared server with several machines) cannot be checked: it is settled once it is
+# older than this, which no real import lasts.
+FOREIGN_RUN_MAX_AGE = dt.timedelta(hours=12)
+INTERRUPTED = ("L'import a été interrompu avant sa fin (arrêt ou redémarrage du serveur, ou du processus "
+               "« reperes import ») : rien n'a été enregistré. Relancez l'import.")
 
 
 @dataclass
@@ -78,9 +85,9 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
     path_list = [Path(p) for p in (paths if isinstance(paths, list | tuple) else [paths])]
     name = source_name or ", ".join(p.name or str(p) for p in path_list)
     mode = mode_of(dry_run=dry_run, strict=strict, replace=replace)
-    from reperes.collection import processes
+    from reperes.background import current_process
 
-    run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode, process=processes.current())
+    run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode, process=current_process())
 
     def finish(report: dict) -> ImportResult:
         report = _without_nul(report)
@@ -147,6 +154,25 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         run.finished_at = timezone.now()
         run.save(update_fields=["sha256", "status", "stored", "report", "finished_at"])
         raise
+
+
+def settle_interrupted_runs() -> int:
+    """Mark « en cours » runs whose process is gone as refused, saying why (each run records its process:
+    a server restart mid-import leaves it « en cours », with nothing stored). Returns how many."""
+    from reperes.background import is_alive
+    from reperes.collection.models import ImportRun
+
+    settled = 0
+    now = timezone.now()
+    for run in ImportRun.objects.filter(status=ImportRun.Status.RUNNING):
+        alive = is_alive(run.process)
+        if alive or (alive is None and now - run.created_at < FOREIGN_RUN_MAX_AGE):
+            continue
+        settled += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
+            status=ImportRun.Status.REFUSED, stored=False, finished_at=now,
+            report=reports.refused([{"table": None, "line": None, "column": None, "value": None,
+                                     "message": INTERRUPTED}], None))
+    return settled
 
 
 def _without_nul(value):

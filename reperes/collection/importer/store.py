@@ -327,11 +327,6 @@ def table_constraints(model, *, unique: bool = False) -> list[tuple[str, str]]:
         return list(cursor.fetchall())
 
 
-def foreign_keys(model) -> list[tuple[str, str]]:
-    """PostgreSQL: ``(name, FOREIGN KEY … REFERENCES … DEFERRABLE …)`` of the table's foreign keys."""
-    return table_constraints(model)
-
-
 @contextmanager
 def bulk_load(model, progress: Callable[[str], None], *, unique: bool = False) -> Iterator[None]:
     """Load a large batch into ``model``'s table without maintaining its secondary indexes row by row.
