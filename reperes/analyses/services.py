@@ -323,11 +323,14 @@ def warm_after_import() -> None:
         logger.error("Préparation des tableaux de bord après import impossible : %s.", exc.__class__.__name__)
 
 
-def fill_drawn_charts(result: Page) -> None:
-    """Put into a (cached) page the charts drawn since it was computed."""
+def fill_drawn_charts(result: Page) -> bool:
+    """Put into a (cached) page the charts drawn since it was computed; True when one was added."""
+    added = False
     for block in result.blocks:
         if block.chart_key and not block.svg:
             block.svg = cache.get(SVG_PREFIX + block.chart_key) or ""
+            added = added or bool(block.svg)
+    return added
 
 
 def chart_svg(key: str, theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bool) -> str | None:
@@ -368,7 +371,8 @@ def page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bool) ->
         json.dumps([theme, filters.key(), raw, staff, seuil, version]).encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
-        fill_drawn_charts(cached)
+        if fill_drawn_charts(cached):  # store it complete: the next views read one entry, not one per chart
+            cache.set(key, cached, PAGE_TTL)
         return cached
     result = build_page(theme, filters, raw=raw, seuil=seuil, staff=staff, version=version)
     cache.set(key, result, PAGE_TTL)
