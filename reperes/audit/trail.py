@@ -12,7 +12,8 @@ def client_ip(request) -> str | None:
 
 
 def record(action: Action | str, *, user=None, request=None, target: str = "", email: str = "",
-           **details) -> AuditEvent:
+           ip: str | None = None, **details) -> AuditEvent:
+    """``ip``: the address of the request that started the work, for work done after it (a background job)."""
     if user is None and request is not None and getattr(request, "user", None) is not None:
         user = request.user if request.user.is_authenticated else None
     return AuditEvent.objects.create(
@@ -21,5 +22,5 @@ def record(action: Action | str, *, user=None, request=None, target: str = "", e
         user_email=(user.email if user is not None else email)[:254],
         target=str(target)[:300],
         details=details,
-        ip=client_ip(request),
+        ip=ip or client_ip(request),
     )

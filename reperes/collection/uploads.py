@@ -201,6 +201,7 @@ class Job:
     error: str | None = None
     user_id: int | None = None
     process: str | None = None  # the process whose thread runs it (reperes.background)
+    ip: str | None = None  # of the upload request, for the audit trail
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -417,7 +418,7 @@ def _work(token: str, user, mapping, check_headers: bool) -> None:
         options = job.options or {}
         result = run_import(path, user=user, dry_run=options.get("dry_run", False),
                             strict=options.get("strict", False), replace=options.get("replace", False),
-                            source_name=job.source_name, progress=progress, mapping=mapping)
+                            source_name=job.source_name, progress=progress, mapping=mapping, ip=job.ip)
         job.run_id = result.run.pk
         job.state = DONE
         job.probe = None

@@ -9,7 +9,7 @@ from django.urls import reverse
 from reperes import referentiel as ref
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
-from reperes.audit.trail import record
+from reperes.audit.trail import client_ip, record
 from reperes.exports import csv_bytes, xlsx_bytes
 
 from . import lifecycle, mapping, template, uploads
@@ -143,7 +143,7 @@ def import_upload(request):
             profile = form.cleaned_data.get("profile")
             job = uploads.Job(token=token, state=uploads.RUNNING, source_name=uploads.safe_name(
                 form.cleaned_data["file"].name), messages=["Fichier reçu, import en cours…"],
-                options=form.options(), path=str(path), user_id=request.user.pk)
+                options=form.options(), path=str(path), user_id=request.user.pk, ip=client_ip(request))
             uploads.start(job, user=request.user, mapping=profile, check_headers=profile is None)
             return redirect("collection:import_job", token=token)
     return render(request, "collection/import_upload.html", {"form": form}, status=400 if form.errors else 200)

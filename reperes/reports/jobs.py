@@ -38,6 +38,7 @@ class Job:
     report_id: int | None = None
     error: str | None = None
     process: str | None = None
+    ip: str | None = None  # of the request that started it, for the audit trail
 
     def period(self) -> str:
         """« du 1er janvier 2019 au 31 décembre 2019 »."""
@@ -78,8 +79,9 @@ def load(token: str) -> Job | None:
     return job
 
 
-def start(*, user, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, formats: list[str]) -> Job:
-    job = Job(token=secrets.token_hex(16), state=RUNNING, user_id=user.pk, process=background.current_process(),
+def start(*, user, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, formats: list[str],
+          ip: str | None = None) -> Job:
+    job = Job(token=secrets.token_hex(16), state=RUNNING, user_id=user.pk, process=background.current_process(), ip=ip,
               params={"debut": debut.isoformat(), "fin": fin.isoformat(), "date": date.isoformat(),
                       "diffusion": diffusion, "formats": list(formats)})
     save(job)
@@ -108,7 +110,7 @@ def _work(token: str) -> None:
                                        formats=params["formats"])
         report = services.store(generation, debut=debut, fin=fin, date=date, diffusion=params["diffusion"],
                                 user=user)
-        record(Action.REPORT, user=user, target=str(report), livrable="rapport_intermediaire",
+        record(Action.REPORT, user=user, ip=job.ip, target=str(report), livrable="rapport_intermediaire",
                debut=params["debut"], fin=params["fin"], date=params["date"], diffusion=params["diffusion"],
                formats=list(generation.outputs),
                empreinte=generation.document.metadata.get("Empreinte des données (SHA-256)", ""))

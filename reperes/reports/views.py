@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
-from reperes.audit.trail import record
+from reperes.audit.trail import client_ip, record
 from reperes.configuration.models import Installation
 
 from . import jobs, services
@@ -90,7 +90,7 @@ def _generate(request, form):
     """Start the generation in the background; the page that follows it goes to the report when it is there."""
     data = form.cleaned_data
     job = jobs.start(user=request.user, debut=data["debut"], fin=data["fin"], date=data["date"],
-                     diffusion=data["diffusion"], formats=data["formats"])
+                     diffusion=data["diffusion"], formats=data["formats"], ip=client_ip(request))
     if job.state == jobs.DONE:  # already over (tests run it at once)
         messages.success(request, "Rapport généré.")
         return redirect("reports:detail", pk=job.report_id)

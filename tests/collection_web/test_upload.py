@@ -46,6 +46,8 @@ def test_upload_of_a_csv_imports_in_the_background_and_leads_to_the_report(clien
     assert run.report["tables"]["participants"]["accepted"] == demo_files["counts"]["participants"]
     assert Participant.objects.count() == demo_files["counts"]["participants"]
     assert run.user.email == "admin@test.fr" and run.source_name == "participants.csv"
+    event = AuditEvent.objects.get(action=AuditAction.IMPORT)
+    assert event.user.email == "admin@test.fr" and event.ip == "127.0.0.1"  # the upload's address
     # The uploaded data (raw identifiers) does not stay on the server.
     assert not (uploads.job_dir(job.token) / "source").exists()
 

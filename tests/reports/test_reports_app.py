@@ -236,6 +236,7 @@ def test_generation_runs_in_the_background_and_the_page_follows_it(reference, cl
     assert sorted(report.files) == ["docx", "html"] and report.user == charge_user
     event = AuditEvent.objects.get(action=Action.REPORT)
     assert event.user == charge_user and event.details["formats"] == ["html", "docx"]
+    assert event.ip == "127.0.0.1"  # the address of the request that asked for it
     assert client_charge.get(response.url).url == reverse("reports:detail", args=[report.pk])
 
 

@@ -65,7 +65,7 @@ def mode_of(*, dry_run: bool, strict: bool, replace: bool) -> str:
 
 def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = False, strict: bool = False,
                replace: bool = False, source_name: str | None = None,
-               progress: Callable[[str], None] | None = None, mapping=None) -> ImportResult:
+               progress: Callable[[str], None] | None = None, mapping=None, ip: str | None = None) -> ImportResult:
     """Import one container (a folder of CSV, a workbook, CSV files) in one transaction.
 
     By default valid rows are stored and rejected rows reported; ``strict``
@@ -74,7 +74,8 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
     recorded (``ImportRun``) in every case, refused inputs included, and every
     run but a dry run leaves an audit event (counts only, never identifiers).
     ``mapping`` (a ``MappingProfile``, a ``mapping.Profile`` or its dict) renames
-    the source headers and replaces source values by codes right after reading.
+    the source headers and replaces source values by codes right after reading. ``ip``: the address of
+    the upload that asked for it, for the audit trail.
     """
     from reperes.audit.models import Action as AuditAction
     from reperes.audit.trail import record
@@ -97,7 +98,7 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         run.finished_at = timezone.now()
         run.save(update_fields=["sha256", "status", "stored", "report", "finished_at"])
         if not dry_run:
-            record(AuditAction.IMPORT, user=user, target=name, run=run.pk, mode=mode, status=report["status"],
+            record(AuditAction.IMPORT, user=user, ip=ip, target=name, run=run.pk, mode=mode, status=report["status"],
                    stored=report["stored"], tables=report["tables"],
                    errors=len(report["errors"]) + report.get("errors_omitted", 0))
         return ImportResult(report, reports.EXIT_STATUS[report["status"]], run)
