@@ -123,6 +123,7 @@ SITUATION_ENTREE = _list("situation_entree", "Situation à l'entrée", [
     ("DE", "Demandeur d'emploi"),
     ("INACTIF", "Inactif"),
     ("EMPLOI", "En emploi (précaire ou temps partiel subi)"),
+    ("INCONNU", "Inconnue (la source ne la donne pas)"),
 ])
 
 CRITERES = _list("criteres", "Critères", [
