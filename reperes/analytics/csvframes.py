@@ -12,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from . import ages
 from .frames import Dataset
 
 DATE_FORMAT = "%d/%m/%Y"
@@ -53,16 +54,12 @@ def read_folder(folder: Path | str, communes: pl.DataFrame | None = None) -> Dat
     p = _read(folder / "participants.csv")
     birth = _date("date_naissance")
     entry = _date("date_entree")
-    # Completed years at entry; the birthday counts as reached (format-echange.md).
-    exact_age = (entry.dt.year() - birth.dt.year()
-                 - ((entry.dt.month() * 100 + entry.dt.day()) < (birth.dt.month() * 100 + birth.dt.day()))
-                 .cast(pl.Int32))
     participants = p.select(
         pl.col("id_participant").alias("participant"),
         pl.col("id_personne").alias("personne"),
         pl.col("sexe"),
         pl.coalesce(birth.dt.year(), pl.col("annee_naissance").cast(pl.Int32, strict=False)).alias("annee_naissance"),
-        exact_age.alias("age_entree"),
+        ages.age_at(birth, pl.col("annee_naissance").cast(pl.Int32, strict=False), entry).alias("age_entree"),
         pl.col("commune_residence").alias("commune"),
         _bool("qpv").alias("qpv"),
         pl.col("niveau_formation"), pl.col("situation_entree"),

@@ -97,8 +97,8 @@ def design(dataset: Dataset, debut: dt.date, fin: dt.date) -> pl.DataFrame:
     population = dataset.communes.select("commune", pl.col("population").alias("population_commune"))
     people = people.join(population, on="commune", how="left")
     return people.select(
-        (categorie() == "positive").fill_null(False).cast(pl.Int8).alias("positive"),
-        *[expr().fill_null(False).cast(pl.Int8).alias(key) for key, (_, _, expr) in VARIABLES.items()])
+        (categorie() == "positive").fill_null(False).cast(pl.Int32).alias("positive"),
+        *[expr().fill_null(False).cast(pl.Int32).alias(key) for key, (_, _, expr) in VARIABLES.items()])
 
 
 def fit(dataset: Dataset, debut: dt.date, fin: dt.date, *, min_sample: int = MIN_SAMPLE,

@@ -22,6 +22,9 @@ class Installation(models.Model):
     duree_conservation_mois = models.PositiveSmallIntegerField(
         "durée de conservation des parcours (mois après la sortie)", default=60)
     is_demo = models.BooleanField("instance de démonstration", default=False)
+    # Set by migration configuration 0002 when participants were imported before the age fix of
+    # 2 December 2026 (ages from a full birth date could be one year off); cleared by a replacing import.
+    ages_to_check = models.BooleanField("âges à l'entrée à recalculer", default=False)
 
     class Meta:
         verbose_name = "paramètres de l'installation"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reperes.collection.importer import run_import
 from reperes.collection.models import Acquis, Etape, Participant, SuiviFrein
@@ -60,6 +62,39 @@ def test_age_at_entry_counts_the_birthday_as_reached(tmp_path, data, birth, age)
     stored = Participant.objects.get()
     assert stored.age_entree == age
     assert stored.annee_naissance == int(birth[-4:])
+
+
+def test_a_hand_made_file_gets_the_ages_of_the_format(tmp_path, data, pseudonym_key):
+    """Birthdays just before, on and after the entry date, in one file (the report of issue 11)."""
+    cases = [  # birth, entry, completed years counted by hand
+        ("03/10/1990", "29/06/2021", 30), ("30/05/1985", "28/12/2016", 31),
+        ("28/06/1990", "29/06/2021", 31), ("29/06/1990", "29/06/2021", 31), ("30/06/1990", "29/06/2021", 30),
+        ("31/12/1995", "30/12/2019", 23), ("31/12/1995", "31/12/2019", 24), ("01/01/1996", "31/12/2019", 23),
+        ("29/02/1996", "28/02/2019", 22), ("29/02/1996", "01/03/2019", 23), ("15/11/1960", "14/11/2019", 58),
+    ]
+    rows = [data.participant(id_participant=f"P{i}", id_personne=f"PERS{i}", date_naissance=birth,
+                             date_entree=entry) for i, (birth, entry, _) in enumerate(cases)]
+    result = import_participants(tmp_path, data, *rows)
+    assert result.exit_status == 0, result.report["errors"]
+    assert Participant.objects.count() == len(cases)
+    for i, (birth, entry, age) in enumerate(cases):
+        person = Participant.objects.get(id_hash=pseudonymise(f"P{i}", pseudonym_key))
+        assert (person.age_entree, person.annee_naissance) == (age, int(birth[-4:])), (birth, entry)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@given(births=st.lists(st.dates(dt.date(1900, 1, 1), dt.date(2010, 12, 31)), min_size=1, max_size=8),
+       entry=st.dates(dt.date(2014, 1, 1), dt.date(2026, 12, 2)))
+def test_stored_ages_equal_python_date_arithmetic(tmp_path_factory, data, pseudonym_key, births, entry):
+    """Property test through the import and the database (run on SQLite and PostgreSQL)."""
+    Participant.objects.all().delete()
+    rows = [data.participant(id_participant=f"H{i}", id_personne=f"HP{i}", date_naissance=b.strftime("%d/%m/%Y"),
+                             date_entree=entry.strftime("%d/%m/%Y")) for i, b in enumerate(births)]
+    result = import_participants(tmp_path_factory.mktemp("ages"), data, *rows)
+    assert result.exit_status == 0, result.report["errors"]
+    for i, birth in enumerate(births):
+        expected = entry.year - birth.year - ((entry.month, entry.day) < (birth.month, birth.day))
+        assert Participant.objects.get(id_hash=pseudonymise(f"H{i}", pseudonym_key)).age_entree == expected
 
 
 def test_birth_year_only(tmp_path, data):

@@ -139,6 +139,11 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
 
             with transaction.atomic():
                 store(checked, run, replace=replace, progress=say)
+                if replace and "participants" in checked:
+                    from reperes.configuration.models import Installation
+
+                    # Every age is computed again from the file (the notice of migration configuration 0002).
+                    Installation.objects.filter(pk=1, ages_to_check=True).update(ages_to_check=False)
         report = reports.build(status, store_it, checked, source)
         if dry_run:
             say("Vérification seulement (--dry-run) : rien n'a été enregistré.")

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from reperes.analytics import ages
 from reperes.referentiel import TABLES, Column, Table
 from reperes.referentiel import tables as T
 
@@ -440,13 +441,9 @@ def check_participants(raw: RawTable, ctx: Context) -> Checked:
                  "annee_naissance", pl.format(
                      "L'année de naissance ({}) ne correspond pas à la date de naissance ({}) : corrigez l'une "
                      "des deux.", year_given, _fr(born)))
-    # Completed years at date_entree; the birthday counts as reached (format-echange.md).
-    exact_age = (entree.dt.year() - born.dt.year()
-                 - ((entree.dt.month() * 100 + entree.dt.day()) < (born.dt.month() * 100 + born.dt.day()))
-                 .cast(pl.Int64))
     t = t.with_columns(
         pl.coalesce(born.dt.year().cast(pl.Int64), year_given).alias("annee_naissance_calc"),
-        pl.coalesce(exact_age, entree.dt.year().cast(pl.Int64) - year_given).alias("age_entree"),
+        ages.age_at(born, year_given, entree).cast(pl.Int64).alias("age_entree"),
     )
     errors.where(t, pl.col("age_entree") < 0, birth_column, pl.format(
         "La naissance est postérieure à la date d'entrée ({}) : vérifiez les deux dates.", _fr(entree)))
