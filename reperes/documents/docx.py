@@ -52,6 +52,8 @@ from .model import (
     Section,
     Table,
     Visitor,
+    caption_label,
+    numbered,
 )
 from .packaging import (
     SNAPSHOT_WORDS,
@@ -79,7 +81,7 @@ class TemplateError(ValueError):
 def render_docx(document: Document, *, template: bytes | None = None, logo: bytes | None = None,
                 png_cache: dict | None = None) -> bytes:
     """The document as DOCX bytes. ``template``: the PLIE's .docx; ``logo``: PNG/JPEG bytes for the cover."""
-    return DocxRenderer(document, template=template, logo=logo, png_cache=png_cache).render()
+    return DocxRenderer(numbered(document), template=template, logo=logo, png_cache=png_cache).render()
 
 
 def check_template(data: bytes) -> None:
@@ -155,7 +157,8 @@ class DocxRenderer(Visitor):
         normal = self.doc.styles["Normal"]
         normal.font.name = "DejaVu Sans"
         normal.font.size = Pt(10)
-        for section in self.doc.sections:
+        for section in self.doc.sections:  # A4, as French documents are (python-docx's default is US Letter)
+            section.page_width, section.page_height = Cm(21), Cm(29.7)
             section.left_margin = section.right_margin = Cm(2.2)
             section.top_margin = section.bottom_margin = Cm(2.2)
 
@@ -291,7 +294,7 @@ class DocxRenderer(Visitor):
         self._small_lines(key_figure_lines(block))
 
     def visit_table(self, table: Table, level: int = 1) -> None:
-        caption = self._styled_paragraph(table.caption, "Caption")
+        caption = self._styled_paragraph(caption_label(table), "Caption")
         caption.paragraph_format.keep_with_next = True
         columns = table.columns
         rows = list(table.rows) or [[""] * len(columns)]
@@ -316,7 +319,7 @@ class DocxRenderer(Visitor):
         self._small_lines(provenance_lines(table.period, table.definition, table.source, table_notes(table)))
 
     def visit_figure(self, block: Figure, level: int = 1) -> None:
-        caption = self._styled_paragraph(block.caption or block.chart.title, "Caption")
+        caption = self._styled_paragraph(caption_label(block), "Caption")
         caption.paragraph_format.keep_with_next = True
         png = chart_png(block.chart, self.png_cache)
         shape = self.doc.add_picture(io.BytesIO(png), width=IMAGE_WIDTH)

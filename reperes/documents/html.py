@@ -47,6 +47,8 @@ from .model import (
     Suppressed,
     Table,
     Visitor,
+    caption_label,
+    numbered,
     with_unique_slugs,
 )
 
@@ -67,7 +69,7 @@ def render_html(
     sections; ``id_prefix`` is prepended to every section's ``id``, should the
     page hold other elements whose ids could collide.
     """
-    return HtmlRenderer(id_prefix=id_prefix).render_document(document, heading_level_start, toc=toc)
+    return HtmlRenderer(id_prefix=id_prefix).render_document(numbered(document), heading_level_start, toc=toc)
 
 
 def render_section_html(section: Section, level: int = 2, *, id_prefix: str = "") -> str:
@@ -203,7 +205,7 @@ class HtmlRenderer(Visitor):
             '<div class="rp-table-block">',
             '<div class="rp-table-wrap">',
             '<table class="rp-table">',
-            f"<caption>{_e(table.caption)}</caption>",
+            f"<caption>{_e(caption_label(table))}</caption>",
             f"<thead><tr>{head}</tr></thead>",
             f"<tbody>\n{body}\n</tbody>",
         ]
@@ -236,7 +238,7 @@ class HtmlRenderer(Visitor):
         alt = getattr(chart, "description", "") or chart.title
         parts = [
             '<figure class="rp-figure">',
-            f'<figcaption class="rp-figure__caption">{_e(block.caption)}</figcaption>',
+            f'<figcaption class="rp-figure__caption">{_e(caption_label(block))}</figcaption>',
             f'<div class="rp-figure__chart" role="img" aria-label="{_e(alt)}">{svg}</div>',
             _provenance(block.period, block.definition, block.source),
         ]

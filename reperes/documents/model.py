@@ -268,6 +268,8 @@ class Table:
     notes: Sequence[str] = ()
     row_headers: bool = True
     footer_rows: Sequence[Sequence[Any]] = ()
+    key: str | None = None  # the name a text refers to it by: « [[ref:key]] » (see :func:`numbered`)
+    number: int | None = None  # « Tableau 3 », set by :func:`numbered`
 
     node_type: ClassVar[str] = "table"
 
@@ -333,6 +335,8 @@ class Figure:
     source: str | None = None
     period: Period | str | None = None
     definition: str | None = None
+    key: str | None = None  # the name a text refers to it by: « [[ref:key]] » (see :func:`numbered`)
+    number: int | None = None  # « Figure 2 », set by :func:`numbered`
 
     node_type: ClassVar[str] = "figure"
 
@@ -611,3 +615,70 @@ class Visitor:
 
     def generic_visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(f"{type(self).__name__} does not render nodes of type {node.node_type!r}.")
+
+
+# --------------------------------------------------------------------------- numbered captions
+
+TABLE_WORD, FIGURE_WORD = "Tableau", "Figure"
+REFERENCE = re.compile(r"\[\[ref:([A-Za-z0-9_.:-]+)\]\]")
+
+
+def caption_label(block: Table | Figure) -> str:
+    """The caption as every renderer prints it: « Tableau 3 – Sorties par motif »."""
+    caption = block.caption if isinstance(block, Table) else (block.caption or block.chart.title)
+    if block.number is None:
+        return caption
+    word = TABLE_WORD if isinstance(block, Table) else FIGURE_WORD
+    return f"{word}\u00a0{block.number} – {caption}"
+
+
+def numbered(document: Document) -> Document:
+    """The document with its tables and figures numbered in reading order, and references resolved.
+
+    A text refers to a table or a figure by its ``key``: « (voir [[ref:sorties]]) »
+    becomes « (voir tableau 3) ». Every renderer receives the numbered document,
+    so the four formats carry the same numbers. A reference to a key that no
+    block of the document holds raises: a report never prints a dangling one.
+    """
+    counters = {"table": 0, "figure": 0}
+    labels: dict[str, str] = {}
+
+    def number_block(block: Any) -> Any:
+        if isinstance(block, Table | Figure):
+            kind = block.node_type
+            counters[kind] += 1
+            if block.key:
+                word = TABLE_WORD if kind == "table" else FIGURE_WORD
+                labels[block.key] = f"{word.lower()}\u00a0{counters[kind]}"
+            return dataclasses.replace(block, number=counters[kind])
+        return block
+
+    def number_section(section: Section) -> Section:
+        return dataclasses.replace(section, blocks=tuple(number_block(b) for b in section.blocks),
+                                   subsections=tuple(number_section(sub) for sub in section.subsections))
+
+    sections = tuple(number_section(section) for section in document.sections)
+
+    def resolve(text: Any) -> Any:
+        if isinstance(text, str):
+            def label(match: re.Match) -> str:
+                if match.group(1) not in labels:
+                    raise ValueError(f"Reference to an unknown table or figure {match.group(1)!r}.")
+                return labels[match.group(1)]
+            return REFERENCE.sub(label, text)
+        if isinstance(text, tuple) and text and all(isinstance(run, Run) for run in text):
+            return tuple(dataclasses.replace(run, text=resolve(run.text)) for run in text)
+        return text
+
+    def resolve_block(block: Any) -> Any:
+        if isinstance(block, BulletList):
+            return dataclasses.replace(block, items=tuple(resolve(item) for item in block.items))
+        if isinstance(block, Paragraph | Callout | Definition):
+            return dataclasses.replace(block, text=resolve(block.text))
+        return block
+
+    def resolve_section(section: Section) -> Section:
+        return dataclasses.replace(section, blocks=tuple(resolve_block(b) for b in section.blocks),
+                                   subsections=tuple(resolve_section(sub) for sub in section.subsections))
+
+    return dataclasses.replace(document, sections=tuple(resolve_section(section) for section in sections))

@@ -39,6 +39,8 @@ from .model import (
     Section,
     Table,
     Visitor,
+    caption_label,
+    numbered,
 )
 from .packaging import (
     FONT_FAMILY,
@@ -69,7 +71,9 @@ PREAMBLE = """
 #show heading.where(level: 1): it => {{ pagebreak(weak: true); set text(size: 17pt); it; v(0.3em) }}
 #show heading.where(level: 2): set text(size: 13pt)
 #show heading.where(level: 3): set text(size: 11pt)
+#set figure(numbering: none)
 #show figure.where(kind: table): set figure.caption(position: top)
+#show figure.caption: it => it.body
 #show figure: set block(breakable: true)
 #set table(stroke: 0.5pt + rgb("#999999"), inset: 4pt)
 #show table: set text(size: 8.5pt)
@@ -83,7 +87,7 @@ def render_pdf(document: Document, *, logo: bytes | None = None, png_cache: dict
 
     with tempfile.TemporaryDirectory(prefix="reperes-pdf-") as folder:
         root = Path(folder)
-        writer = TypstWriter(document, root, logo=logo, png_cache=png_cache)
+        writer = TypstWriter(numbered(document), root, logo=logo, png_cache=png_cache)
         source = writer.source()
         main = root / "main.typ"
         main.write_text(source, encoding="utf-8")
@@ -249,7 +253,7 @@ class TypstWriter(Visitor):
         body = ", ".join(cells + footer)
         lines = provenance_lines(table.period, table.definition, table.source, table_notes(table))
         small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
-        return (f"#figure(kind: table, caption: {_c(table.caption)}, "
+        return (f"#figure(kind: table, caption: {_c(caption_label(table))}, "
                 f"table(columns: ({', '.join(columns)},), align: ({aligns},), table.header({header}), {body}))"
                 f"\n\n#block(above: 0.4em)[{small}]")
 
@@ -257,7 +261,7 @@ class TypstWriter(Visitor):
         from .docx import chart_png
 
         name = self._write_image(chart_png(block.chart, self.png_cache), "graphique")
-        caption = block.caption or block.chart.title
+        caption = caption_label(block)
         lines = provenance_lines(block.period, block.definition, block.source)
         small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
         return (f"#figure(image({_s(name)}, width: 100%, alt: {_s(figure_alt(block))}), caption: {_c(caption)})"

@@ -38,6 +38,8 @@ from .model import (
     Paragraph,
     Section,
     Table,
+    caption_label,
+    numbered,
     plain_text,
 )
 from .packaging import (
@@ -57,19 +59,34 @@ MARGIN = Inches(0.6)
 TEXT = RGBColor(0x33, 0x33, 0x33)
 ACCENT = RGBColor(0x1D, 0x5A, 0x9E)
 BANNER = RGBColor(0xA0, 0x2B, 0x00)
-MAX_TABLE_ROWS = 12
+MAX_TABLE_ROWS = 18
 MAX_BODY_CHARS = 900
+MAX_SLIDES = 30  # a deck for a committee: past this, long tables stop on their first slide, saying where the rest is
 FONT = "DejaVu Sans"
 
 
 def render_pptx(document: Document, *, png_cache: dict | None = None) -> bytes:
-    return PptxRenderer(document, png_cache=png_cache).render()
+    """The deck: every table in full, continued over slides; while that makes more than :data:`MAX_SLIDES`
+    slides, the longest continued table shows its first rows only and says, on the slide, where the rest is."""
+    document = numbered(document)
+    png_cache = png_cache if png_cache is not None else {}
+    long_tables = sorted((block for _s, block in document.iter_blocks()
+                          if isinstance(block, Table) and len(block.rows) > MAX_TABLE_ROWS),
+                         key=lambda table: (-len(table.rows), table.number))
+    stopped: set[int] = set()
+    while True:
+        renderer = PptxRenderer(document, png_cache=png_cache, stopped=frozenset(stopped))
+        deck = renderer.render()
+        if len(renderer.prs.slides) <= MAX_SLIDES or not long_tables:
+            return deck
+        stopped.add(long_tables.pop(0).number)
 
 
 class PptxRenderer:
-    def __init__(self, document: Document, *, png_cache: dict | None = None):
+    def __init__(self, document: Document, *, png_cache: dict | None = None, stopped: frozenset[int] = frozenset()):
         self.document = document
         self.png_cache = png_cache if png_cache is not None else {}
+        self.stopped = stopped  # numbers of the tables shown on one slide only
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
 
@@ -134,53 +151,85 @@ class PptxRenderer:
 
     def _text_slide(self, title: str, paragraphs: Sequence[str], *, notes: Sequence[str] = ()) -> None:
         slide = self._new_slide(title)
-        box = slide.shapes.add_textbox(MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, HEIGHT - Inches(2.2))
-        frame = box.text_frame
-        frame.word_wrap = True
-        budget = MAX_BODY_CHARS
-        first = True
-        for text in paragraphs:
-            if budget <= 0:
-                break
-            if len(text) > budget:
-                text = text[: budget].rsplit(" ", 1)[0] + " […]"
-            budget -= len(text)
-            paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
-            first = False
-            run = paragraph.add_run()
-            run.text = text
-            run.font.size, run.font.color.rgb, run.font.name = Pt(18), TEXT, FONT
-            paragraph.space_after = Pt(10)
+        _text_box(slide, paragraphs, Inches(1.6), HEIGHT - Inches(2.2), MAX_BODY_CHARS, Pt(18))
         self._notes(slide, notes)
 
     def _section(self, section: Section, prefix: str) -> None:
-        texts, notes, terms = [], [], []
+        """A top-level section: one slide for its text (its subsections' text folded in as bullets, in full
+        in the notes), then one slide per message of the section and its subsections."""
+        texts, notes = self._texts(section)
+        for sub in section.subsections:
+            sub_texts, sub_notes = self._all_texts(sub)
+            if sub_texts:
+                texts.append(f"– {sub.title} : {_first_sentence(sub_texts[0])}")
+                notes.extend([sub.title] + sub_notes)
+        questions = [block for _s, block in section.iter_blocks()
+                     if isinstance(block, Callout) and block.kind == "question"]
+        visuals = list(_visual_blocks(section))
+        key = next((b for b in section.blocks if isinstance(b, KeyFigures | KeyFigure)), None)
+        if key is not None:  # the key figures carry the section's title and text: one slide, one message
+            self._key_figures(list(key.items) if isinstance(key, KeyFigures) else [key], prefix + section.title,
+                              texts=texts, notes=notes)
+        elif questions and not visuals:
+            self._questions(prefix + section.title, questions, intro=texts)
+        else:
+            if not texts:  # a divider: what this part shows
+                texts = ["Dans cette partie :"] + ["– " + _message_title(block) for _s, block in visuals]
+            self._text_slide(prefix + section.title, texts, notes=notes)
+        blocks = list(section.iter_blocks())
+        for index, (holder, block) in enumerate(blocks):
+            if block is key or isinstance(block, Callout) and block.kind == "question":
+                continue
+            previous = blocks[index - 1][1] if index else None
+            if isinstance(block, Table) and isinstance(previous, Figure) and _same_data(previous, block):
+                continue  # the chart just before shows it; its notes name the table of the report
+            following = blocks[index + 1][1] if index + 1 < len(blocks) else None
+            self._block(block, holder.title, twin=following if isinstance(following, Table) else None)
+        if questions and (visuals or key is not None):
+            self._questions(section.title, questions)
+
+    def _texts(self, section: Section) -> tuple[list[str], list[str]]:
+        texts, notes = [], []
         for block in section.blocks:
             if isinstance(block, Paragraph):
                 texts.append(plain_text(block.text))
             elif isinstance(block, BulletList):
                 texts.extend("– " + plain_text(item) for item in block.items)
             elif isinstance(block, Definition):
-                terms.append("– " + block.term)
+                texts.append("– " + block.term)
                 notes.append(labelled(block.term, plain_text(block.text)))
+            elif isinstance(block, Callout) and block.kind != "question":
+                head = block.title or CALLOUT_LABELS[block.kind]
+                texts.append(labelled(head, plain_text(block.text)))
         if section.message is not None:
             texts.append(section.message)
-        title = prefix + section.title
-        if not texts and not terms:  # a divider: what this part shows
-            texts = ["Dans cette partie :"] + ["– " + _message_title(block) for block in self._messages(section)]
-        self._text_slide(title, texts + terms, notes=notes + texts)
-        for block in section.blocks:
-            self._block(block, section.title)
+        return texts, notes + texts
+
+    def _all_texts(self, section: Section) -> tuple[list[str], list[str]]:
+        texts, notes = self._texts(section)
         for sub in section.subsections:
-            self._section(sub, prefix=f"{section.title} – " if not prefix else prefix)
+            sub_texts, sub_notes = self._all_texts(sub)
+            texts.extend(sub_texts)
+            notes.extend([sub.title] + sub_notes)
+        return texts, notes
 
-    @staticmethod
-    def _messages(section: Section) -> Iterator[Any]:
-        for block in section.blocks:
-            if isinstance(block, KeyFigures | KeyFigure | Table | Figure | Callout):
-                yield block
+    def _questions(self, title: str, questions: list[Callout], intro: Sequence[str] = ()) -> None:
+        """The questions for the debate, on as few slides as they fit (never cut: the rest continues)."""
+        lines = [labelled(q.title or CALLOUT_LABELS[q.kind], plain_text(q.text)) for q in questions]
+        intro = [_first_sentence(text) for text in intro][:1]
+        chunks, current, size = [], list(intro), sum(len(t) for t in intro)
+        for line in lines:  # a slide holds at least one question; the next one starts a new slide
+            if size + len(line) > MAX_BODY_CHARS and len(current) > len(intro):
+                chunks.append(current)
+                current, size = [], 0
+            current.append(line)
+            size += len(line)
+        chunks.append(current)
+        for number, chunk in enumerate(chunks, start=1):
+            suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
+            self._text_slide(title + suffix, chunk, notes=chunk)
 
-    def _block(self, block: Any, section_title: str) -> None:
+    def _block(self, block: Any, section_title: str, twin: Table | None = None) -> None:
         if isinstance(block, KeyFigures):
             self._key_figures(list(block.items), section_title)
         elif isinstance(block, KeyFigure):
@@ -188,57 +237,79 @@ class PptxRenderer:
         elif isinstance(block, Table):
             self._table(block)
         elif isinstance(block, Figure):
-            self._figure(block)
-        elif isinstance(block, Callout):
-            head = block.title or CALLOUT_LABELS[block.kind]
-            self._text_slide(head, [plain_text(block.text)], notes=[plain_text(block.text)])
+            self._figure(block, twin if twin is not None and _same_data(block, twin) else None)
 
-    def _key_figures(self, items: list[KeyFigure], section_title: str) -> None:
+    def _key_figures(self, items: list[KeyFigure], section_title: str, *, texts: Sequence[str] = (),
+                     notes: Sequence[str] = ()) -> None:
         slide = self._new_slide(section_title)
         count = len(items)
         width = (WIDTH - 2 * MARGIN) / max(count, 1)
-        notes = []
+        top = Inches(1.6) if texts else Inches(2.2)
+        lines = []
         for index, item in enumerate(items):
             left = MARGIN + Emu(int(width * index))
-            box = slide.shapes.add_textbox(left, Inches(2.2), Emu(int(width)) - Inches(0.2), Inches(3))
+            box = slide.shapes.add_textbox(left, top, Emu(int(width)) - Inches(0.2), Inches(2.4))
             frame = box.text_frame
             frame.word_wrap = True
             run = frame.paragraphs[0].add_run()
             run.text = format_value(item.value, item.unit, item.decimals)
-            run.font.size, run.font.bold, run.font.color.rgb, run.font.name = Pt(44), True, ACCENT, FONT
+            run.font.size, run.font.bold, run.font.color.rgb, run.font.name = Pt(40), True, ACCENT, FONT
             label = frame.add_paragraph().add_run()
             label.text = item.label
-            label.font.size, label.font.color.rgb, label.font.name = Pt(18), TEXT, FONT
-            notes.append(item.label + " : " + format_value(item.value, item.unit, item.decimals))
-            notes.extend(key_figure_lines(item))
-        self._notes(slide, notes)
+            label.font.size, label.font.color.rgb, label.font.name = Pt(16), TEXT, FONT
+            lines.append(item.label + " : " + format_value(item.value, item.unit, item.decimals))
+            lines.extend(key_figure_lines(item))
+        if texts:
+            _text_box(slide, texts, Inches(4.3), HEIGHT - Inches(4.6), MAX_BODY_CHARS // 2, Pt(16))
+        self._notes(slide, list(notes) + lines)
 
     def _table(self, table: Table) -> None:
-        slide = self._new_slide(table.caption)
-        rows = list(table.rows)[:MAX_TABLE_ROWS] + list(table.footer_rows)
-        truncated = len(table.rows) > MAX_TABLE_ROWS
-        n_rows, n_cols = 1 + max(len(rows), 1), len(table.columns)
-        height = Inches(0.4) * n_rows
-        shape = slide.shapes.add_table(n_rows, n_cols, MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, height)
-        grid = shape.table
-        size = Pt(14 if n_rows <= 8 else 11)
-        for j, column in enumerate(table.columns):
-            _cell_text(grid.cell(0, j), column.label, size, bold=True)
-        if not rows:
-            _cell_text(grid.cell(1, 0), "Aucune donnée.", size)
-        for i, row in enumerate(rows, start=1):
-            for j, (value, column) in enumerate(zip(row, table.columns, strict=True)):
-                _cell_text(grid.cell(i, j), format_value(value, column.unit, column.decimals), size,
-                           align_right=column.align == "right")
+        """Balanced slides of at most :data:`MAX_TABLE_ROWS` rows: a long table continues on the next slide,
+        or (a table of ``stopped``) stops on its first slide with a visible note naming the rest."""
+        rows = list(table.rows)
+        count = max(1, -(-len(rows) // MAX_TABLE_ROWS))
+        size = -(-len(rows) // count) if rows else 0
+        chunks = [rows[i:i + size] for i in range(0, len(rows), size)] if rows else [[]]
+        stopped = table.number in self.stopped and len(chunks) > 1
+        if stopped:
+            chunks = chunks[:1]
         notes = provenance_lines(table.period, table.definition, table.source, table_notes(table))
-        if truncated:
-            notes.insert(0, f"Les {MAX_TABLE_ROWS} premières lignes sur {len(table.rows)} : "
-                            "le tableau complet figure dans le rapport.")
-        self._notes(slide, notes)
+        for number, chunk in enumerate(chunks, start=1):
+            last = number == len(chunks)
+            title = caption_label(table) + (f" (suite {number}/{len(chunks)})" if number > 1 else "")
+            slide = self._new_slide(title)
+            shown = chunk + (list(table.footer_rows) if last and not stopped else [])
+            n_rows, n_cols = 1 + max(len(shown), 1), len(table.columns)
+            height = Inches(0.29) * n_rows
+            shape = slide.shapes.add_table(n_rows, n_cols, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, height)
+            grid = shape.table
+            size = Pt(14 if n_rows <= 8 else 10)
+            for j, column in enumerate(table.columns):
+                _cell_text(grid.cell(0, j), column.label, size, bold=True)
+            if not shown:
+                _cell_text(grid.cell(1, 0), "Aucune donnée.", size)
+            for i, row in enumerate(shown, start=1):
+                for j, (value, column) in enumerate(zip(row, table.columns, strict=True)):
+                    _cell_text(grid.cell(i, j), format_value(value, column.unit, column.decimals), size,
+                               align_right=column.align == "right")
+            first = sum(len(c) for c in chunks[:number - 1]) + 1
+            remark = ""
+            if stopped:
+                remark = (f"Lignes {first} à {first + len(chunk) - 1} sur {len(rows)} : le tableau complet "
+                          f"({caption_label(table).split(' – ')[0].lower()}) est dans le rapport.")
+            elif not last:
+                remark = (f"Lignes {first} à {first + len(chunk) - 1} sur {len(rows)} : suite sur la diapositive "
+                          "suivante.")
+            if remark:
+                box = slide.shapes.add_textbox(MARGIN, HEIGHT - Inches(0.55), WIDTH - 2 * MARGIN, Inches(0.4))
+                run = box.text_frame.paragraphs[0].add_run()
+                run.text = remark
+                run.font.size, run.font.italic, run.font.color.rgb, run.font.name = Pt(12), True, TEXT, FONT
+            self._notes(slide, ([remark] if remark else []) + notes)
 
-    def _figure(self, block: Figure) -> None:
+    def _figure(self, block: Figure, twin: Table | None = None) -> None:
         chart = block.chart
-        slide = self._new_slide(block.caption or chart.title)
+        slide = self._new_slide(caption_label(block))
         top, width, height = Inches(1.5), WIDTH - 2 * MARGIN, HEIGHT - Inches(1.9)
         native = _chart_data(chart)
         alt = figure_alt(block)
@@ -272,6 +343,8 @@ class PptxRenderer:
             picture.left = int((WIDTH - picture.width) / 2)
             picture._element.nvPicPr.cNvPr.set("descr", alt)
         notes = [alt] + provenance_lines(block.period, block.definition, block.source)
+        if twin is not None:
+            notes.append(f"Les données du graphique : {caption_label(twin)}, dans le rapport.")
         table = block.table
         if table is not None and any(_is_hidden(v) for row in getattr(chart.table, "values", ()) for v in row):
             notes.append(f"Valeurs masquées par le secret statistique : {_hidden_label(chart)}.")
@@ -279,13 +352,47 @@ class PptxRenderer:
 
 
 def _message_title(block: Any) -> str:
-    if isinstance(block, Table):
-        return block.caption
-    if isinstance(block, Figure):
-        return block.caption or block.chart.title
+    if isinstance(block, Table | Figure):
+        return caption_label(block)
     if isinstance(block, Callout):
         return block.title or CALLOUT_LABELS[block.kind]
     return "chiffres clés"
+
+
+def _visual_blocks(section: Section) -> Iterator[tuple[Section, Any]]:
+    for holder, block in section.iter_blocks():
+        if isinstance(block, KeyFigures | KeyFigure | Table | Figure):
+            yield holder, block
+
+
+def _same_data(figure: Figure, table: Table) -> bool:
+    """Whether the table holds the data the chart draws (the report pairs a chart with its table)."""
+    return (figure.caption or figure.chart.title) == table.caption
+
+
+def _text_box(slide, paragraphs: Sequence[str], top, height, budget: int, size) -> None:
+    """Paragraphs in a box; past ``budget`` characters the text ends with « […] » (the notes hold it all)."""
+    box = slide.shapes.add_textbox(MARGIN, top, WIDTH - 2 * MARGIN, height)
+    frame = box.text_frame
+    frame.word_wrap = True
+    first = True
+    for text in paragraphs:
+        if budget <= 0:
+            break
+        if len(text) > budget:
+            text = text[: budget].rsplit(" ", 1)[0] + " […]"
+        budget -= len(text)
+        paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
+        first = False
+        run = paragraph.add_run()
+        run.text = text
+        run.font.size, run.font.color.rgb, run.font.name = size, TEXT, FONT
+        paragraph.space_after = Pt(10)
+
+
+def _first_sentence(text: str, limit: int = 160) -> str:
+    sentence = text.split(". ")[0].rstrip(".")
+    return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " […]"
 
 
 def _is_hidden(value: Any) -> bool:

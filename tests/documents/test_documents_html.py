@@ -361,7 +361,7 @@ def test_empty_section_shows_its_message_visibly():
 def test_figure_inlines_the_svg_and_offers_the_data():
     tree = Tree(render_html(full_document()))
     figure = tree.find("figure", "rp-figure")
-    assert figure.children[0].tag == "figcaption" and figure.children[0].text == "Sorties par catégorie"
+    assert figure.children[0].tag == "figcaption" and figure.children[0].text == "Figure\u00a01 – Sorties par catégorie"
     chart = [e for e in figure.children if "rp-figure__chart" in e.classes][0]
     assert chart.attrs["role"] == "img"
     assert chart.attrs["aria-label"] == "Barres horizontales : 40 sorties positives, 12 neutres."

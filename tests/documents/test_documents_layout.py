@@ -1,0 +1,83 @@
+"""Layout rules a comité relies on: A4 pages, numbered captions referred to from the text, and a deck
+of at most 30 slides that never cuts a table silently (issue 17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import docx
+import pytest
+from pptx import Presentation
+
+from reperes.documents import Column, Document, Paragraph, Section, Table
+from reperes.documents.docx import render_docx
+from reperes.documents.html import render_html
+from reperes.documents.model import numbered
+from reperes.documents.pptx import MAX_SLIDES, render_pptx
+
+
+def table(caption: str, n: int, key: str | None = None) -> Table:
+    return Table(caption, [Column("Ligne"), Column("Effectif", "count")],
+                 [[f"{caption} – ligne {i}", i] for i in range(1, n + 1)], footer_rows=[["Total", n]], key=key)
+
+
+def document(*sections: Section) -> Document:
+    return Document("Rapport", sections, date=dt.date(2026, 12, 2), organisation="PLIE d'essai")
+
+
+def slide_texts(data: bytes) -> list[str]:
+    texts = []
+    for slide in Presentation(io.BytesIO(data)).slides:
+        parts = []
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                parts.append(shape.text_frame.text)
+            if shape.has_table:
+                parts.extend(cell.text for row in shape.table.rows for cell in row.cells)
+        texts.append("\n".join(parts))
+    return texts
+
+
+def test_the_word_document_is_a4():
+    section = docx.Document(io.BytesIO(render_docx(document(Section("A", [Paragraph("x")]))))).sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+
+
+def test_tables_are_numbered_in_reading_order_and_the_text_refers_to_them():
+    doc = document(Section("A", [Paragraph("Voir [[ref:sorties]] puis [[ref:ages]]."), table("Âges", 3, "ages")]),
+                   Section("B", [table("Sorties", 2, "sorties")]))
+    numbered_doc = numbered(doc)
+    assert numbered_doc.sections[0].blocks[0].text == "Voir tableau\u00a02 puis tableau\u00a01."
+    html = render_html(doc)
+    assert "<caption>Tableau\u00a01 – Âges</caption>" in html and "Tableau\u00a02 – Sorties" in html
+    captions = [p.text for p in docx.Document(io.BytesIO(render_docx(doc))).paragraphs if p.style.name == "Caption"]
+    assert captions == ["Tableau\u00a01 – Âges", "Tableau\u00a02 – Sorties"]
+
+
+def test_a_reference_to_nothing_is_refused():
+    with pytest.raises(ValueError, match="unknown table or figure"):
+        numbered(document(Section("A", [Paragraph("Voir [[ref:absent]].")])))
+
+
+def test_a_long_table_continues_on_the_next_slide_with_every_row():
+    data = render_pptx(document(Section("A", [Paragraph("Texte."), table("Actions", 31)])))
+    texts = slide_texts(data)
+    shown = "\n".join(texts)
+    for i in range(1, 32):
+        assert f"Actions – ligne {i}\n" in shown + "\n", i
+    assert any("(suite 2/2)" in t for t in texts)
+    assert any("suite sur la diapositive suivante" in t for t in texts)
+
+
+def test_a_deck_over_budget_says_on_the_slide_where_the_rest_of_a_table_is():
+    sections = [Section(f"Partie {k}", [Paragraph("Texte."), table(f"T{k}", 40)]) for k in range(1, 12)]
+    data = render_pptx(document(*sections))
+    texts = slide_texts(data)
+    assert len(texts) <= MAX_SLIDES
+    for k in range(1, 12):
+        slides = [t for t in texts if f"T{k} – ligne 1\n" in t + "\n"]
+        assert slides, k
+        rows_shown = sum(f"T{k} – ligne {i}\n" in "\n".join(texts) + "\n" for i in range(1, 41))
+        if rows_shown < 40:  # stopped: the slide itself says so, never silently
+            assert "le tableau complet" in slides[0] and "sur 40" in slides[0]
