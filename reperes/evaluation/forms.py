@@ -85,13 +85,8 @@ class PreconisationForm(forms.ModelForm):
 
 
 class RetainForm(forms.Form):
-    """Attach a figure of the analyses to a new or an existing finding."""
+    """Attach a piece of evidence seen elsewhere in the application to a new or an existing finding."""
 
-    indicateur = forms.ChoiceField(label="Chiffre retenu")
-    debut = forms.DateField(widget=forms.HiddenInput)
-    fin = forms.DateField(widget=forms.HiddenInput)
-    epci = forms.CharField(widget=forms.HiddenInput, required=False)
-    profil = forms.CharField(widget=forms.HiddenInput, required=False)
     origine = forms.CharField(widget=forms.HiddenInput, required=False)
     constat = forms.ModelChoiceField(m.Constat.objects.all(), required=False, label="Constat existant",
                                      empty_label="— un nouveau constat —")
@@ -100,6 +95,28 @@ class RetainForm(forms.Form):
     questions = forms.ModelMultipleChoiceField(m.Question.objects.all(), required=False,
                                                widget=forms.CheckboxSelectMultiple,
                                                label="Questions auxquelles le nouveau constat répond")
+    field_order = ["indicateur", "citation"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
+            raise forms.ValidationError("La fin de la période précède son début : revenez à la page d’origine.")
+        if data.get("constat") is None:
+            if not (data.get("texte") or "").strip():
+                self.add_error("texte", "Écrivez le nouveau constat, ou choisissez un constat existant.")
+            if not data.get("questions"):
+                self.add_error("questions", "Cochez au moins une question à laquelle le nouveau constat répond.")
+        return data
+
+
+class RetainIndicatorForm(RetainForm):
+    """A figure of the analyses pages, with its period and filters."""
+
+    indicateur = forms.ChoiceField(label="Chiffre retenu")
+    debut = forms.DateField(widget=forms.HiddenInput)
+    fin = forms.DateField(widget=forms.HiddenInput)
+    epci = forms.CharField(widget=forms.HiddenInput, required=False)
+    profil = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,16 +129,21 @@ class RetainForm(forms.Form):
             raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
         return value
 
-    def clean(self):
-        data = super().clean()
-        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
-            raise forms.ValidationError("La fin de la période précède son début : revenez aux analyses.")
-        if data.get("constat") is None:
-            if not (data.get("texte") or "").strip():
-                self.add_error("texte", "Écrivez le nouveau constat, ou choisissez un constat existant.")
-            if not data.get("questions"):
-                self.add_error("questions", "Cochez au moins une question à laquelle le nouveau constat répond.")
-        return data
+
+class RetainMatrixForm(RetainForm):
+    """A cell of the needs × offer matrix."""
+
+    besoin = forms.ChoiceField(widget=forms.HiddenInput, choices=[(c, c) for c in ref.FREINS.codes()])
+    cellule_epci = forms.RegexField(SIREN, widget=forms.HiddenInput)
+    debut = forms.DateField(widget=forms.HiddenInput)
+    fin = forms.DateField(widget=forms.HiddenInput)
+
+
+class RetainVerbatimForm(RetainForm):
+    """A coded excerpt (masked) of an interview or an open answer."""
+
+    theme = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    citation = forms.CharField(label="Citation (masquée)", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PreuveForm(forms.Form):

@@ -15,7 +15,7 @@ from reperes import formats
 from reperes.referentiel import evaluation as voc
 
 from . import models as m
-from .evidence import Resolver, format_value, indicator_label
+from .evidence import Resolver, changed, format_value, indicator_label
 from .exchange import preuve_item
 
 
@@ -99,10 +99,11 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
 
         out.label = f"Matrice besoins × offre : {ref.FREINS.label(preuve.besoin)}"
         out.detail = f"EPCI {preuve.epci}"
-        value = item.get("valeur")
-        if value:
-            demande = suppressed if value["demande"] is None else formats.number(value["demande"])
-            out.now = f"{value['statut']} : demande {demande}, {formats.number(value['services'])} service(s)"
+        out.now = cell_text(item.get("valeur"), suppressed)
+        initial = preuve.valeur_initiale
+        if isinstance(initial, dict) and not out.secret and item.get("valeur") is not None:
+            out.retained = cell_text(initial, suppressed)
+            out.a_revoir = changed(initial, item["valeur"])
     elif kind == "verbatim":
         out.label = f"Verbatim (thème « {preuve.theme} »)"
         out.now = f"« {preuve.texte} »"
@@ -114,6 +115,17 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
         out.label = preuve.titre
         out.detail = preuve.source
     return out
+
+
+def cell_text(value: dict | None, suppressed: str) -> str:
+    """A cell of the needs × offer matrix in French: status, demand, services."""
+    if not value:
+        return ""
+    from reperes.offer import matrix as mx
+
+    demande = suppressed if value.get("demande") is None else formats.number(value["demande"])
+    statut = mx.STATUT_LABELS.get(value.get("statut"), value.get("statut"))
+    return f"{statut} : demande {demande}, {formats.number(value.get('services') or 0)} service(s)"
 
 
 def evidence_of(constat, resolver: Resolver) -> list[ShownEvidence]:
@@ -264,15 +276,47 @@ def indicator_choices(bloc: str = "") -> list[tuple[str, str]]:
     return scalars + categories + motifs
 
 
-def retain_indicator(*, constat, indicateur: str, debut: dt.date, fin: dt.date, filtres: dict, origine: str,
-                     user) -> Any:
-    """Attach a figure to a finding with the value it has now (kept as « valeur retenue »)."""
+def barrier_of_category(thematique: str) -> str:
+    """The first barrier code of the référentiel answered by a data·inclusion category ("" when none)."""
+    from reperes import referentiel as ref
+
+    return next((c for c in ref.FREINS.codes() if ref.datainclusion_category_of(c) == thematique), "")
+
+
+def matrix_label(besoin: str, epci: str) -> str:
+    from reperes import referentiel as ref
+
+    label = ref.FREINS.label(besoin) if besoin in ref.FREINS else besoin
+    return f"matrice besoins × offre : {label}, EPCI {epci}"
+
+
+def excerpt(pk) -> tuple[str, str]:
+    """(theme code, masked text) of a coded excerpt of the surveys, ("", "") when there is none."""
+    from django.apps import apps
+
+    if not pk or not str(pk).isdigit() or not apps.is_installed("reperes.surveys"):
+        return "", ""
+    from reperes.surveys.models import Excerpt
+
+    found = Excerpt.objects.select_related("theme").filter(pk=int(pk)).first()
+    return (found.theme.code, found.text) if found else ("", "")
+
+
+def retain(constat, kind: str, data: dict, *, user) -> Any:
+    """Attach evidence to a finding; a figure keeps the value it has now (« valeur retenue »)."""
     from django.utils import timezone
 
-    resolver = Resolver()
-    value = resolver.raw_indicator(indicateur, debut, fin, filtres)
-    position = constat.preuves.count()
-    return m.Preuve.objects.create(constat=constat, type="indicateur", indicateur=indicateur, debut=debut, fin=fin,
-                                   filtres={k: v for k, v in filtres.items() if v}, valeur_initiale=value,
-                                   origine=origine[:300], retenue_le=timezone.now(), retenue_par=user,
-                                   position=position)
+    fields: dict[str, Any] = {"type": kind, "origine": (data.get("origine") or "")[:300]}
+    if kind == "indicateur":
+        filtres = {k: data[k] for k in ("epci", "profil") if data.get(k)}
+        fields.update(indicateur=data["indicateur"], debut=data["debut"], fin=data["fin"], filtres=filtres,
+                      valeur_initiale=Resolver().raw_indicator(data["indicateur"], data["debut"], data["fin"],
+                                                               filtres))
+    elif kind == "matrice":
+        cell, _, _ = Resolver().matrix_cell(data["besoin"], data["cellule_epci"], data["debut"], data["fin"])
+        fields.update(besoin=data["besoin"], epci=data["cellule_epci"], debut=data["debut"], fin=data["fin"],
+                      valeur_initiale=cell)
+    else:
+        fields.update(theme=data["theme"], texte=data["citation"].strip())
+    return m.Preuve.objects.create(constat=constat, position=constat.preuves.count(), retenue_le=timezone.now(),
+                                   retenue_par=user, **fields)

@@ -179,19 +179,37 @@ def preuve_delete(request, pk):
 
 @requires("run_analyses")
 def retain(request):
+    """« Retenir comme preuve »: a figure of the analyses, a cell of the matrix or a coded excerpt."""
     from reperes.configuration.models import Installation
 
     params = request.POST if request.method == "POST" else request.GET
-    bloc = params.get("bloc", "")
-    choices = services.indicator_choices(bloc)
-    if params.get("indicateur") and params["indicateur"] not in dict(choices):
-        choices = [(params["indicateur"], indicator_label(params["indicateur"])), *choices]
-    debut, fin = Installation.get().default_period()
-    initial = {"debut": forms.parse_date(params.get("debut")) or debut,
-               "fin": forms.parse_date(params.get("fin")) or fin, "epci": params.get("epci", ""),
-               "profil": params.get("profil", ""), "origine": params.get("origine", ""),
-               "indicateur": params.get("indicateur", "")}
-    form = forms.RetainForm(request.POST or None, choices=choices, initial=initial)
+    kind = params.get("type") or "indicateur"
+    default_debut, default_fin = Installation.get().default_period()
+    initial = {"debut": forms.parse_date(params.get("debut")) or default_debut,
+               "fin": forms.parse_date(params.get("fin")) or default_fin, "origine": params.get("origine", "")}
+    describe = services.describe_period(initial["debut"], initial["fin"])
+    if kind == "matrice":
+        besoin = params.get("besoin") or services.barrier_of_category(params.get("thematique", ""))
+        if not besoin:
+            raise Http404("Cette catégorie ne correspond à aucun frein du référentiel.")
+        initial.update(besoin=besoin, cellule_epci=params.get("cellule_epci", ""))
+        form = forms.RetainMatrixForm(request.POST or None, initial=initial)
+        describe = f"{services.matrix_label(besoin, initial['cellule_epci'])}, {describe}"
+    elif kind == "verbatim":
+        theme, citation = services.excerpt(params.get("extrait"))
+        initial.update(theme=params.get("theme") or theme, citation=params.get("citation") or citation)
+        form = forms.RetainVerbatimForm(request.POST or None, initial=initial)
+        describe = f"verbatim du thème « {initial['theme']} »"
+    else:
+        kind = "indicateur"
+        choices = services.indicator_choices(params.get("bloc", ""))
+        if params.get("indicateur") and params["indicateur"] not in dict(choices):
+            choices = [(params["indicateur"], indicator_label(params["indicateur"])), *choices]
+        initial.update(epci=params.get("epci", ""), profil=params.get("profil", ""),
+                       indicateur=params.get("indicateur", ""))
+        form = forms.RetainIndicatorForm(request.POST or None, choices=choices, initial=initial)
+        filtres = services.describe_filters({"epci": initial["epci"], "profil": initial["profil"]})
+        describe += f" ; {filtres}" if filtres else ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         with transaction.atomic():
@@ -200,17 +218,15 @@ def retain(request):
                 constat = m.Constat.objects.create(code=services.next_code(m.Constat, "C"), texte=data["texte"].strip(),
                                                    position=m.Constat.objects.count())
                 constat.questions.set(data["questions"])
-            preuve = services.retain_indicator(
-                constat=constat, indicateur=data["indicateur"], debut=data["debut"], fin=data["fin"],
-                filtres={"epci": data["epci"], "profil": data["profil"]}, origine=data["origine"], user=request.user)
-            _audit(request, f"constat {constat.code}", modification="chiffre retenu comme preuve",
-                   indicateur=preuve.indicateur, debut=str(preuve.debut), fin=str(preuve.fin))
-        messages.success(request, f"Chiffre retenu comme preuve du constat {constat.code}.")
+            preuve = services.retain(constat, kind, data, user=request.user)
+            details = {"indicateur": preuve.indicateur, "debut": str(preuve.debut or ""), "fin": str(preuve.fin or ""),
+                       "besoin": preuve.besoin, "epci": preuve.epci, "theme": preuve.theme}
+            _audit(request, f"constat {constat.code}", modification="preuve retenue", type=kind,
+                   **{k: v for k, v in details.items() if v})
+        messages.success(request, f"Preuve retenue pour le constat {constat.code}.")
         return redirect("evaluation:constat_detail", pk=constat.pk)
-    period = services.describe_period(initial["debut"], initial["fin"])
-    filtres = services.describe_filters({"epci": initial["epci"], "profil": initial["profil"]})
     return render(request, "evaluation/retain.html", _context(
-        request, form=form, period=period, filtres=filtres, title="Retenir comme preuve",
+        request, form=form, describe=describe, kind=kind, title="Retenir comme preuve",
         has_questions=m.Question.objects.exists()))
 
 

@@ -49,7 +49,7 @@ def test_the_chain_from_a_figure_to_a_recommendation(page):
     page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Analyses").click()
     page.get_by_role("link", name="Retenir comme preuve : Indicateurs clés").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Retenir comme preuve"
-    assert "année 2019" in page.locator(".rp-lead").inner_text()
+    assert "Année 2019" in page.locator(".rp-lead").inner_text()
     page.get_by_label("Chiffre retenu").select_option(label="Taux de sorties positives")
     page.get_by_label("Nouveau constat (une ou deux phrases)").fill(
         "Un peu plus d’une sortie sur deux est positive en 2019.")

@@ -162,3 +162,39 @@ def test_register_exports_open_in_excel_and_word(plie, client_charge):
 def test_the_analyses_offer_retain_to_staff_only(plie, client_charge, client_partner):
     assert "Retenir comme preuve" in client_charge.get(reverse("analyses:home")).content.decode()
     assert "Retenir comme preuve" not in client_partner.get(reverse("analyses:home")).content.decode()
+
+
+def test_retain_a_cell_of_the_matrix(plie, client_charge, client_partner):
+    client_charge.get(reverse("evaluation:home"))
+    page = client_charge.get(reverse("offer:matrix")).content.decode()
+    assert "Retenir comme preuve<span class=\"rp-visually-hidden\"> : Mobilité" in page
+    assert "Retenir comme preuve" not in client_partner.get(reverse("offer:matrix")).content.decode()
+    params = {"type": "matrice", "thematique": "mobilite", "cellule_epci": "200070563", **PERIOD,
+              "origine": "Matrice", "texte": "La mobilité manque autour de Toul.",
+              "questions": [m.Question.objects.get(code="Q3").pk]}
+    form = client_charge.get(reverse("evaluation:retain"), params).content.decode()
+    assert "Matrice besoins × offre : Mobilité, EPCI 200070563, année 2019" in form
+    assert 'name="besoin" value="MOBILITE"' in form  # what the browser posts back
+    assert client_charge.post(reverse("evaluation:retain"), dict(params, besoin="MOBILITE")).status_code == 302
+    preuve = m.Preuve.objects.get()
+    assert (preuve.type, preuve.besoin, preuve.epci) == ("matrice", "MOBILITE", "200070563")
+    # by hand: the 15 participants with an odd index have the barrier; no offer is loaded
+    assert preuve.valeur_initiale["demande"] == 15 and preuve.valeur_initiale["statut"] == "carence"
+    page = client_charge.get(reverse("evaluation:constat_detail", args=[preuve.constat.pk])).content.decode()
+    assert "Carence : demande 15, 0 service(s)" in page
+
+
+def test_retain_a_coded_excerpt(client_charge):
+    from reperes.surveys.models import Excerpt, Theme
+
+    client_charge.get(reverse("evaluation:home"))
+    theme = Theme.objects.create(code="manques", label="Manques")
+    excerpt = Excerpt.objects.create(theme=theme, audience="institution", text="Il manque un garage solidaire.")
+    form = client_charge.get(reverse("evaluation:retain"), {"type": "verbatim", "extrait": excerpt.pk})
+    assert "Il manque un garage solidaire." in form.content.decode()
+    response = client_charge.post(reverse("evaluation:retain"), {
+        "type": "verbatim", "theme": "manques", "citation": "Il manque un garage solidaire.",
+        "texte": "La réparation automobile manque.", "questions": [m.Question.objects.first().pk]})
+    assert response.status_code == 302
+    preuve = m.Preuve.objects.get()
+    assert (preuve.type, preuve.theme, preuve.texte) == ("verbatim", "manques", "Il manque un garage solidaire.")
