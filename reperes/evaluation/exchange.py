@@ -114,7 +114,7 @@ class _Checker:
             if required:
                 self.add(f"{path}.{key}", f"valeur manquante : {', '.join(allowed)}")
             return None
-        if value not in allowed:
+        if not isinstance(value, str) or value not in allowed:
             self.add(f"{path}.{key}", f"valeur inconnue « {value} » : valeurs possibles {', '.join(allowed)}")
             return None
         return value
@@ -162,6 +162,11 @@ class _Checker:
             self.add(f"{path}.{key}", problem)
             return None
         return value
+
+
+def _known(value: Any, known) -> bool:
+    """``value`` is one of ``known`` (an unhashable value from the file is simply unknown)."""
+    return isinstance(value, str) and value in known
 
 
 def _ids(checker: _Checker, section: str, items: list) -> set[str]:
@@ -214,7 +219,7 @@ def validate(data: Any) -> list[Problem]:
         c.text(item, "id", path, max_length=40)
         c.text(item, "texte", path)
         for j, q in enumerate(c.items(item, "questions", path, min_items=1)):
-            if q not in question_ids:
+            if not _known(q, question_ids):
                 c.add(f"{path}.questions[{j}]", f"question inconnue « {q} » : définissez-la dans « questions »")
         for j, preuve in enumerate(c.items(item, "preuves", path, min_items=1)):
             _check_preuve(c, preuve, f"{path}.preuves[{j}]")
@@ -228,7 +233,7 @@ def validate(data: Any) -> list[Problem]:
         c.text(item, "titre", path, max_length=300)
         c.text(item, "texte", path)
         for j, k in enumerate(c.items(item, "constats", path, min_items=1)):
-            if k not in constat_ids:
+            if not _known(k, constat_ids):
                 c.add(f"{path}.constats[{j}]", f"constat inconnu « {k} » : définissez-le dans « constats »")
         c.choice(item, "priorite", path, voc.PRIORITES)
         horizon = item.get("horizon")
@@ -278,7 +283,7 @@ def validate(data: Any) -> list[Problem]:
             continue
         c.text(item, "id", path, max_length=40)
         reco = item.get("preconisation")
-        if reco not in reco_ids:
+        if not _known(reco, reco_ids):
             c.add(f"{path}.preconisation", f"préconisation inconnue « {reco} » : définissez-la dans "
                                            f"« preconisations »")
         c.text(item, "action", path)
@@ -298,7 +303,7 @@ def validate(data: Any) -> list[Problem]:
         if c.obj(item, path) is None:
             continue
         reco = item.get("preconisation")
-        if reco not in reco_ids:
+        if not _known(reco, reco_ids):
             c.add(f"{path}.preconisation", f"préconisation inconnue « {reco} » : définissez-la dans "
                                            f"« preconisations »")
         institution = c.text(item, "institution", path, max_length=300)
@@ -306,9 +311,10 @@ def validate(data: Any) -> list[Problem]:
         c.text(item, "commentaire", path, required=False)
         date = c.date(item, "date", path)
         key = (reco, institution, date)
-        if institution and date and key in opinions:
+        if isinstance(reco, str) and institution and date and key in opinions:
             c.add(path, f"avis en double : même préconisation, institution et date que consultations[{opinions[key]}]")
-        opinions.setdefault(key, i)
+        if isinstance(reco, str):
+            opinions.setdefault(key, i)
 
     for i, item in enumerate(sections["jalons"]):
         path = f"jalons[{i}]"
@@ -338,11 +344,12 @@ def _check_preuve(c: _Checker, preuve: Any, path: str) -> None:
         if initial is not None and (isinstance(initial, bool) or not isinstance(initial, (int, float, dict))):
             c.add(f"{path}.valeur_initiale", "nombre attendu (ou objet pour un indicateur ventilé)")
         filtres = preuve.get("filtres")
-        if filtres is not None and not isinstance(filtres, dict):
-            c.add(f"{path}.filtres", "un objet JSON {…} est attendu")
+        if filtres is not None and (not isinstance(filtres, dict) or set(filtres) - {"epci", "profil"}
+                                    or not all(isinstance(v, str) for v in filtres.values())):
+            c.add(f"{path}.filtres", "objet attendu : {\"epci\": SIREN, \"profil\": \"sexe:Femme\"} (textes)")
     elif kind == "matrice":
         besoin = preuve.get("besoin")
-        if besoin not in ref.FREINS:
+        if not _known(besoin, ref.FREINS):
             c.add(f"{path}.besoin", f"frein inconnu « {besoin} » : valeurs possibles {', '.join(ref.FREINS.codes())}")
         epci = preuve.get("epci")
         if not isinstance(epci, str) or not SIREN.match(epci):
@@ -371,7 +378,7 @@ def _check_decision(c: _Checker, decision: Any, path: str, reco_ids: set[str], d
     if c.obj(decision, path) is None:
         return
     reco = decision.get("preconisation")
-    if reco not in reco_ids:
+    if not _known(reco, reco_ids):
         c.add(f"{path}.preconisation", f"préconisation inconnue « {reco} » : définissez-la dans « preconisations »")
     elif reco in decided:
         c.add(f"{path}.preconisation", f"« {reco} » : ce comité a déjà une décision sur cette préconisation "
@@ -417,7 +424,7 @@ def _check_protocole(c: _Checker, protocole: dict) -> None:
         if c.obj(row, where) is None:
             continue
         motif = row.get("motif")
-        if motif not in ref.MOTIF_SORTIE:
+        if not _known(motif, ref.MOTIF_SORTIE):
             c.add(f"{where}.motif", f"motif de sortie inconnu « {motif} »")
         elif motif in motifs:
             c.add(f"{where}.motif", f"motif « {motif} » déjà dans grille_valorisation[{motifs[motif]}]")
