@@ -198,3 +198,33 @@ def test_retain_a_coded_excerpt(client_charge):
     assert response.status_code == 302
     preuve = m.Preuve.objects.get()
     assert (preuve.type, preuve.theme, preuve.texte) == ("verbatim", "manques", "Il manque un garage solidaire.")
+
+
+def test_import_page_all_or_nothing(client_charge, sample):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = dict(sample, comites=[dict(sample["comites"][0], decisions=[{"preconisation": "R1", "decision": "rejetee"}])])
+    upload = SimpleUploadedFile("evaluation.json", json.dumps(bad).encode(), content_type="application/json")
+    page = client_charge.post(reverse("evaluation:import"), {"fichier": upload}).content.decode()
+    assert "Rien n’a été enregistré" in page
+    assert "comites[0].decisions[0].motif : motif obligatoire pour une décision « rejetee »" in page
+    assert not m.Question.objects.exists()
+    upload = SimpleUploadedFile("evaluation.json", json.dumps(sample).encode(), content_type="application/json")
+    page = client_charge.post(reverse("evaluation:import"), {"fichier": upload}).content.decode()
+    assert "Fichier chargé." in page and m.Preconisation.objects.count() == 2
+    assert AuditEvent.objects.filter(action="evaluation", target="import du fichier d'évaluation").exists()
+
+
+def test_edit_a_question(client_charge):
+    client_charge.get(reverse("evaluation:home"))
+    question = m.Question.objects.get(code="Q2")
+    url = reverse("evaluation:question_edit", args=[question.pk])
+    page = client_charge.post(url, {"code": "Q1", "critere": "coherence", "texte": "Autre ?"}).content.decode()
+    assert "L’identifiant « Q1 » est déjà utilisé" in page
+    response = client_charge.post(url, {"code": "Q2", "critere": "efficience", "texte": "Les moyens suffisent-ils ?"})
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert (question.critere, question.texte) == ("efficience", "Les moyens suffisent-ils ?")
+    assert AuditEvent.objects.filter(action="evaluation", target="question Q2").exists()
