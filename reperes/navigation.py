@@ -14,6 +14,7 @@ NAV = (
     ("Offre", "offer:home", "view_aggregates"),
     ("Enquêtes", "surveys:home", "run_analyses"),
     ("Livrables", "reports:home", "run_analyses"),
+    ("Évaluation", "evaluation:home", "view_aggregates"),
     ("Participants", "collection:participants", "view_rows"),
     ("Imports", "collection:imports", "manage_imports"),
     ("Utilisateurs", "accounts:user_list", "manage_users"),

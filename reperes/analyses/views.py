@@ -32,6 +32,18 @@ def _context(request):
     return installation, filters, raw, sorted(epcis.items(), key=lambda item: item[1])
 
 
+def _retain_url(request) -> str:
+    """« Retenir comme preuve » (the evaluation register), for those who write findings, when the app is there."""
+    from django.urls import NoReverseMatch
+
+    if not request.user.can("run_analyses"):
+        return ""
+    try:
+        return reverse("evaluation:retain")
+    except NoReverseMatch:
+        return ""
+
+
 def _page(request, theme: str):
     installation, filters, raw, epcis = _context(request)
     result = services.page(theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
@@ -39,7 +51,7 @@ def _page(request, theme: str):
         "page": result, "filters": filters, "epcis": epcis, "themes": services.THEMES, "theme": theme,
         "profile_choices": services.profile_choices(), "breakdowns": services.PROFILES,
         "query_string": urlencode(filters.query()), "export_url": reverse("analyses:export"),
-        "summary": services.THEMES[theme][1],
+        "summary": services.THEMES[theme][1], "retain_url": _retain_url(request),
     }
     template = "analyses/_results.html" if request.headers.get("HX-Request") else "analyses/page.html"
     return render(request, template, context)

@@ -26,6 +26,7 @@ class Action(models.TextChoices):
     BACKUP = "sauvegarde", "Sauvegarde"
     RESTORE = "restauration", "Restauration"
     DATA_DELETED = "suppression_donnees", "Suppression de données"
+    EVALUATION = "evaluation", "Évaluation modifiée"
 
 
 class AppendOnlyQuerySet(models.QuerySet):

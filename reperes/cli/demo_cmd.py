@@ -100,6 +100,10 @@ def _build(args, installation) -> None:
 
     err("Territoire et offre : statistiques et catalogue fictifs…")
     load_demo(territory, Path(settings.DATA_DIR) / "demo-offre", progress=err)
+    from reperes.evaluation.demo import load_demo as load_demo_evaluation
+
+    err("Évaluation : questions, constats et préconisations fictifs…")
+    load_demo_evaluation(progress=err)
     from reperes.analyses.services import warm_after_import
 
     err("Préparation des tableaux de bord (pages et graphiques)…")

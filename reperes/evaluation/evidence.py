@@ -1,0 +1,254 @@
+"""Evidence resolved now: an indicator from the analytics, a cell of the needs × offer matrix, a benchmark row.
+
+The register never reads the collection tables itself: indicators come from
+``reperes.analytics.indicators`` on the dataset the analyses pages use
+(``reperes.analyses.services.dataset``), partner versions from
+``indicators.diffuse`` (the disclosure rules of docs/indicateurs.md), matrix
+cells from ``reperes.offer.services.matrix_payload``. A figure whose value
+changed since it was retained is flagged ``a_revoir``; the retained value is
+kept next to it, never replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import math
+from typing import Any
+
+from reperes import referentiel as ref
+
+BENCHMARK_ABSENT = "référentiel de comparaison absent"
+BY_SEX_KEYS = ("F", "M", "total")
+
+
+# ------------------------------------------------------------------------------------ indicator ids
+
+
+def indicator_problem(path: str) -> str | None:
+    """Why ``path`` (``id`` or ``id.key``) is not an indicator of docs/indicateurs.md, in French; None if it is."""
+    from reperes.analytics.indicators import REGISTRY, REPARTITION
+
+    if not isinstance(path, str) or not path:
+        return "indicateur manquant : donnez un identifiant de docs/indicateurs.md (par exemple taux_sorties_positives)"
+    base, _, key = path.partition(".")
+    entry = REGISTRY.get(base)
+    if entry is None:
+        return f"indicateur inconnu « {path} » : donnez un identifiant de docs/indicateurs.md " \
+               f"(par exemple taux_sorties_positives ou sorties_par_motif.SANTE)"
+    is_object = entry.unit == REPARTITION or entry.by_sex or base.endswith("_par_epci")
+    if not key:
+        return None
+    if not is_object:
+        return f"« {base} » est une valeur simple : retirez « .{key} »"
+    if entry.by_sex:
+        allowed = BY_SEX_KEYS
+    elif base == "sorties_par_motif":
+        allowed = tuple(ref.MOTIF_SORTIE.codes())
+    elif base == "sorties_par_categorie":
+        allowed = tuple(ref.CATEGORIE_SORTIE.codes())
+    else:  # per EPCI: a SIREN or hors_territoire
+        if key == "hors_territoire" or (key.isdigit() and len(key) == 9):
+            return None
+        return f"clé « {key} » inconnue pour {base} : un SIREN d'EPCI (9 chiffres) ou hors_territoire"
+    if key not in allowed:
+        return f"clé « {key} » inconnue pour {base} : valeurs possibles {', '.join(allowed)}"
+    return None
+
+
+def indicator_label(path: str) -> str:
+    from reperes.analytics.indicators import REGISTRY
+
+    base, _, key = path.partition(".")
+    entry = REGISTRY.get(base)
+    label = entry.label if entry else path
+    if key:
+        sub = (ref.MOTIF_SORTIE.label(key) if key in ref.MOTIF_SORTIE else
+               ref.CATEGORIE_SORTIE.label(key) if key in ref.CATEGORIE_SORTIE else
+               {"F": "femmes", "M": "hommes", "total": "total"}.get(key, key))
+        label = f"{label} – {sub}"
+    return label
+
+
+def indicator_unit(path: str) -> str:
+    from reperes.analytics.indicators import REGISTRY
+
+    entry = REGISTRY.get(path.partition(".")[0])
+    return entry.unit if entry else ""
+
+
+def format_value(path: str, value: Any) -> str:
+    """A value of an indicator, in French (``–`` when it does not exist)."""
+    from reperes import formats
+    from reperes.analytics.indicators import MOIS, RATIO, TAUX
+
+    if value is None:
+        return "–"
+    if isinstance(value, dict):
+        return " ; ".join(f"{k} : {format_value(path, v)}" for k, v in value.items())
+    unit = indicator_unit(path)
+    if unit == TAUX:
+        return formats.percent(value)
+    if unit in (MOIS, RATIO) or isinstance(value, float):
+        return formats.number(value, 1)
+    return formats.number(value)
+
+
+def changed(initial: Any, now: Any) -> bool:
+    """True when a figure is not the one retained (floats compared to 1e-9: a recomputation is not a change)."""
+    if isinstance(initial, dict) or isinstance(now, dict):
+        if not (isinstance(initial, dict) and isinstance(now, dict)) or set(initial) != set(now):
+            return True
+        return any(changed(initial[k], now[k]) for k in initial)
+    if initial is None or now is None:
+        return initial is not now
+    if isinstance(initial, (int, float)) and isinstance(now, (int, float)):
+        return not math.isclose(float(initial), float(now), rel_tol=1e-9, abs_tol=1e-12)
+    return initial != now
+
+
+# ------------------------------------------------------------------------------------ resolver
+
+
+class Resolver:
+    """Resolves evidence items; computes each period (and population) once."""
+
+    def __init__(self, *, diffusion: bool = False, seuil: int | None = None, today: dt.date | None = None):
+        from reperes.configuration.models import Installation
+
+        self.installation = Installation.get()
+        self.diffusion = diffusion
+        self.seuil = seuil if seuil is not None else self.installation.seuil
+        self.today = today or dt.date.today()
+        self._results: dict = {}
+        self._matrices: dict = {}
+        self._dataset = None
+
+    # -- indicators
+
+    def default_period(self) -> tuple[dt.date, dt.date]:
+        return self.installation.default_period()
+
+    def _data(self):
+        if self._dataset is None:
+            from reperes.analyses import services
+
+            self._dataset = services.dataset(services.data_version())
+        return self._dataset
+
+    def _payload(self, debut: dt.date, fin: dt.date, filtres: dict | None) -> dict:
+        filtres = {k: v for k, v in (filtres or {}).items() if v and k in ("epci", "profil")}
+        key = (debut, fin, tuple(sorted(filtres.items())))
+        if key not in self._results:
+            from reperes.analytics import indicators
+            from reperes.analytics.profiles import Filter
+
+            profile, _, group = filtres.get("profil", "").partition(":")
+            data = Filter(epci=filtres.get("epci") or None, profile=profile or None,
+                          group=group or None).apply(self._data())
+            result = indicators.evaluate(data, debut, fin)
+            self._results[key] = (result.payload, indicators.diffuse(result, self.seuil))
+        raw, diffused = self._results[key]
+        return diffused if self.diffusion else raw
+
+    def indicator(self, path: str, debut: dt.date, fin: dt.date, filtres: dict | None = None) -> tuple[Any, bool]:
+        """(value, secret) of ``path`` on the period; the partner version when resolving for diffusion."""
+        payload = self._payload(debut, fin, filtres)
+        node: Any = payload["indicateurs"]
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return None, False
+            node = node[part]
+        secret = f"indicateurs.{path}" in set(payload.get("secret") or ())
+        if self.diffusion and isinstance(node, dict):
+            secret = secret or any(f"indicateurs.{path}.{k}" in payload["secret"] for k in node)
+        return node, secret
+
+    def raw_indicator(self, path: str, debut: dt.date, fin: dt.date, filtres: dict | None = None) -> Any:
+        diffusion, self.diffusion = self.diffusion, False
+        try:
+            return self.indicator(path, debut, fin, filtres)[0]
+        finally:
+            self.diffusion = diffusion
+
+    # -- matrix
+
+    def matrix_cell(self, besoin: str, epci: str, debut: dt.date | None = None,
+                    fin: dt.date | None = None) -> tuple[dict | None, bool, str]:
+        """(cell, secret, error) of the needs × offer matrix for a barrier code and an EPCI."""
+        territory = self.installation.territory
+        if territory is None:
+            return None, False, "aucun territoire défini"
+        debut, fin = debut or self.default_period()[0], fin or self.default_period()[1]
+        key = (debut, fin)
+        if key not in self._matrices:
+            from reperes.offer.services import matrix_payload
+
+            self._matrices[key] = matrix_payload(territory, debut, fin, diffusion=self.diffusion, seuil=self.seuil)
+        thematique = ref.datainclusion_category_of(besoin)
+        for cell in self._matrices[key]["cells"]:
+            if cell["epci"] == epci and cell["thematique"] == thematique:
+                value = {"demande": cell["demande"], "services": cell["services"], "places": cell["places"],
+                         "couverture": cell["couverture"], "statut": cell["statut"]}
+                return value, cell["demande"] is None, ""
+        return None, False, "cette case n'existe pas dans la matrice (EPCI hors du territoire ?)"
+
+    # -- benchmark
+
+    def benchmark(self, indicateur: str, plie: str, annee: int) -> dict:
+        """The row of the benchmark, through ``reperes.benchmark`` when that app is installed."""
+        from django.apps import apps
+
+        if not apps.is_installed("reperes.benchmark"):
+            return {"valeur": None, "erreur": BENCHMARK_ABSENT}
+        try:
+            services = importlib.import_module("reperes.benchmark.services")
+        except ImportError:
+            return {"valeur": None, "erreur": BENCHMARK_ABSENT}
+        function = getattr(services, "evidence_value", None)
+        if function is None:
+            return {"valeur": None, "erreur": BENCHMARK_ABSENT}
+        try:
+            row = function(indicateur, plie, annee, diffusion=self.diffusion)
+        except Exception as error:  # noqa: BLE001 - another domain's failure must not break the register
+            return {"valeur": None, "erreur": f"comparaison indisponible : {error}"}
+        if not row:
+            return {"valeur": None, "erreur": "aucune ligne de comparaison pour ce PLIE et cette année"}
+        out = {"valeur": row.get("valeur"), "source": row.get("source", "")}
+        if row.get("secret"):
+            out.update(valeur=None, secret=True)
+        return out
+
+    # -- one item
+
+    def resolve(self, item: dict) -> dict:
+        """An evidence item of the file (dict, contract fields) with its resolved value."""
+        out = dict(item)
+        kind = item["type"]
+        if kind == "indicateur":
+            debut, fin = dt.date.fromisoformat(item["debut"]), dt.date.fromisoformat(item["fin"])
+            if indicator_problem(item["indicateur"]):
+                out.update(valeur=None, erreur=indicator_problem(item["indicateur"]))
+            else:
+                value, secret = self.indicator(item["indicateur"], debut, fin, item.get("filtres"))
+                if secret:
+                    out.pop("valeur_initiale", None)
+                    out.update(valeur=None, secret=True)
+                else:
+                    now = value if not self.diffusion else self.raw_indicator(
+                        item["indicateur"], debut, fin, item.get("filtres"))
+                    initial = item.get("valeur_initiale", now)
+                    out.update(valeur=value, valeur_initiale=initial, a_revoir=changed(initial, now))
+        elif kind == "matrice":
+            debut = dt.date.fromisoformat(item["debut"]) if item.get("debut") else None
+            fin = dt.date.fromisoformat(item["fin"]) if item.get("fin") else None
+            value, secret, error = self.matrix_cell(item["besoin"], item["epci"], debut, fin)
+            out["valeur"] = value
+            if secret:
+                out["secret"] = True
+            if error:
+                out["erreur"] = error
+        elif kind == "benchmark":
+            out.update(self.benchmark(item["indicateur"], item["plie"], item["annee"]))
+        out["calcule_le"] = self.today.isoformat()
+        return out

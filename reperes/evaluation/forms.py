@@ -1,0 +1,186 @@
+"""Forms of the evaluation register; messages say what to fix, in French."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from reperes import referentiel as ref
+from reperes.referentiel import evaluation as voc
+
+from . import models as m
+from .evidence import indicator_problem
+from .exchange import HORIZON, SIREN
+
+
+class QuestionForm(forms.ModelForm):
+    class Meta:
+        model = m.Question
+        fields = ["code", "critere", "texte"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"code": "Identifiant stable, par exemple Q8."}
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if m.Question.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"L’identifiant « {code} » est déjà utilisé : choisissez-en un autre.")
+        return code
+
+
+class ConstatForm(forms.ModelForm):
+    class Meta:
+        model = m.Constat
+        fields = ["texte", "questions"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 3}), "questions": forms.CheckboxSelectMultiple}
+        labels = {"texte": "Constat (une ou deux phrases)", "questions": "Questions auxquelles il répond"}
+        error_messages = {"questions": {"required": "Cochez au moins une question à laquelle ce constat répond."}}
+
+
+class PreconisationForm(forms.ModelForm):
+    class Meta:
+        model = m.Preconisation
+        fields = ["numero", "titre", "texte", "constats", "priorite", "horizon", "pilote", "article",
+                  "cible_indicateur", "cible_valeur", "cible_echeance"]
+        widgets = {"texte": forms.Textarea(attrs={"rows": 4}), "constats": forms.CheckboxSelectMultiple,
+                   "cible_echeance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        labels = {"constats": "Constats sur lesquels elle repose", "cible_indicateur": "Cible : indicateur",
+                  "cible_valeur": "Cible : valeur", "cible_echeance": "Cible : échéance"}
+        help_texts = {"cible_valeur": "Un taux s’écrit en fraction : 0,55 pour 55 %.",
+                      "cible_indicateur": "Facultatif : un objectif chiffré, dont la valeur de base est calculée "
+                                          "sur les données."}
+        error_messages = {"constats": {"required": "Cochez au moins un constat sur lequel repose la préconisation."}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import indicator_choices
+
+        self.fields["cible_indicateur"] = forms.ChoiceField(
+            label="Cible : indicateur", required=False, help_text=self.Meta.help_texts["cible_indicateur"],
+            choices=[("", "— pas de cible chiffrée —"), *indicator_choices()])
+
+    def clean_horizon(self):
+        horizon = self.cleaned_data["horizon"].strip()
+        if not HORIZON.match(horizon):
+            raise forms.ValidationError("Saisissez une année (2021) ou une période (2021-2025).")
+        return horizon
+
+    def clean_numero(self):
+        numero = self.cleaned_data["numero"]
+        if numero is not None and m.Preconisation.objects.filter(numero=numero).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"Le numéro {numero} est déjà pris : choisissez-en un autre.")
+        return numero
+
+    def clean(self):
+        data = super().clean()
+        indicateur, valeur, echeance = (data.get("cible_indicateur"), data.get("cible_valeur"),
+                                        data.get("cible_echeance"))
+        if indicateur and (valeur is None or echeance is None):
+            self.add_error("cible_valeur" if valeur is None else "cible_echeance",
+                           "Une cible a un indicateur, une valeur et une échéance : complétez-la ou retirez "
+                           "l’indicateur.")
+        if not indicateur and (valeur is not None or echeance is not None):
+            self.add_error("cible_indicateur", "Choisissez l’indicateur de cette cible.")
+        return data
+
+
+class RetainForm(forms.Form):
+    """Attach a piece of evidence seen elsewhere in the application to a new or an existing finding."""
+
+    origine = forms.CharField(widget=forms.HiddenInput, required=False)
+    constat = forms.ModelChoiceField(m.Constat.objects.all(), required=False, label="Constat existant",
+                                     empty_label="— un nouveau constat —")
+    texte = forms.CharField(label="Nouveau constat (une ou deux phrases)", required=False,
+                            widget=forms.Textarea(attrs={"rows": 3}))
+    questions = forms.ModelMultipleChoiceField(m.Question.objects.all(), required=False,
+                                               widget=forms.CheckboxSelectMultiple,
+                                               label="Questions auxquelles le nouveau constat répond")
+    field_order = ["indicateur", "citation"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("debut") and data.get("fin") and data["fin"] < data["debut"]:
+            raise forms.ValidationError("La fin de la période précède son début : revenez à la page d’origine.")
+        if data.get("constat") is None:
+            if not (data.get("texte") or "").strip():
+                self.add_error("texte", "Écrivez le nouveau constat, ou choisissez un constat existant.")
+            if not data.get("questions"):
+                self.add_error("questions", "Cochez au moins une question à laquelle le nouveau constat répond.")
+        return data
+
+
+class RetainIndicatorForm(RetainForm):
+    """A figure of the analyses pages, with its period and filters."""
+
+    indicateur = forms.ChoiceField(label="Chiffre retenu")
+    debut = forms.DateField(widget=forms.HiddenInput)
+    fin = forms.DateField(widget=forms.HiddenInput)
+    epci = forms.CharField(widget=forms.HiddenInput, required=False)
+    profil = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicateur"].choices = list(choices)
+
+    def clean_indicateur(self):
+        value = self.cleaned_data["indicateur"]
+        problem = indicator_problem(value)
+        if problem:
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        return value
+
+
+class RetainMatrixForm(RetainForm):
+    """A cell of the needs × offer matrix."""
+
+    besoin = forms.ChoiceField(widget=forms.HiddenInput, choices=[(c, c) for c in ref.FREINS.codes()])
+    cellule_epci = forms.RegexField(SIREN, widget=forms.HiddenInput)
+    debut = forms.DateField(widget=forms.HiddenInput)
+    fin = forms.DateField(widget=forms.HiddenInput)
+
+
+class RetainVerbatimForm(RetainForm):
+    """A coded excerpt (masked) of an interview or an open answer."""
+
+    theme = forms.CharField(widget=forms.HiddenInput, max_length=60)
+    citation = forms.CharField(label="Citation (masquée)", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PreuveForm(forms.Form):
+    """Evidence typed by hand on a finding: a document, a verbatim or a cell of the matrix."""
+
+    type = forms.ChoiceField(label="Type de preuve", choices=[("document", voc.PREUVE_TYPES["document"]),
+                                                              ("verbatim", voc.PREUVE_TYPES["verbatim"]),
+                                                              ("matrice", voc.PREUVE_TYPES["matrice"])])
+    titre = forms.CharField(label="Document : titre", required=False, max_length=300)
+    source = forms.CharField(label="Document : source (texte libre ou adresse)", required=False, max_length=1000)
+    theme = forms.ChoiceField(label="Verbatim : thème de la grille de codage", required=False)
+    texte = forms.CharField(label="Verbatim : citation (masquée)", required=False, widget=forms.Textarea(
+        attrs={"rows": 3}))
+    besoin = forms.ChoiceField(label="Matrice : frein", required=False,
+                               choices=[("", "—"), *((c, ref.FREINS.label(c)) for c in ref.FREINS.codes())])
+    epci = forms.CharField(label="Matrice : EPCI (SIREN)", required=False, max_length=9)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .exchange import theme_codes
+
+        self.fields["theme"].choices = [("", "—"), *((c, c) for c in sorted(theme_codes()))]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("type")
+        needed = {"document": ("titre", "source"), "verbatim": ("theme", "texte"), "matrice": ("besoin", "epci")}
+        for name in needed.get(kind, ()):
+            if not (data.get(name) or "").strip():
+                self.add_error(name, "Ce champ est nécessaire pour ce type de preuve.")
+        if kind == "matrice" and data.get("epci") and not SIREN.match(data["epci"]):
+            self.add_error("epci", "Un SIREN d’EPCI a 9 chiffres.")
+        return data
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
