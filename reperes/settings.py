@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "reperes.offer",
     "reperes.surveys",
     "reperes.reports",
+    "reperes.benchmark",
     "reperes.dashboard",
 ]
 

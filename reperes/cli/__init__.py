@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "reperes.cli.survey_cmd",
     "reperes.cli.text_cmd",
     "reperes.cli.report_cmd",
+    "reperes.cli.benchmark_cmd",
 )
 
 
