@@ -111,8 +111,7 @@ def write_sheets(out_dir: Path) -> list[Path]:
         with path.open("w", encoding="cp1252" if windows else "utf-8", newline="") as handle:
             writer = csv.writer(handle, delimiter=";" if windows else ",")
             writer.writerow(header)
-            writer.writerows([[cell.replace("’", "'") if windows else cell for cell in row]
-                              for row in sheet_rows(name)])
+            writer.writerows(sheet_rows(name))
         paths.append(path)
     return paths
 

@@ -188,7 +188,8 @@ def read_records(path: Path, name: str | None = None) -> list[tuple[int, dict[st
     positions = {c: columns.index(c) for c in COLUMNS if c in columns}
     out = []
     for line, cells in records[1:]:
-        out.append((line, {c: (cells[j].strip() if j < len(cells) else "") for c, j in positions.items()}))
+        out.append((line, {c: (cells[j].replace("\r\n", "\n").strip() if j < len(cells) else "")
+                           for c, j in positions.items()}))
     return out
 
 

@@ -74,9 +74,9 @@ def run_import(args) -> int:
         for rejection in outcome.rejetees:
             print(f"Ligne {rejection.line} : {rejection.message}")
         if outcome.unchanged:
-            print(f"Déjà importée : {outcome.importees} valeur(s) identique(s), rien n'a changé.")
+            print(f"Déjà importée : {outcome.importees} valeur(s) identique(s), rien n’a changé.")
         elif args.strict and outcome.rejetees:
-            print("Rien n'est importé (--strict) : corrigez les lignes ci-dessus puis recommencez.")
+            print("Rien n’est importé (--strict) : corrigez les lignes ci-dessus puis recommencez.")
         elif not outcome.unreadable:
             print(f"{outcome.importees} valeur(s) importée(s), {outcome.remplacees} remplacée(s), "
                   f"{len(outcome.rejetees)} ligne(s) rejetée(s).")
