@@ -332,7 +332,12 @@ def national_rows(indicateur: str | None = None, annee: int | None = None) -> li
 
 
 def _own_rows(indicateur: str | None, annee: int | None) -> list[dict]:
-    years = [annee] if annee else own_years()
+    years = own_years()
+    if annee:
+        data = _dataset()
+        latest = latest_data_date(data)
+        covered = latest is not None and years[0] <= annee <= latest.year
+        years = [annee] if covered else []  # no own value for a year the data do not cover
     rows = []
     for year in years:
         rows += [r for r in own_sheet(year) if indicateur is None or r["indicateur"] == indicateur]

@@ -55,7 +55,7 @@ def comparison(indicateur: str, annee: int | None) -> dict:
             [None if r["secret"] else r["valeur"] for r in shown],
             title=entry.label, unit=unit, horizontal=True, suppressed=SUPPRESSED_MARK, decimals=decimals,
             value_label=entry.label, category_label="PLIE (année)", highlight=own,
-            source="sources et dates sous chaque valeur du tableau ; valeurs non comparables exclues",
+            source="voir la source et la date de chaque valeur dans le tableau ; valeurs non comparables exclues",
         )
         svg = chart.svg(id="comparaison-svg", with_title=False)
     return {"entry": entry, "rows": rows, "chart": chart, "svg": svg,

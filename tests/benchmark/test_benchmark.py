@@ -201,6 +201,9 @@ def test_compare_json_has_me_the_nation_and_peers_with_non_comparable_values(pli
     assert national == {(2014, 114446), (2019, 131000), (2020, 125000)}  # the bundled AVE series
     assert all(x["plie"] == NATIONAL_PLIE and "Alliance Villes Emploi" in x["source"] for x in lines if x["national"])
     assert {x["annee"] for x in lines if x["moi"]} == {2018}  # own years up to the default year
+    run_cli("compare", "--indicateur", "participants_accompagnes", "--annee", "2014", "--json")
+    lines = json.loads(capsys.readouterr().out)["lignes"]
+    assert [(x["national"], x["valeur"]) for x in lines] == [(True, 114446)]  # no own value outside the data
 
 
 def test_resolve_gives_value_and_source_for_evidence(plie, tmp_path, capsys):

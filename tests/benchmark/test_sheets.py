@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sheets_data import (
     MESSY_LINES,
     REJECTED,
@@ -85,3 +87,19 @@ def test_every_line_of_the_messy_sheet_is_accounted_for():
     """Lines 1 (header), 20 (continuation of 19), 25 (empty) and 14 (repeat of 2) give no row and no error."""
     accounted = set(REJECTED) | {line for _, line in STORED} | {1, 14, 20, 25}
     assert accounted == set(range(1, len(MESSY_LINES) + 1))
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.sampled_from([" ", "\u00a0", "\u202f"]))
+def test_any_count_written_with_french_thousands_separators_reads_back(n, space):
+    text = f"{n:,}".replace(",", space)
+    assert parse_number(text) == (float(n), False)
+
+
+@given(st.integers(min_value=0, max_value=1000))
+def test_a_share_as_a_percentage_or_a_fraction_is_the_same_value(permille):
+    from reperes.benchmark.sheets import _value
+
+    percent = f"{permille // 10},{permille % 10} %"
+    fraction = f"0,{permille:03d}" if permille < 1000 else "1"
+    assert _value("part_femmes", percent)[0] == pytest.approx(permille / 1000)
+    assert _value("part_femmes", fraction)[0] == pytest.approx(permille / 1000)
