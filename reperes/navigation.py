@@ -12,6 +12,7 @@ NAV = (
     ("Analyses", "analyses:home", "view_aggregates"),
     ("Territoire", "offer:territory", "view_aggregates"),
     ("Offre", "offer:home", "view_aggregates"),
+    ("Comparer", "benchmark:home", "view_aggregates"),
     ("Enquêtes", "surveys:home", "run_analyses"),
     ("Livrables", "reports:home", "run_analyses"),
     ("Évaluation", "evaluation:home", "view_aggregates"),

@@ -30,6 +30,7 @@ MODELS = (
     "territory.Contour", "territory.Territory", "accounts.User", "configuration.Installation",
     "collection.ImportRun", "collection.Action", "collection.Participant", "collection.Etape",
     "collection.SuiviFrein", "collection.Acquis", "audit.AuditEvent",
+    "benchmark.Organisation", "benchmark.SheetImport", "benchmark.SheetValue",
 )
 
 

@@ -166,8 +166,10 @@ def _bars(
     decimals: int | None,
     value_label: str | None,
     category_label: str | None,
+    highlight: Sequence[int] = (),
 ) -> Chart:
     categories = [str(c) for c in categories]
+    highlight = frozenset(highlight)
     _check_lengths(categories, series)
     data = {str(name): style.clean(values) for name, values in series.items()}
     names = list(data)
@@ -254,7 +256,9 @@ def _bars(
                     _hidden_mark(ax, pos, hidden_text, horizontal, narrow=mode == "grouped" and len(names) > 1)
                     continue
                 base = bottoms[i] if mode == "stacked" else 0.0
-                common = {"color": colour, "edgecolor": style.EDGE, "hatch": hatch or None,
+                bar_colour, bar_hatch = ((style.series_style(1)[0], "///") if mode == "single" and i in highlight
+                                         else (colour, hatch))
+                common = {"color": bar_colour, "edgecolor": style.EDGE, "hatch": bar_hatch or None,
                           "linewidth": 0.8 if mode == "stacked" else 0}
                 if horizontal:
                     ax.barh([pos], [value], height=width, left=base, **common)
@@ -305,6 +309,10 @@ def _bars(
                               ha="right", rotation_mode="anchor")
             else:
                 ax.set_xticks(positions, wrapped)
+        if highlight:
+            for i, tick in enumerate(ax.get_yticklabels() if horizontal else ax.get_xticklabels()):
+                if i in highlight:
+                    tick.set_fontweight("bold")
         if value_label:
             (ax.set_xlabel if horizontal else ax.set_ylabel)(value_label)
         if category_label:
@@ -356,15 +364,19 @@ def bar_chart(
     decimals: int | None = None,
     value_label: str | None = None,
     category_label: str | None = None,
+    highlight: Sequence[int] = (),
 ) -> Chart:
     """One bar per category, its value at the end of the bar.
 
     Prefer ``horizontal=True`` for more than about six categories or long
     names (communes, dispositifs): the names then read without wrapping much.
+    ``highlight``: indices of the categories drawn in the second series' colour,
+    hatched, their names in bold (« this PLIE » among its peers); say so in ``description``.
     """
     return _bars(categories, {value_label or title: values}, mode="single", title=title,
                  description=description, unit=unit, horizontal=horizontal, suppressed=suppressed,
-                 source=source, decimals=decimals, value_label=value_label, category_label=category_label)
+                 source=source, decimals=decimals, value_label=value_label, category_label=category_label,
+                 highlight=highlight)
 
 
 def grouped_bar_chart(

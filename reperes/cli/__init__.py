@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "reperes.cli.text_cmd",
     "reperes.cli.report_cmd",
     "reperes.cli.evaluation_cmd",
+    "reperes.cli.benchmark_cmd",
 )
 
 

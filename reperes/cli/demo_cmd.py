@@ -104,6 +104,10 @@ def _build(args, installation) -> None:
 
     err("Évaluation : questions, constats et préconisations fictifs…")
     load_demo_evaluation(progress=err)
+    from reperes.benchmark.demo import load_demo as load_benchmark_demo
+
+    err("Comparer : fiches de PLIE fictifs (la série nationale est embarquée)…")
+    load_benchmark_demo(Path(settings.DATA_DIR) / "demo-fiches-plie", progress=err)
     from reperes.analyses.services import warm_after_import
 
     err("Préparation des tableaux de bord (pages et graphiques)…")

@@ -12,13 +12,11 @@ kept next to it, never replaced.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 from typing import Any
 
 from reperes import referentiel as ref
 
-BENCHMARK_ABSENT = "référentiel de comparaison absent"
 BY_SEX_KEYS = ("F", "M", "total")
 
 
@@ -196,25 +194,15 @@ class Resolver:
     # -- benchmark
 
     def benchmark(self, indicateur: str, plie: str, annee: int) -> dict:
-        """The row of the benchmark, through ``reperes.benchmark`` when that app is installed."""
-        from django.apps import apps
+        """The row of the benchmark (``fiche-plie.md``): this PLIE's own values are always the protected
+        sheet (it is sent to other PLIE), peers' and national values are published figures."""
+        from reperes.benchmark.services import resolve
 
-        if not apps.is_installed("reperes.benchmark"):
-            return {"valeur": None, "erreur": BENCHMARK_ABSENT}
         try:
-            services = importlib.import_module("reperes.benchmark.services")
-        except ImportError:
-            return {"valeur": None, "erreur": BENCHMARK_ABSENT}
-        function = getattr(services, "evidence_value", None)
-        if function is None:
-            return {"valeur": None, "erreur": BENCHMARK_ABSENT}
-        try:
-            row = function(indicateur, plie, annee, diffusion=self.diffusion)
-        except Exception as error:  # noqa: BLE001 - another domain's failure must not break the register
-            return {"valeur": None, "erreur": f"comparaison indisponible : {error}"}
-        if not row:
-            return {"valeur": None, "erreur": "aucune ligne de comparaison pour ce PLIE et cette année"}
-        out = {"valeur": row.get("valeur"), "source": row.get("source", "")}
+            row = resolve(indicateur, plie, annee)
+        except LookupError as error:
+            return {"valeur": None, "erreur": str(error)}
+        out = {"valeur": row["valeur"], "source": row.get("source", "")}
         if row.get("secret"):
             out.update(valeur=None, secret=True)
         return out

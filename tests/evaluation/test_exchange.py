@@ -188,12 +188,21 @@ def test_diffusion_hides_small_figures_and_consultations(plie, sample, tmp_path,
     assert raw["constats"][0]["preuves"][0]["valeur"] == pytest.approx(10 / 17)
 
 
-def test_benchmark_without_the_benchmark_app(plie, sample, tmp_path, capsys):
-    sample["constats"][0]["preuves"].append({"type": "benchmark", "indicateur": "taux_sorties_positives",
-                                             "plie": "PLIE de Nancy", "annee": 2019})
+def test_benchmark_evidence_is_the_peer_row_with_its_source(plie, sample, tmp_path, capsys):
+    from reperes.benchmark.services import import_sheet
+
+    sheet = tmp_path / "fiche-nancy.csv"
+    sheet.write_text("plie;annee;indicateur;valeur;source;date_source;definition;note\n"
+                     "PLIE de Nancy;2019;taux_sorties_positives;47 %;Rapport d’activité 2019;2020;;\n",
+                     encoding="utf-8")
+    import_sheet(sheet)
+    sample["constats"][0]["preuves"] += [
+        {"type": "benchmark", "indicateur": "taux_sorties_positives", "plie": "PLIE de Nancy", "annee": 2019},
+        {"type": "benchmark", "indicateur": "taux_sorties_positives", "plie": "PLIE de Metz", "annee": 2019}]
     assert cli("import", write(tmp_path, sample)) == 0
-    item = export(capsys)["constats"][0]["preuves"][3]
-    assert item["valeur"] is None and item["erreur"] == "référentiel de comparaison absent"
+    nancy, metz = export(capsys)["constats"][0]["preuves"][3:5]
+    assert nancy["valeur"] == pytest.approx(0.47) and nancy["source"] == "Rapport d’activité 2019"
+    assert metz["valeur"] is None and "PLIE de Metz" in metz["erreur"] and "importez sa fiche" in metz["erreur"]
 
 
 def test_export_reimports_unchanged(plie, sample, tmp_path, capsys):
