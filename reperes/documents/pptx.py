@@ -60,6 +60,8 @@ TEXT = RGBColor(0x33, 0x33, 0x33)
 ACCENT = RGBColor(0x1D, 0x5A, 0x9E)
 BANNER = RGBColor(0xA0, 0x2B, 0x00)
 MAX_TABLE_ROWS = 18
+TABLE_FONT_PT = 10
+TABLE_TOP, TABLE_BOTTOM = Inches(1.5), Inches(0.8)  # room left under a table for the « suite » line
 MAX_BODY_CHARS = 900
 MAX_SLIDES = 30  # a deck for a committee: past this, long tables stop on their first slide, saying where the rest is
 FONT = "DejaVu Sans"
@@ -71,7 +73,7 @@ def render_pptx(document: Document, *, png_cache: dict | None = None) -> bytes:
     document = numbered(document)
     png_cache = png_cache if png_cache is not None else {}
     long_tables = sorted((block for _s, block in document.iter_blocks()
-                          if isinstance(block, Table) and len(block.rows) > MAX_TABLE_ROWS),
+                          if isinstance(block, Table) and len(_row_chunks(block, _column_widths(block))) > 1),
                          key=lambda table: (-len(table.rows), table.number))
     stopped: set[int] = set()
     while True:
@@ -267,9 +269,8 @@ class PptxRenderer:
         """Balanced slides of at most :data:`MAX_TABLE_ROWS` rows: a long table continues on the next slide,
         or (a table of ``stopped``) stops on its first slide with a visible note naming the rest."""
         rows = list(table.rows)
-        count = max(1, -(-len(rows) // MAX_TABLE_ROWS))
-        size = -(-len(rows) // count) if rows else 0
-        chunks = [rows[i:i + size] for i in range(0, len(rows), size)] if rows else [[]]
+        widths = _column_widths(table)
+        chunks = _row_chunks(table, widths)
         stopped = table.number in self.stopped and len(chunks) > 1
         if stopped:
             chunks = chunks[:1]
@@ -280,10 +281,16 @@ class PptxRenderer:
             slide = self._new_slide(title)
             shown = chunk + (list(table.footer_rows) if last and not stopped else [])
             n_rows, n_cols = 1 + max(len(shown), 1), len(table.columns)
-            height = Inches(0.29) * n_rows
+            height = Inches(0.3) * n_rows
             shape = slide.shapes.add_table(n_rows, n_cols, MARGIN, Inches(1.5), WIDTH - 2 * MARGIN, height)
             grid = shape.table
-            size = Pt(14 if n_rows <= 8 else 10)
+            for j, width in enumerate(widths):
+                grid.columns[j].width = width
+            header = [column.label for column in table.columns]
+            font_pt = 14 if n_rows <= 8 and len(chunks) == 1 and _fits_large(table, widths) else TABLE_FONT_PT
+            for i, row in enumerate([header] + (shown or [[""] * n_cols])):
+                grid.rows[i].height = Inches(_row_height(row, table if i else _header_table(table), widths, font_pt))
+            size = Pt(font_pt)
             for j, column in enumerate(table.columns):
                 _cell_text(grid.cell(0, j), column.label, size, bold=True)
             if not shown:
@@ -301,7 +308,7 @@ class PptxRenderer:
                 remark = (f"Lignes {first} à {first + len(chunk) - 1} sur {len(rows)} : suite sur la diapositive "
                           "suivante.")
             if remark:
-                box = slide.shapes.add_textbox(MARGIN, HEIGHT - Inches(0.55), WIDTH - 2 * MARGIN, Inches(0.4))
+                box = slide.shapes.add_textbox(MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN, Inches(0.4))
                 run = box.text_frame.paragraphs[0].add_run()
                 run.text = remark
                 run.font.size, run.font.italic, run.font.color.rgb, run.font.name = Pt(12), True, TEXT, FONT
@@ -368,6 +375,61 @@ def _visual_blocks(section: Section) -> Iterator[tuple[Section, Any]]:
 def _same_data(figure: Figure, table: Table) -> bool:
     """Whether the table holds the data the chart draws (the report pairs a chart with its table)."""
     return (figure.caption or figure.chart.title) == table.caption
+
+
+def _column_widths(table: Table) -> list[int]:
+    """Number columns narrow, text columns sharing the rest (the first, which names the row, wider)."""
+    total = int(WIDTH - 2 * MARGIN)
+    numeric = [column.unit in ("count", "number", "percent", "months", "currency") for column in table.columns]
+    narrow = int(Inches(1.4))
+    text = [i for i, is_number in enumerate(numeric) if not is_number]
+    if not text or narrow * (len(numeric) - len(text)) > total * 0.6:
+        return [total // len(numeric)] * len(numeric)
+    weights = {i: (1.5 if i == 0 else 1.0) for i in text}
+    rest = total - narrow * (len(numeric) - len(text))
+    return [narrow if numeric[i] else int(rest * weights[i] / sum(weights.values())) for i in range(len(numeric))]
+
+
+def _lines(text: str, width: int, size_pt: float) -> int:
+    """How many lines a cell's text takes in a column (an estimate: DejaVu Sans is about 0.55 em wide)."""
+    per_line = max(4, int((width / 914400 * 72 - 16) / (size_pt * 0.65)))
+    return sum(max(1, -(-len(part) // per_line)) for part in (text or " ").split("\n"))
+
+
+def _row_height(row: Sequence[Any], table: Table, widths: list[int], size_pt: float = TABLE_FONT_PT) -> float:
+    """A row's height in inches, from its longest cell."""
+    lines = max(_lines(format_value(value, column.unit, column.decimals), width, size_pt)
+                for value, column, width in zip(row, table.columns, widths, strict=True))
+    return 0.1 + lines * size_pt * 1.2 / 72
+
+
+def _header_table(table: Table) -> Table:
+    """The header row measured as text (its labels are never numbers)."""
+    return Table(table.caption, [column.label for column in table.columns], [])
+
+
+def _fits_large(table: Table, widths: list[int]) -> bool:
+    header = [column.label for column in table.columns]
+    return all(_row_height(row, table, widths, 14) < 0.5 for row in (*table.rows, *table.footer_rows)) and \
+        all(_lines(label, width, 14) == 1 for label, width in zip(header, widths, strict=True))
+
+
+def _row_chunks(table: Table, widths: list[int]) -> list[list[Any]]:
+    """The rows in slides: each slide as full as its height allows (long texts make tall rows), at most
+    :data:`MAX_TABLE_ROWS` rows; the header and the total rows are counted on every slide."""
+    room = (HEIGHT - TABLE_TOP - TABLE_BOTTOM) / 914400
+    header = _row_height([c.label for c in table.columns], _header_table(table), widths)
+    footer = sum(_row_height(row, table, widths) for row in table.footer_rows)
+    chunks: list[list[Any]] = [[]]
+    used = header + footer
+    for row in table.rows:
+        height = _row_height(row, table, widths)
+        if chunks[-1] and (used + height > room or len(chunks[-1]) >= MAX_TABLE_ROWS):
+            chunks.append([])
+            used = header + footer
+        chunks[-1].append(row)
+        used += height
+    return chunks
 
 
 def _text_box(slide, paragraphs: Sequence[str], top, height, budget: int, size) -> None:
