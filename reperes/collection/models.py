@@ -197,6 +197,8 @@ class MappingProfile(models.Model):
     name = models.CharField("nom", max_length=100, unique=True)
     columns = models.JSONField("colonnes (en-tête source → colonne du format)", default=dict, blank=True)
     values = models.JSONField("valeurs (colonne du format → valeur source → code)", default=dict, blank=True)
+    # Per table: defaults, filters, grouping… (``tables`` of a version 2 profile, docs/profils-de-correspondance.md).
+    rules = models.JSONField("règles par table (valeurs par défaut, filtres…)", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="créé par")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -212,7 +214,7 @@ class MappingProfile(models.Model):
     def to_json(self) -> dict:
         from .mapping import Profile
 
-        return Profile(self.name, dict(self.columns), dict(self.values)).to_json()
+        return Profile(self.name, dict(self.columns), dict(self.values), tables=dict(self.rules or {})).to_json()
 
 
 class ImportSnapshot(models.Model):

@@ -291,7 +291,7 @@ def mapping_list(request):
             form.add_error("file", str(exc))
         else:
             MappingProfile.objects.create(name=name, columns=profile.columns, values=profile.values,
-                                          created_by=request.user)
+                                          rules=profile.tables, created_by=request.user)
             messages.success(request, f"Profil de correspondance « {name} » ajouté.")
             return redirect("collection:mappings")
     return render(request, "collection/mapping_list.html", {
