@@ -222,7 +222,7 @@ def import_mapping(request, token):
         name = form.cleaned_data["name"]
         if name:
             profile = MappingProfile.objects.create(name=name, columns=data["colonnes"], values=data["valeurs"],
-                                                    created_by=request.user)
+                                                    rules=data.get("tables", {}), created_by=request.user)
             messages.success(request, f"Profil de correspondance « {name} » enregistré.")
             chosen = profile
         else:
@@ -236,7 +236,7 @@ def import_mapping(request, token):
     for table, info in tables.items():
         fields = [(form[key], source, info["samples"].get(source, []), proposal)
                   for (key, source), proposal in zip(form.column_fields[table], proposals[table], strict=True)]
-        rows.append({"table": table, "info": info, "fields": fields})
+        rows.append({"table": table, "info": info, "fields": fields, "rules": form.table_rules(table)})
     values = [(form[key], column, value) for key, column, value in form.value_fields]
     headers_match = not any(info.get("unknown") or info.get("missing") for info in tables.values())
     return render(request, "collection/import_mapping.html", {"job": job, "form": form, "tables": rows,
@@ -295,7 +295,8 @@ def mapping_list(request):
             messages.success(request, f"Profil de correspondance « {name} » ajouté.")
             return redirect("collection:mappings")
     return render(request, "collection/mapping_list.html", {
-        "profiles": MappingProfile.objects.select_related("created_by"), "form": form},
+        "profiles": MappingProfile.objects.select_related("created_by"), "form": form,
+        "builtin": list(mapping.builtin_profiles().values())},
         status=400 if form.errors else 200)
 
 
