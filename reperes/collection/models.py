@@ -10,6 +10,19 @@ from django.db import models
 from reperes import referentiel as ref
 
 
+class ImportRunQuerySet(models.QuerySet):
+    def history(self):
+        """The imports: every run but validation-only ones (``--dry-run``), which are kept apart."""
+        return self.exclude(mode=DRY_RUN)
+
+    def validations(self):
+        """Validation-only runs: nothing stored, listed apart from the history."""
+        return self.filter(mode=DRY_RUN)
+
+
+DRY_RUN = "dry_run"  # ImportRun.mode of a validation-only run (importer.mode_of)
+
+
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "en_cours", "En cours"
@@ -30,6 +43,8 @@ class ImportRun(models.Model):
     report = models.JSONField("rapport", default=dict, blank=True)
     # The process running the import (``host:pid:start``, see reperes.background).
     process = models.CharField("processus", max_length=120, blank=True, editable=False)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import"

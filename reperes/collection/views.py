@@ -63,9 +63,11 @@ def last_undoable_run():
 @requires("manage_imports")
 def import_list(request):
     settle_interrupted_runs()
-    page = Paginator(ImportRun.objects.select_related("user"), 50).get_page(request.GET.get("page"))
+    page = Paginator(ImportRun.objects.history().select_related("user"), 50).get_page(request.GET.get("page"))
+    validations = list(ImportRun.objects.validations().select_related("user")[:20])
     return render(request, "collection/import_list.html", {
-        "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count()})
+        "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count(),
+        "validations": validations})
 
 
 def report_context(run: ImportRun) -> dict:
