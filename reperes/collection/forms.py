@@ -54,7 +54,10 @@ class UploadForm(forms.Form):
             return None
         if value.startswith(BUILTIN):
             return self.builtin[value[len(BUILTIN):]]
-        return MappingProfile.objects.get(pk=int(value))
+        found = MappingProfile.objects.filter(pk=int(value)).first()
+        if found is None:
+            raise forms.ValidationError("Ce profil n'existe plus : choisissez-en un autre.")
+        return found
 
     def options(self) -> dict:
         mode = self.cleaned_data["mode"]

@@ -7,7 +7,6 @@ import datetime as dt
 import json
 
 import pytest
-from conftest import csv_bytes, participant, write_xlsx
 
 from reperes.collection.importer import run_import
 from reperes.collection.mapping import MappingError, profile_from_json
@@ -47,9 +46,9 @@ def _rows():
                                                   "niveau_formation", "prescripteur"))
 
 
-def test_filter_group_split_dates_defaults_and_constants(tmp_path):
+def test_filter_group_split_dates_defaults_and_constants(tmp_path, data):
     path = tmp_path / "suivi.csv"
-    path.write_bytes(csv_bytes([dict(zip(HEADER, r, strict=True)) for r in ROWS]))
+    path.write_bytes(data.csv_bytes([dict(zip(HEADER, r, strict=True)) for r in ROWS]))
     result = run_import(path, mapping=PROFILE)
     assert result.report["status"] == "ok", result.report["errors"]
     assert result.report["tables"]["participants"]["accepted"] == 2
@@ -63,10 +62,10 @@ def test_filter_group_split_dates_defaults_and_constants(tmp_path):
         {"table": "participants", "column": "niveau_formation", "value": "INCONNU", "rows": 2}]
 
 
-def test_a_default_fills_only_empty_cells(tmp_path):
-    rows = [participant(id_participant="P1", niveau_formation=""), participant(id_participant="P2")]
+def test_a_default_fills_only_empty_cells(tmp_path, data):
+    rows = [data.participant(id_participant="P1", niveau_formation=""), data.participant(id_participant="P2")]
     path = tmp_path / "participants.csv"
-    path.write_bytes(csv_bytes(rows))
+    path.write_bytes(data.csv_bytes(rows))
     profile = {"tables": {"participants": {"defauts": {"niveau_formation": "INCONNU"}}}}
     result = run_import(path, mapping=profile)
     assert result.report["status"] == "ok", result.report["errors"]
@@ -74,32 +73,32 @@ def test_a_default_fills_only_empty_cells(tmp_path):
     assert result.report["profile"]["filled_by_default"][0]["rows"] == 1
 
 
-def test_tables_matched_by_file_name_in_a_folder(tmp_path):
+def test_tables_matched_by_file_name_in_a_folder(tmp_path, data):
     """A folder of participants.xlsx and etapes.xlsx, each with one sheet « Sheet1 »: read by file name."""
     folder = tmp_path / "export"
     folder.mkdir()
-    write_xlsx(folder / "participants.xlsx", {"Sheet1": [participant()]}, extra_sheets=())
-    write_xlsx(folder / "etapes.xlsx", {"Sheet1": [{"id_participant": "P001", "type_etape": "MOBILITE",
+    data.write_xlsx(folder / "participants.xlsx", {"Sheet1": [data.participant()]}, extra_sheets=())
+    data.write_xlsx(folder / "etapes.xlsx", {"Sheet1": [{"id_participant": "P001", "type_etape": "MOBILITE",
                                                     "date_debut": "05/03/2024"}]}, extra_sheets=())
     result = run_import(folder)
     assert result.report["status"] == "ok", result.report
     assert Participant.objects.count() == 1 and Etape.objects.count() == 1
 
 
-def test_a_profile_table_matched_by_file_name(tmp_path):
+def test_a_profile_table_matched_by_file_name(tmp_path, data):
     folder = tmp_path / "export"
     folder.mkdir()
-    (folder / "inscrits.csv").write_bytes(csv_bytes([participant(), participant(id_participant="P2")]))
+    (folder / "inscrits.csv").write_bytes(data.csv_bytes([data.participant(), data.participant(id_participant="P2")]))
     profile = {"tables": {"participants": {"feuilles": ["inscrits"]}}}
     result = run_import(folder, mapping=profile)
     assert result.report["tables"]["participants"]["accepted"] == 2
 
 
-def test_errors_name_the_users_header_first(tmp_path):
+def test_errors_name_the_users_header_first(tmp_path, data):
     rows = [{"N° dossier": "D1", "Genre": "", "Date de naissance": "01/01/1980", "commune_residence": "54528",
              "niveau_formation": "NIV_3", "situation_entree": "DE", "date_entree": "01/02/2024"}]
     path = tmp_path / "export.csv"
-    path.write_bytes(csv_bytes(rows))
+    path.write_bytes(data.csv_bytes(rows))
     result = run_import(path, mapping={"colonnes": {"N° dossier": "id_participant", "Genre": "sexe",
                                                     "Date de naissance": "date_naissance"}})
     assert [e["message"] for e in result.report["errors"]] == ["Genre (sexe) : valeur obligatoire manquante."]

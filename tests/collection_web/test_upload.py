@@ -401,6 +401,8 @@ def test_the_mapping_page_writes_defaults_and_a_filter_into_the_profile(client_a
     assert profile.rules == {"participants": {
         "defauts": {"niveau_formation": "INCONNU", "situation_entree": "INCONNU"},
         "filtre": [{"colonne": "Statut", "valeurs": ["actif"], "exclure": False}]}}
+    exported = json.loads(client_admin.get(reverse("collection:mapping_export", args=[profile.pk])).content)
+    assert exported["version"] == 2 and exported["tables"] == profile.rules
 
 
 def test_the_builtin_profile_is_offered_at_upload(client_admin, sync_imports, tmp_path):
