@@ -77,8 +77,14 @@ def report_context(run: ImportRun) -> dict:
     return {
         "run": run, "errors": errors[:1000], "more_errors": max(0, len(errors) - 1000),
         "error_count": len(errors), "tables": report.get("tables", {}),
-        "ignored": ignored, "identifying": [c for c in ignored if c.get("reason") == "identifiant direct"],
+        "ignored": [{**c, "identifying": str(c.get("reason", "")).startswith("identifiant direct"),
+                     "detail": str(c.get("reason", ""))[len("identifiant direct"):].lstrip(" :")}
+                    for c in ignored],
+        # Direct identifiers the file should not carry (not those a profile reads for the person key).
+        "identifying": [c for c in ignored if str(c.get("reason", "")).startswith("identifiant direct")
+                        and "clé pseudonyme" not in str(c.get("reason", ""))],
         "ignored_sheets": report.get("ignored_sheets", []), "ignored_files": report.get("ignored_files", []),
+        "profile": report.get("profile") or {},
     }
 
 
@@ -102,8 +108,13 @@ def report_sheets(run: ImportRun) -> dict:
     totals = [(name, t.get("read"), t.get("accepted"), t.get("rejected"), t.get("skipped"))
               for name, t in report.get("tables", {}).items()]
     ignored = [(c.get("table"), c.get("column"), c.get("reason")) for c in report.get("ignored_columns", [])]
-    return {"Lignes rejetées": (ERROR_HEADERS, errors), "Totaux": (TOTAL_HEADERS, totals),
-            "Colonnes ignorées": (IGNORED_HEADERS, ignored)}
+    sheets = {"Lignes rejetées": (ERROR_HEADERS, errors), "Totaux": (TOTAL_HEADERS, totals),
+              "Colonnes ignorées": (IGNORED_HEADERS, ignored)}
+    filled = [(f.get("table"), f.get("column"), f.get("value"), f.get("rows"))
+              for f in (report.get("profile") or {}).get("filled_by_default", [])]
+    if filled:  # a profile gave values the file does not carry
+        sheets["Rempli par défaut"] = (("table", "colonne", "valeur par défaut", "lignes"), filled)
+    return sheets
 
 
 @requires("manage_imports")

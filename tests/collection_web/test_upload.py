@@ -422,3 +422,26 @@ def test_the_builtin_profile_is_offered_at_upload(client_admin, sync_imports, tm
     run = ImportRun.objects.get(pk=job.run_id)
     assert run.report["tables"]["participants"]["accepted"] == 6
     assert "approximation" in client_admin.get(reverse("collection:mappings")).content.decode()
+
+
+def test_the_report_page_shows_what_the_profile_filled_and_approximates(client_admin, sync_imports, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "collection"))
+    from test_emplois_inclusion import write_export
+
+    path = write_export(tmp_path / "candidatures.xlsx")
+    job = job_of(upload(client_admin, "candidatures.xlsx", path.read_bytes(),
+                        profile="fourni:emplois-inclusion-candidatures"))
+    page = html.unescape(client_admin.get(reverse("collection:import_detail", args=[job.run_id])).content.decode())
+    assert "Profil de correspondance : emplois-inclusion-candidatures" in page
+    assert "Rempli par défaut" in page and "approximation" in page
+    assert "Civilité candidat (sexe) : valeur obligatoire manquante." in page
+    # The name columns read for the person key are not among the columns to remove from the file.
+    alert = page.split("Colonnes d'identifiants directs non lues")[1].split("</p>")[0]
+    assert "Email candidat" in alert and "Nom candidat" not in alert
+    book = openpyxl.load_workbook(io.BytesIO(client_admin.get(
+        reverse("collection:import_report", args=[job.run_id, "xlsx"])).content))
+    assert list(book["Rempli par défaut"].values)[1:] == [("participants", "niveau_formation", "INCONNU", 8),
+                                                         ("participants", "situation_entree", "INCONNU", 8)]
