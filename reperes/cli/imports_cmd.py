@@ -13,7 +13,7 @@ enregistré, qui remet les données exactement dans leur état d'avant (lignes
 ajoutées retirées, lignes modifiées remises à leurs valeurs précédentes ;
 après --replace, les données remplacées reviennent).
 
-  reperes imports list [--json] [--limit N]
+  reperes imports list [--json] [--limit N] [--validations]
   reperes imports undo ID [--json]"""
 
 UNDO_DESCRIPTION = """\
@@ -34,6 +34,8 @@ def register(sub) -> None:
     listing.add_argument("--json", action="store_true", help="écrire la liste en JSON sur la sortie standard")
     listing.add_argument("--limit", type=int, default=50, metavar="N",
                          help="nombre d'imports affichés (par défaut 50 ; 0 pour tous)")
+    listing.add_argument("--validations", action="store_true",
+                         help="lister les validations seules (--dry-run), tenues à part de l'historique")
     undo = add_parser(commands, "undo", "Annuler le dernier import enregistré", run_undo,
                       description=UNDO_DESCRIPTION)
     undo.add_argument("run_id", metavar="ID", type=int, help="numéro de l'import (voir reperes imports list)")
@@ -72,7 +74,8 @@ def run_list(args) -> int:
     from reperes.collection.models import ImportRun
 
     settle_interrupted_runs()
-    runs = ImportRun.objects.select_related("user").order_by("-created_at", "-id")
+    runs = ImportRun.objects.validations() if args.validations else ImportRun.objects.history()
+    runs = runs.select_related("user").order_by("-created_at", "-id")
     if args.limit and args.limit > 0:
         runs = runs[:args.limit]
     runs = list(runs)
@@ -84,6 +87,9 @@ def run_list(args) -> int:
         entries.append(entry)
     if args.json:
         out_json({"imports": entries})
+        return 0
+    if not entries and args.validations:
+        print("Aucune validation seule pour l'instant (reperes import CHEMIN --dry-run).")
         return 0
     if not entries:
         print("Aucun import pour l'instant : reperes import CHEMIN pour importer des données.")

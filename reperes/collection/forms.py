@@ -9,6 +9,8 @@ from reperes.referentiel import TABLES
 from .models import MappingProfile
 from .uploads import ACCEPTED_SUFFIXES, fmt_size, max_upload_bytes
 
+BUILTIN = "fourni:"  # prefix of a built-in profile's choice in the upload form
+
 MODES = (
     ("normal", "Importer : enregistrer les lignes valides, lister les lignes rejetées"),
     ("dry_run", "Validation seule : vérifier le fichier sans rien enregistrer"),
@@ -29,15 +31,33 @@ class UploadForm(forms.Form):
     mode = forms.ChoiceField(label="Mode", choices=MODES, initial="normal", widget=forms.RadioSelect)
     replace = forms.BooleanField(
         label="Remplacer toutes les données déjà enregistrées par le contenu du fichier", required=False)
-    profile = forms.ModelChoiceField(
+    profile = forms.ChoiceField(
         label="Profil de correspondance (export d'un autre logiciel)", required=False,
-        queryset=MappingProfile.objects.all(), empty_label="Aucun : le fichier suit le format d'échange")
+        help_text="Les profils fournis avec Repères lisent tels quels des exports publics (par exemple "
+                  "l'export « candidatures » des emplois de l'inclusion) ; voir la page des profils.")
 
     def __init__(self, *args, **kwargs):
+        from .mapping import builtin_profiles
+
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text += f" Taille maximale : {fmt_size(max_upload_bytes())}."
-        if not MappingProfile.objects.exists():
-            del self.fields["profile"]
+        self.builtin = builtin_profiles()
+        self.fields["profile"].choices = (
+            [("", "Aucun : le fichier suit le format d'échange")]
+            + [(f"{BUILTIN}{name}", f"{name} (fourni avec Repères)") for name in self.builtin]
+            + [(str(pk), name) for pk, name in MappingProfile.objects.values_list("pk", "name")])
+
+    def clean_profile(self):
+        """A built-in ``mapping.Profile``, a saved ``MappingProfile``, or None."""
+        value = self.cleaned_data.get("profile")
+        if not value:
+            return None
+        if value.startswith(BUILTIN):
+            return self.builtin[value[len(BUILTIN):]]
+        found = MappingProfile.objects.filter(pk=int(value)).first()
+        if found is None:
+            raise forms.ValidationError("Ce profil n'existe plus : choisissez-en un autre.")
+        return found
 
     def options(self) -> dict:
         mode = self.cleaned_data["mode"]
@@ -58,6 +78,7 @@ class MappingForm(forms.Form):
     def __init__(self, *args, tables: dict, proposals: dict, value_suggestions: dict, **kwargs):
         super().__init__(*args, **kwargs)
         self.column_fields: dict[str, list[tuple[str, str]]] = {}
+        self.default_fields: dict[str, list[tuple[str, str]]] = {}
         self.value_fields: list[tuple[str, str, str]] = []
         for table in tables:
             choices = [(IGNORE, "— ignorer cette colonne —")] + [
@@ -69,6 +90,29 @@ class MappingForm(forms.Form):
                                                      initial=proposal.target or IGNORE)
                 names.append((key, proposal.source))
             self.column_fields[table] = names
+            # Rules of a version 2 profile the page can write: a default for each mandatory coded column,
+            # and a row filter.
+            defaults = []
+            for column in TABLES[table].columns:
+                if column.required and column.codes is not None:
+                    key = f"def__{table}__{column.name}"
+                    self.fields[key] = forms.ChoiceField(
+                        label=f"Valeur par défaut de {column.name}", required=False, initial=IGNORE,
+                        help_text="Donnée quand la cellule est vide ou que le fichier n'a pas cette colonne ; le "
+                                  "rapport d'import dit combien de lignes l'ont reçue.",
+                        choices=[(IGNORE, "— aucune —")] + [(c.code, f"{c.code} – {c.label}") for c in column.codes])
+                    defaults.append((key, column.name))
+            self.default_fields[table] = defaults
+            headers = [p.source for p in proposals[table]]
+            self.fields[f"filt_col__{table}"] = forms.ChoiceField(
+                label="Ne garder que les lignes dont la colonne", required=False, initial=IGNORE,
+                choices=[(IGNORE, "— toutes les lignes —")] + [(h, h) for h in headers])
+            self.fields[f"filt_mode__{table}"] = forms.ChoiceField(
+                label="Garder ou écarter", required=False, initial="garder",
+                choices=[("garder", "vaut l'une des valeurs"), ("exclure", "ne vaut aucune des valeurs")])
+            self.fields[f"filt_val__{table}"] = forms.CharField(
+                label="Valeurs (séparées par « ; »)", required=False, max_length=500, initial="",
+                help_text="Par exemple : Candidature acceptée. Les majuscules et les accents ne comptent pas.")
         for v_index, (column, value, code) in enumerate(value_suggestions):
             from .mapping import _column_codes
 
@@ -98,7 +142,10 @@ class MappingForm(forms.Form):
                                         "source.")
                 elif target:
                     seen[target] = source
-            missing = [c for c in TABLES[table].required if c not in seen]
+            defaulted = {column for key, column in self.default_fields.get(table, []) if cleaned.get(key)}
+            missing = [c for c in TABLES[table].required if c not in seen and c not in defaulted]
+            if cleaned.get(f"filt_col__{table}") and not self.filter_values(table):
+                self.add_error(f"filt_val__{table}", "Indiquez au moins une valeur pour le filtre.")
             if missing:
                 self.add_error(None, f"Table {table} : choisissez une colonne du fichier pour chaque colonne "
                                      f"obligatoire ; il manque {', '.join(missing)}.")
@@ -120,7 +167,31 @@ class MappingForm(forms.Form):
         for key, column, value in self.value_fields:
             if self.cleaned_data.get(key):
                 values.setdefault(column, {})[value] = self.cleaned_data[key]
-        return {"colonnes": columns, "valeurs": values}
+        tables: dict[str, dict] = {}
+        for table, fields in self.default_fields.items():
+            rules: dict = {}
+            defaults = {column: self.cleaned_data[key] for key, column in fields if self.cleaned_data.get(key)}
+            if defaults:
+                rules["defauts"] = defaults
+            if self.cleaned_data.get(f"filt_col__{table}") and self.filter_values(table):
+                rules["filtre"] = [{"colonne": self.cleaned_data[f"filt_col__{table}"],
+                                    "valeurs": self.filter_values(table),
+                                    "exclure": self.cleaned_data.get(f"filt_mode__{table}") == "exclure"}]
+            if rules:
+                tables[table] = rules
+        data = {"colonnes": columns, "valeurs": values}
+        if tables:
+            data["tables"] = tables
+        return data
+
+    def filter_values(self, table: str) -> list[str]:
+        text = self.cleaned_data.get(f"filt_val__{table}") or ""
+        return [v.strip() for v in text.split(";") if v.strip()]
+
+    def table_rules(self, table: str) -> dict:
+        """The bound fields of a table's defaults and filter, for the template."""
+        return {"defaults": [self[key] for key, _column in self.default_fields.get(table, [])],
+                "filter": [self[f"filt_col__{table}"], self[f"filt_mode__{table}"], self[f"filt_val__{table}"]]}
 
 
 class ProfileUploadForm(forms.Form):

@@ -26,7 +26,11 @@ PROTECTION: tuple[Section, ...] = (
         "sortie, durée dans l'emploi, situation six mois après la sortie.",
         "Les étapes de parcours, les actions du PLIE, le suivi des freins et les acquis, liés au parcours.",
         "Aucun nom, prénom, adresse, téléphone, courriel ni numéro de sécurité sociale : ces colonnes sont "
-        "ignorées à l'import, et une ligne contenant un numéro de sécurité sociale est rejetée.",
+        "ignorées à l'import, et une ligne contenant un numéro de sécurité sociale est rejetée. Seule exception, "
+        "sans rien enregistrer : quand un export n'a pas d'identifiant stable de la personne (export "
+        "« candidatures » des emplois de l'inclusion), un profil de correspondance peut lire le nom, le prénom et "
+        "la date de naissance pour calculer une clé pseudonyme (empreinte HMAC-SHA256 avec la clé de "
+        "l'installation) ; ces colonnes sont écartées aussitôt et le rapport d'import le dit.",
         "L'identifiant du parcours (et celui de la personne) n'est pas conservé : il est remplacé par une "
         "empreinte chiffrée (HMAC-SHA256) calculée avec la clé de pseudonymisation de l'installation. La date "
         "de naissance complète sert seulement à calculer l'âge, puis seule l'année est gardée.",

@@ -44,14 +44,29 @@ class Profile:
     name: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Version 2 (docs/profils-de-correspondance.md): what the profile says of itself, and per table how to
+    # fill, filter, group and split rows (``reperes.collection.reshape``).
+    description: str = ""
+    source: str = ""
+    tables: dict[str, dict] = field(default_factory=dict)
 
     def to_json(self) -> dict:
-        return {"format": "reperes-correspondance", "version": FORMAT_VERSION, "nom": self.name,
+        data = {"format": "reperes-correspondance", "version": FORMAT_VERSION, "nom": self.name,
                 "colonnes": dict(self.columns), "valeurs": {k: dict(v) for k, v in self.values.items()}}
+        if self.description or self.source or self.tables:
+            data["version"] = 2
+            data.update({"description": self.description, "source": self.source, "tables": self.tables})
+        return data
 
     @property
     def is_empty(self) -> bool:
-        return not self.columns and not any(self.values.values())
+        return not self.columns and not any(self.values.values()) and not self.tables
+
+    @property
+    def notes(self) -> list[str]:
+        """What the report repeats from the profile: the approximations it makes, column by column."""
+        return [f"{table}.{column} : {text}" for table, spec in self.tables.items()
+                for column, text in spec.get("notes", {}).items()]
 
 
 _STOP_WORDS = frozenset({"a", "au", "d", "de", "des", "du", "l", "la", "le", "les", "en", "et", "ou", "un", "une",
@@ -105,12 +120,132 @@ def profile_from_dict(data: object, *, name: str = "") -> Profile:
             if codes is not None and code and codes.resolve(code) is None:
                 raise MappingError(f"Profil de correspondance : « {code} » n'est pas un code de la liste "
                                    f"{codes.name} (colonne {target}).")
-            if code:
-                entries[source] = codes.resolve(code) if codes is not None else code
+            # An empty code empties the cell (« non » → nothing, when another column says it).
+            entries[source] = (codes.resolve(code) if codes is not None else code) if code else ""
         if entries:
             clean_values[target] = entries
     profile_name = data.get("nom", data.get("name", name)) or name
-    return Profile(str(profile_name)[:100], clean_columns, clean_values)
+    tables = clean_tables(data.get("tables", {}))
+    description, source = data.get("description", ""), data.get("source", "")
+    if not isinstance(description, str) or not isinstance(source, str):
+        raise MappingError("Profil de correspondance : « description » et « source » sont des textes.")
+    return Profile(str(profile_name)[:100], clean_columns, clean_values, description, source, tables)
+
+
+_TABLE_KEYS = {"feuilles", "filtre", "colonnes", "formats_date", "defauts", "constantes", "cle_personne",
+               "communes", "regrouper", "notes"}
+
+
+def _texts(value, what: str) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise MappingError(f"Profil de correspondance : {what} doit être un texte ou une liste de textes.")
+    return list(value)
+
+
+def _column_of(table: str, name: object, what: str) -> str:
+    if not isinstance(name, str) or name not in TABLES[table].column_names:
+        raise MappingError(f"Profil de correspondance : « {name} » ({what}) n'est pas une colonne de la table "
+                           f"{table} du format d'échange.")
+    return name
+
+
+def _code_value(table: str, column: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise MappingError(f"Profil de correspondance : la valeur de {column} doit être un texte.")
+    codes = TABLES[table].column(column).codes
+    if codes is not None:
+        code = codes.resolve(value)
+        if code is None:
+            raise MappingError(f"Profil de correspondance : « {value} » n'est pas un code de la liste {codes.name} "
+                               f"(colonne {column}).")
+        return code
+    return value
+
+
+def clean_tables(tables: object) -> dict[str, dict]:
+    """Check the ``tables`` section of a version 2 profile; the message says in French what is wrong."""
+    if not isinstance(tables, dict):
+        raise MappingError("Profil de correspondance : « tables » doit être un objet JSON (table → règles).")
+    out: dict[str, dict] = {}
+    for table, spec in tables.items():
+        if table not in TABLES:
+            raise MappingError(f"Profil de correspondance : « {table} » n'est pas une table du format d'échange "
+                               f"({', '.join(TABLES)}).")
+        if not isinstance(spec, dict):
+            raise MappingError(f"Profil de correspondance : les règles de la table {table} doivent être un objet.")
+        unknown = set(spec) - _TABLE_KEYS
+        if unknown:
+            raise MappingError(f"Profil de correspondance, table {table} : règle inconnue « {sorted(unknown)[0]} » "
+                               f"(règles possibles : {', '.join(sorted(_TABLE_KEYS))}).")
+        clean: dict = {}
+        if "feuilles" in spec:
+            clean["feuilles"] = _texts(spec["feuilles"], f"« feuilles » ({table})")
+        if "filtre" in spec:
+            rules = spec["filtre"] if isinstance(spec["filtre"], list) else [spec["filtre"]]
+            clean["filtre"] = []
+            for rule in rules:
+                if not isinstance(rule, dict) or not isinstance(rule.get("colonne"), str):
+                    raise MappingError(f"Profil de correspondance, table {table} : un filtre s'écrit "
+                                       '{"colonne": "en-tête", "valeurs": ["valeur", …]}.')
+                clean["filtre"].append({"colonne": rule["colonne"],
+                                        "valeurs": _texts(rule.get("valeurs"), f"les valeurs du filtre ({table})"),
+                                        "exclure": bool(rule.get("exclure", False))})
+        if "colonnes" in spec:
+            if not isinstance(spec["colonnes"], dict):
+                raise MappingError(f"Profil de correspondance, table {table} : « colonnes » doit être un objet.")
+            clean["colonnes"] = {}
+            for source, targets in spec["colonnes"].items():
+                targets = [_column_of(table, t, f"colonne source « {source} »")
+                           for t in _texts(targets, f"la cible de « {source} »")]
+                clean["colonnes"][source] = targets[0] if len(targets) == 1 else targets
+        if "formats_date" in spec:
+            from .reshape import strptime_format
+
+            if not isinstance(spec["formats_date"], dict):
+                raise MappingError(f"Profil de correspondance, table {table} : « formats_date » doit être un objet.")
+            for source, stated in spec["formats_date"].items():
+                try:
+                    strptime_format(stated if isinstance(stated, str) else "")
+                except ValueError:
+                    raise MappingError(f"Profil de correspondance : format de date « {stated} » (colonne "
+                                       f"« {source} ») non reconnu ; écrivez-le avec JJ, MM et AAAA (ou AA), par "
+                                       "exemple JJ/MM/AAAA.") from None
+            clean["formats_date"] = dict(spec["formats_date"])
+        for key in ("defauts", "constantes"):
+            if key in spec:
+                if not isinstance(spec[key], dict):
+                    raise MappingError(f"Profil de correspondance, table {table} : « {key} » doit être un objet.")
+                clean[key] = {_column_of(table, c, key): _code_value(table, c, v) for c, v in spec[key].items()}
+        if "cle_personne" in spec:
+            rule = spec["cle_personne"]
+            if not isinstance(rule, dict):
+                raise MappingError(f"Profil de correspondance, table {table} : « cle_personne » doit être un objet.")
+            clean["cle_personne"] = {"colonnes": _texts(rule.get("colonnes"), "les colonnes de la clé"),
+                                     "vers": _column_of(table, rule.get("vers", "id_participant"), "cle_personne")}
+        if "communes" in spec:
+            rule = spec["communes"]
+            if not isinstance(rule, dict) or not isinstance(rule.get("nom"), str):
+                raise MappingError(f"Profil de correspondance, table {table} : « communes » s'écrit "
+                                   '{"nom": "en-tête", "code_postal": "en-tête", "vers": "colonne"}.')
+            clean["communes"] = {"nom": rule["nom"], "code_postal": str(rule.get("code_postal", "")),
+                                 "vers": _column_of(table, rule.get("vers", "commune_residence"), "communes")}
+        if "regrouper" in spec:
+            rule = spec["regrouper"]
+            if not isinstance(rule, dict):
+                raise MappingError(f"Profil de correspondance, table {table} : « regrouper » doit être un objet.")
+            clean["regrouper"] = {"par": _column_of(table, rule.get("par"), "regrouper"),
+                                  "plus_ancienne": [_column_of(table, c, "plus_ancienne")
+                                                    for c in rule.get("plus_ancienne", [])],
+                                  "plus_recente": [_column_of(table, c, "plus_recente")
+                                                   for c in rule.get("plus_recente", [])]}
+        if "notes" in spec:
+            if not isinstance(spec["notes"], dict) or not all(isinstance(v, str) for v in spec["notes"].values()):
+                raise MappingError(f"Profil de correspondance, table {table} : « notes » : colonne → texte.")
+            clean["notes"] = dict(spec["notes"])
+        out[table] = clean
+    return out
 
 
 def profile_from_json(text: str | bytes, *, name: str = "") -> Profile:
@@ -133,7 +268,8 @@ def as_profile(mapping) -> Profile | None:
     if isinstance(mapping, dict):
         return profile_from_dict(mapping)
     if hasattr(mapping, "columns") and hasattr(mapping, "values"):
-        return profile_from_dict({"colonnes": mapping.columns, "valeurs": mapping.values},
+        return profile_from_dict({"colonnes": mapping.columns, "valeurs": mapping.values,
+                                  "tables": getattr(mapping, "rules", None) or {}},
                                  name=getattr(mapping, "name", ""))
     raise MappingError("Profil de correspondance non reconnu.")
 
@@ -290,6 +426,11 @@ def header_renamer(profile: Profile | None):
             return target
         return header
 
+    def requested(table: str, header: str) -> str | None:
+        """The column the profile maps a header to, even one the import never reads (to say so)."""
+        return profile.columns.get(header) or by_key.get(_header_key(header))
+
+    rename.requested = requested
     return rename
 
 
@@ -320,11 +461,11 @@ def replace_values(frame: pl.DataFrame, profile: Profile | None, *, table: str |
                 parts = [p.strip() for p in re.split(r"[|]", value)]
                 mapped = [lookup.get(fold(p), p) for p in parts]
                 if mapped != parts:
-                    replacements[value] = "|".join(mapped)
+                    replacements[value] = "|".join(m for m in mapped if m) or None
             elif fold(value) in lookup:
-                replacements[value] = lookup[fold(value)]
+                replacements[value] = lookup[fold(value)] or None
         if replacements:
-            out = out.with_columns(pl.col(column).replace(replacements))
+            out = out.with_columns(pl.col(column).replace(replacements).cast(pl.String))
     return out
 
 
@@ -347,6 +488,18 @@ def apply_mapping(frames: Mapping[str, pl.DataFrame], mapping) -> dict[str, pl.D
     return out
 
 
+BUILTIN_DIR = __import__("pathlib").Path(__file__).resolve().parent / "builtin_profiles"
+
+
+def builtin_profiles() -> dict[str, Profile]:
+    """The profiles shipped with Repères for exports PLIE staff receive (``builtin_profiles/*.json``)."""
+    out = {}
+    for path in sorted(BUILTIN_DIR.glob("*.json")):
+        profile = profile_from_json(path.read_bytes(), name=path.stem)
+        out[profile.name] = profile
+    return out
+
+
 def load_profile(name_or_path: str) -> Profile:
     """A saved profile's name, or the path of a JSON profile file (the command line's ``--mapping``).
 
@@ -363,12 +516,16 @@ def load_profile(name_or_path: str) -> Profile:
         except OSError as exc:
             raise MappingError(f"Impossible de lire le fichier de profil « {name_or_path} ».") from exc
         return profile_from_json(text, name=path.stem)
+    builtin = builtin_profiles()
+    if name_or_path in builtin:
+        return builtin[name_or_path]
     from reperes.collection.models import MappingProfile
 
     found = MappingProfile.objects.filter(name=name_or_path).first()
     if found is None:
         names = list(MappingProfile.objects.values_list("name", flat=True)[:20])
-        known = f" Profils enregistrés : {', '.join(names)}." if names else " Aucun profil n'est enregistré."
+        known = (f" Profils fournis avec Repères : {', '.join(builtin)}."
+                 + (f" Profils enregistrés : {', '.join(names)}." if names else ""))
         raise MappingError(f"Profil de correspondance inconnu : « {name_or_path} ».{known} Donnez le nom d'un "
                            "profil enregistré dans l'application ou le chemin d'un fichier .json exporté.")
     return as_profile(found)

@@ -10,6 +10,19 @@ from django.db import models
 from reperes import referentiel as ref
 
 
+class ImportRunQuerySet(models.QuerySet):
+    def history(self):
+        """The imports: every run but validation-only ones (``--dry-run``), which are kept apart."""
+        return self.exclude(mode=DRY_RUN)
+
+    def validations(self):
+        """Validation-only runs: nothing stored, listed apart from the history."""
+        return self.filter(mode=DRY_RUN)
+
+
+DRY_RUN = "dry_run"  # ImportRun.mode of a validation-only run (importer.mode_of)
+
+
 class ImportRun(models.Model):
     class Status(models.TextChoices):
         RUNNING = "en_cours", "En cours"
@@ -30,6 +43,8 @@ class ImportRun(models.Model):
     report = models.JSONField("rapport", default=dict, blank=True)
     # The process running the import (``host:pid:start``, see reperes.background).
     process = models.CharField("processus", max_length=120, blank=True, editable=False)
+
+    objects = ImportRunQuerySet.as_manager()
 
     class Meta:
         verbose_name = "import"
@@ -197,6 +212,8 @@ class MappingProfile(models.Model):
     name = models.CharField("nom", max_length=100, unique=True)
     columns = models.JSONField("colonnes (en-tête source → colonne du format)", default=dict, blank=True)
     values = models.JSONField("valeurs (colonne du format → valeur source → code)", default=dict, blank=True)
+    # Per table: defaults, filters, grouping… (``tables`` of a version 2 profile, docs/profils-de-correspondance.md).
+    rules = models.JSONField("règles par table (valeurs par défaut, filtres…)", default=dict, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name="créé par")
     created_at = models.DateTimeField("créé le", auto_now_add=True)
@@ -212,7 +229,7 @@ class MappingProfile(models.Model):
     def to_json(self) -> dict:
         from .mapping import Profile
 
-        return Profile(self.name, dict(self.columns), dict(self.values)).to_json()
+        return Profile(self.name, dict(self.columns), dict(self.values), tables=dict(self.rules or {})).to_json()
 
 
 class ImportSnapshot(models.Model):

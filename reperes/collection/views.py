@@ -63,9 +63,11 @@ def last_undoable_run():
 @requires("manage_imports")
 def import_list(request):
     settle_interrupted_runs()
-    page = Paginator(ImportRun.objects.select_related("user"), 50).get_page(request.GET.get("page"))
+    page = Paginator(ImportRun.objects.history().select_related("user"), 50).get_page(request.GET.get("page"))
+    validations = list(ImportRun.objects.validations().select_related("user")[:20])
     return render(request, "collection/import_list.html", {
-        "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count()})
+        "page": page, "last_run": last_undoable_run(), "profiles": MappingProfile.objects.count(),
+        "validations": validations})
 
 
 def report_context(run: ImportRun) -> dict:
@@ -75,8 +77,14 @@ def report_context(run: ImportRun) -> dict:
     return {
         "run": run, "errors": errors[:1000], "more_errors": max(0, len(errors) - 1000),
         "error_count": len(errors), "tables": report.get("tables", {}),
-        "ignored": ignored, "identifying": [c for c in ignored if c.get("reason") == "identifiant direct"],
+        "ignored": [{**c, "identifying": str(c.get("reason", "")).startswith("identifiant direct"),
+                     "detail": str(c.get("reason", ""))[len("identifiant direct"):].lstrip(" :")}
+                    for c in ignored],
+        # Direct identifiers the file should not carry (not those a profile reads for the person key).
+        "identifying": [c for c in ignored if str(c.get("reason", "")).startswith("identifiant direct")
+                        and "clé pseudonyme" not in str(c.get("reason", ""))],
         "ignored_sheets": report.get("ignored_sheets", []), "ignored_files": report.get("ignored_files", []),
+        "profile": report.get("profile") or {},
     }
 
 
@@ -100,8 +108,13 @@ def report_sheets(run: ImportRun) -> dict:
     totals = [(name, t.get("read"), t.get("accepted"), t.get("rejected"), t.get("skipped"))
               for name, t in report.get("tables", {}).items()]
     ignored = [(c.get("table"), c.get("column"), c.get("reason")) for c in report.get("ignored_columns", [])]
-    return {"Lignes rejetées": (ERROR_HEADERS, errors), "Totaux": (TOTAL_HEADERS, totals),
-            "Colonnes ignorées": (IGNORED_HEADERS, ignored)}
+    sheets = {"Lignes rejetées": (ERROR_HEADERS, errors), "Totaux": (TOTAL_HEADERS, totals),
+              "Colonnes ignorées": (IGNORED_HEADERS, ignored)}
+    filled = [(f.get("table"), f.get("column"), f.get("value"), f.get("rows"))
+              for f in (report.get("profile") or {}).get("filled_by_default", [])]
+    if filled:  # a profile gave values the file does not carry
+        sheets["Rempli par défaut"] = (("table", "colonne", "valeur par défaut", "lignes"), filled)
+    return sheets
 
 
 @requires("manage_imports")
@@ -222,7 +235,7 @@ def import_mapping(request, token):
         name = form.cleaned_data["name"]
         if name:
             profile = MappingProfile.objects.create(name=name, columns=data["colonnes"], values=data["valeurs"],
-                                                    created_by=request.user)
+                                                    rules=data.get("tables", {}), created_by=request.user)
             messages.success(request, f"Profil de correspondance « {name} » enregistré.")
             chosen = profile
         else:
@@ -236,7 +249,7 @@ def import_mapping(request, token):
     for table, info in tables.items():
         fields = [(form[key], source, info["samples"].get(source, []), proposal)
                   for (key, source), proposal in zip(form.column_fields[table], proposals[table], strict=True)]
-        rows.append({"table": table, "info": info, "fields": fields})
+        rows.append({"table": table, "info": info, "fields": fields, "rules": form.table_rules(table)})
     values = [(form[key], column, value) for key, column, value in form.value_fields]
     headers_match = not any(info.get("unknown") or info.get("missing") for info in tables.values())
     return render(request, "collection/import_mapping.html", {"job": job, "form": form, "tables": rows,
@@ -291,11 +304,12 @@ def mapping_list(request):
             form.add_error("file", str(exc))
         else:
             MappingProfile.objects.create(name=name, columns=profile.columns, values=profile.values,
-                                          created_by=request.user)
+                                          rules=profile.tables, created_by=request.user)
             messages.success(request, f"Profil de correspondance « {name} » ajouté.")
             return redirect("collection:mappings")
     return render(request, "collection/mapping_list.html", {
-        "profiles": MappingProfile.objects.select_related("created_by"), "form": form},
+        "profiles": MappingProfile.objects.select_related("created_by"), "form": form,
+        "builtin": list(mapping.builtin_profiles().values())},
         status=400 if form.errors else 200)
 
 

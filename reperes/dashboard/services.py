@@ -55,7 +55,7 @@ def build(user) -> Dashboard:
     board.counts = list(counts.items())
     board.accompagnes = accompagnes
     if user.can("manage_imports") or raw:
-        board.imports = list(ImportRun.objects.select_related("user")[:5])
+        board.imports = list(ImportRun.objects.history().select_related("user")[:5])
 
     territory = installation.territory
     if territory is not None:

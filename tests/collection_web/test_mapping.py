@@ -118,8 +118,11 @@ def test_a_profile_cannot_make_an_identifying_column_read(tmp_path):
     path.write_bytes(csv_text(EXPORT_HEADER, EXPORT_ROWS))
     sneaky = {"colonnes": {**PROFILE["colonnes"], "Nom": "referent"}, "valeurs": PROFILE["valeurs"]}
     result = run_import(path, mapping=sneaky)
-    assert {"column": "Nom", "table": "participants", "reason": "identifiant direct"} in \
-        result.report["ignored_columns"]
+    # Reported as dropped, with the reason and the column the profile asked for.
+    reasons = {c["column"]: c["reason"] for c in result.report["ignored_columns"]}
+    assert reasons["Nom"].startswith("identifiant direct : le profil la fait correspondre à referent")
+    assert "n'est jamais lue" in reasons["Nom"]
+    assert reasons["Prénom"] == "identifiant direct"
     from reperes.collection.models import Participant
 
     assert not Participant.objects.filter(referent="Martin").exists()

@@ -373,3 +373,75 @@ def test_after_a_stored_upload_the_dashboards_are_prepared_and_a_failure_there_s
 
     dry = job_of(upload(client_admin, "participants.csv", participants_csv(demo_files), mode="dry_run"))
     assert dry.state == uploads.DONE and calls == ["warm"]  # nothing stored: nothing to prepare
+
+
+def test_the_mapping_page_writes_defaults_and_a_filter_into_the_profile(client_admin, sync_imports):
+    header = ["Dossier", "Genre", "Année naissance", "Commune INSEE", "Date d'entrée", "Statut"]
+    rows = [["D1", "F", "1990", "54528", "01/02/2024", "Actif"], ["D2", "M", "1975", "54395", "15/03/2024", "Actif"],
+            ["D3", "M", "1980", "54395", "15/03/2024", "Clos"]]
+    response = upload(client_admin, "export-sans-niveau.csv", csv_text(header, rows))
+    job = job_of(response)
+    mapping_url = reverse("collection:import_mapping", args=[job.token])
+    form = client_admin.get(mapping_url).context["form"]
+    data = {key: form[key].initial for key in form.fields if key != "name"}
+    for key, source in form.column_fields["participants"]:
+        data[key] = {"Dossier": "id_participant", "Genre": "sexe", "Année naissance": "annee_naissance",
+                     "Commune INSEE": "commune_residence", "Date d'entrée": "date_entree"}.get(source, "")
+    # Without defaults, the two mandatory columns the file lacks are refused.
+    refused = client_admin.post(mapping_url, {**data, "name": ""})
+    assert refused.status_code == 400 and "il manque niveau_formation, situation_entree" in refused.content.decode()
+    data.update({"def__participants__niveau_formation": "INCONNU", "def__participants__situation_entree": "INCONNU",
+                 "filt_col__participants": "Statut", "filt_mode__participants": "garder",
+                 "filt_val__participants": "actif", "name": "Logiciel sans niveau"})
+    assert client_admin.post(mapping_url, data).status_code == 302
+    run = ImportRun.objects.get(pk=uploads.load_job(job.token).run_id)
+    assert run.report["tables"]["participants"]["accepted"] == 2, run.report  # « Clos » filtered out
+    assert set(Participant.objects.values_list("niveau_formation", flat=True)) == {"INCONNU"}
+    profile = MappingProfile.objects.get(name="Logiciel sans niveau")
+    assert profile.rules == {"participants": {
+        "defauts": {"niveau_formation": "INCONNU", "situation_entree": "INCONNU"},
+        "filtre": [{"colonne": "Statut", "valeurs": ["actif"], "exclure": False}]}}
+    exported = json.loads(client_admin.get(reverse("collection:mapping_export", args=[profile.pk])).content)
+    assert exported["version"] == 2 and exported["tables"] == profile.rules
+
+
+def test_the_builtin_profile_is_offered_at_upload(client_admin, sync_imports, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "collection"))
+    from test_emplois_inclusion import write_export
+
+    page = client_admin.get(reverse("collection:import_upload"))
+    assert "emplois-inclusion-candidatures (fourni avec Repères)" in page.content.decode()
+    path = write_export(tmp_path / "candidatures.xlsx")
+    response = upload(client_admin, "candidatures.xlsx", path.read_bytes(),
+                      profile="fourni:emplois-inclusion-candidatures")
+    job = job_of(response)
+    assert job.state == uploads.DONE
+    run = ImportRun.objects.get(pk=job.run_id)
+    assert run.report["tables"]["participants"]["accepted"] == 6
+    assert "approximation" in client_admin.get(reverse("collection:mappings")).content.decode()
+
+
+def test_the_report_page_shows_what_the_profile_filled_and_approximates(client_admin, sync_imports, tmp_path):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1] / "collection"))
+    from test_emplois_inclusion import write_export
+
+    path = write_export(tmp_path / "candidatures.xlsx")
+    job = job_of(upload(client_admin, "candidatures.xlsx", path.read_bytes(),
+                        profile="fourni:emplois-inclusion-candidatures"))
+    page = html.unescape(client_admin.get(reverse("collection:import_detail", args=[job.run_id])).content.decode())
+    assert "Profil de correspondance : emplois-inclusion-candidatures" in page
+    assert "Rempli par défaut" in page and "approximation" in page
+    assert "Civilité candidat (sexe) : valeur obligatoire manquante." in page
+    # The name columns read for the person key are not among the columns to remove from the file.
+    alert = page.split("Colonnes d'identifiants directs non lues")[1].split("</p>")[0]
+    assert "Email candidat" in alert and "Nom candidat" not in alert
+    book = openpyxl.load_workbook(io.BytesIO(client_admin.get(
+        reverse("collection:import_report", args=[job.run_id, "xlsx"])).content))
+    assert list(book["Rempli par défaut"].values)[1:] == [("participants", "niveau_formation", "INCONNU", 8),
+                                                         ("participants", "situation_entree", "INCONNU", 8)]

@@ -91,7 +91,7 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
     run = ImportRun.objects.create(source_name=name[:300], user=user, mode=mode, process=current_process())
 
     def finish(report: dict) -> ImportResult:
-        report = _without_nul(report)
+        report = _without_nul({**report, **extras})
         run.status = report["status"]
         run.stored = report["stored"]
         run.report = report
@@ -104,6 +104,7 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         return ImportResult(report, reports.EXIT_STATUS[report["status"]], run)
 
     source = None
+    extras: dict = {}
     try:
         try:
             from reperes.collection.mapping import MappingError, as_profile, header_renamer, replace_values
@@ -112,8 +113,21 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
                 profile = as_profile(mapping)
             except MappingError as exc:
                 raise UnusableInput(str(exc)) from exc
-            source = read_paths(path_list, progress=say, header_map=header_renamer(profile),
-                                max_bytes=getattr(settings, "REPERES_MAX_UPLOAD_BYTES", None))
+            max_bytes = getattr(settings, "REPERES_MAX_UPLOAD_BYTES", None)
+            if profile is not None and profile.tables:
+                from reperes.collection.reshape import build_source
+
+                source, built = build_source(path_list, profile, key=pseudonym_key(), progress=say,
+                                             max_bytes=max_bytes)
+                extras = {"profile": {"name": profile.name, "description": profile.description,
+                                      "source": profile.source, "notes": profile.notes,
+                                      "filled_by_default": built.filled}}
+            else:
+                source = read_paths(path_list, progress=say, header_map=header_renamer(profile),
+                                    max_bytes=max_bytes)
+                if profile is not None:
+                    extras = {"profile": {"name": profile.name, "description": profile.description,
+                                          "source": profile.source, "notes": [], "filled_by_default": []}}
             if profile is not None:
                 say(f"Profil de correspondance appliqué{f' : « {profile.name} »' if profile.name else ''}.")
                 for raw in source.tables.values():

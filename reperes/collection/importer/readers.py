@@ -70,6 +70,8 @@ class RawTable:
     cell_errors: list[tuple[int, str, str]] = field(default_factory=list)
     # Column index in the source grid → recognised column (to place cell problems).
     positions: dict[int, str] = field(default_factory=dict)
+    # Exchange column → the header (or what a profile built it from) the user wrote: errors name it first.
+    headers: dict[str, str] = field(default_factory=dict)
 
     @property
     def read(self) -> int:
@@ -396,6 +398,7 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
 
     index = _COLUMN_INDEX[table]
     keep: dict[str, str] = {}
+    headers: dict[str, str] = {}
     ignored: list[dict] = []
     for col_name, title in zip(cols, header, strict=True):
         if title is None:
@@ -403,10 +406,18 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
         canonical = index.get(normalise_header(header_map(table, title) if header_map else title))
         if canonical is not None and canonical not in keep.values():
             keep[col_name] = canonical
+            headers[canonical] = title
         elif canonical is not None:
             ignored.append({"table": table, "column": title, "reason": IGNORED_DUPLICATE})
         elif is_identifying(title):
-            ignored.append({"table": table, "column": title, "reason": IGNORED_IDENTIFYING})
+            requested = getattr(header_map, "requested", None)
+            target = requested(table, title) if requested else None
+            reason = IGNORED_IDENTIFYING
+            if target:
+                from reperes.collection.reshape import MAPPED_BUT_IDENTIFYING
+
+                reason = MAPPED_BUT_IDENTIFYING.format(target=target)
+            ignored.append({"table": table, "column": title, "reason": reason})
         else:
             ignored.append({"table": table, "column": title, "reason": IGNORED_UNKNOWN})
 
@@ -419,7 +430,7 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
              .filter(keep_rows))
     positions = {i: keep[c] for i, c in enumerate(cols) if c in keep}
     return RawTable(table, source, frame, workbook=workbook, delimiter=delimiter, skipped=comments,
-                    ignored_columns=ignored, positions=positions)
+                    ignored_columns=ignored, positions=positions, headers=headers)
 
 
 # --------------------------------------------------------------------------- workbooks
@@ -467,7 +478,10 @@ def _read_workbook(path: Path, data: bytes, *, single: bool,
                                 f"la table {table} : ne gardez qu'une des deux.", table=table)
         if table is not None:
             matched[sheet] = table
-    if not matched and sheets and single:
+    if not matched and sheets and table_for_name(path.stem) is not None:
+        # No sheet names a table: the file's name does (a folder of participants.xlsx, etapes.xlsx…).
+        matched[sheets[0]] = table_for_name(path.stem)
+    elif not matched and sheets and single:
         # A single workbook without table names holds only participants (its first sheet).
         matched[sheets[0]] = "participants"
     for sheet in sheets:
@@ -636,3 +650,153 @@ class _BytesReader:
         chunk = self._view[self._pos:end].tobytes()
         self._pos = end
         return chunk
+
+
+# --------------------------------------------------------------------------- grids (profiles that reshape)
+
+
+@dataclass
+class Grid:
+    """One sheet or CSV file as written: its headers and rows of text, before any table is recognised.
+
+    ``frame`` has one String column per non-empty header (a repeated header gets « (2) », « (3) »…) and
+    ``LINE``; empty and comment rows are dropped (``skipped`` counts the comments).
+    """
+
+    file: str
+    sheet: str | None
+    frame: pl.DataFrame
+    workbook: bool
+    delimiter: str | None
+    skipped: int = 0
+
+    @property
+    def source(self) -> str:
+        return f"{self.file}, feuille « {self.sheet} »" if self.sheet is not None else self.file
+
+    @property
+    def names(self) -> set[str]:
+        """The names a profile may designate this grid by: its sheet's, its file's (without suffix)."""
+        names = {normalise_header(Path(self.file).stem)}
+        if self.sheet is not None:
+            names.add(normalise_header(self.sheet))
+        return names
+
+
+def read_grids(paths: Iterable[Path], progress: Callable[[str], None] = lambda m: None,
+               max_bytes: int | None = None) -> tuple[list[Grid], str, list[dict]]:
+    """Every sheet and CSV file at ``paths`` as a ``Grid`` (for a profile that reshapes rows), the SHA-256 of
+    the input and the files of a folder that hold no table. Same refusals as ``read_paths``."""
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise UnusableInput("Aucun fichier à importer.")
+    files: list[Path] = []
+    ignored_files: list[dict] = []
+    for path in paths:
+        if not path.exists():
+            raise UnusableInput(f"Fichier ou dossier introuvable : « {path} ». Vérifiez le chemin.")
+        if path.is_dir():
+            for child in sorted(path.iterdir()):
+                if child.name.startswith((".", "~$")) or not child.is_file():
+                    continue
+                if child.suffix.lower() in CSV_SUFFIXES or child.suffix.lower() in WORKBOOK_SUFFIXES:
+                    files.append(child)
+                else:
+                    ignored_files.append({"file": child.name, "reason": "fichier d'un type non pris en charge"})
+        else:
+            files.append(path)
+    if not files:
+        raise UnusableInput("Aucun fichier CSV, XLSX ou ODS à importer.")
+    if max_bytes is not None:
+        _check_sizes(files, max_bytes)
+    files.sort(key=lambda p: p.name)
+    digest = hashlib.sha256()
+    grids: list[Grid] = []
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise UnusableInput(f"Impossible de lire « {path.name} » : {exc.strerror or exc}.") from exc
+        if len(files) == 1:
+            digest.update(data)
+        else:
+            digest.update(path.name.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0")
+            digest.update(data)
+        progress(f"Lecture de « {path.name} »…")
+        _check_content(path, data)
+        if _is_workbook(path, data):
+            if data[:4] == b"PK\x03\x04":
+                check_zip(path.name, data)
+            grids.extend(_workbook_grids(path))
+        else:
+            text = _decode(path.name, data).replace(b"\x00", b"")
+            if not text.strip():
+                continue
+            delimiter = _detect_delimiter(text)
+            try:
+                grid = pl.read_csv(text, has_header=False, separator=delimiter, infer_schema=False,
+                                   truncate_ragged_lines=True, quote_char='"', raise_if_empty=False)
+            except pl.exceptions.PolarsError as exc:
+                raise UnusableInput(f"« {path.name} » n'est pas un fichier CSV lisible "
+                                    f"({exc.__class__.__name__}).") from exc
+            found = _grid(path.name, None, grid, _csv_line_numbers(grid, text), workbook=False,
+                          delimiter=delimiter)
+            if found is not None:
+                grids.append(found)
+    return grids, digest.hexdigest(), ignored_files
+
+
+def _workbook_grids(path: Path) -> list[Grid]:
+    import python_calamine
+
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types and sometimes plain ValueError
+        raise UnusableInput(f"« {path.name} » n'est pas un classeur XLSX ou ODS lisible "
+                            f"({exc.__class__.__name__}). Ouvrez-le et enregistrez-le à nouveau.") from exc
+    out = []
+    for sheet in book.sheet_names:
+        try:
+            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except Exception as exc:
+            raise UnusableInput(f"« {path.name} » : la feuille « {sheet} » est illisible "
+                                f"({exc.__class__.__name__}).") from exc
+        width = max((len(r) for r in rows), default=0)
+        columns = {f"column_{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
+        grid = pl.DataFrame(columns, schema={c: pl.String for c in columns})
+        found = _grid(path.name, sheet, grid, pl.int_range(1, grid.height + 1, eager=True, dtype=pl.Int64),
+                      workbook=True, delimiter=None)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+def _grid(file: str, sheet: str | None, grid: pl.DataFrame, lines: pl.Series, *, workbook: bool,
+          delimiter: str | None) -> Grid | None:
+    """The header row (first non-empty, non-comment row) and the rows below it; None for an empty sheet."""
+    if not grid.width:
+        return None
+    grid = grid.with_columns(pl.col(pl.String).str.strip_chars()).with_columns(
+        pl.when(pl.col(pl.String) == "").then(None).otherwise(pl.col(pl.String)).name.keep())
+    cols = grid.columns
+    flags = grid.select(pl.all_horizontal(pl.col(cols).is_null()).alias("empty"),
+                        pl.col(cols[0]).str.starts_with("#").fill_null(False).alias("comment"))
+    candidates = (~flags["empty"] & ~flags["comment"]).arg_true()
+    if candidates.len() == 0:
+        return None
+    header_idx = int(candidates[0])
+    names: dict[str, str] = {}
+    for col, title in zip(cols, grid.row(header_idx), strict=True):
+        if title is None:
+            continue
+        name, n = title, 1
+        while name in names.values():
+            n += 1
+            name = f"{title} ({n})"
+        names[col] = name
+    body = pl.int_range(0, grid.height, eager=True) > header_idx
+    comments = int((flags["comment"] & body & ~flags["empty"]).sum())
+    keep = body & ~flags["empty"] & ~flags["comment"]
+    frame = (grid.with_columns(lines.alias(LINE)).select([*(pl.col(c).alias(n) for c, n in names.items()),
+                                                         pl.col(LINE)]).filter(keep))
+    return Grid(file, sheet, frame, workbook, delimiter, comments)

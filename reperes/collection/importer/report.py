@@ -18,8 +18,8 @@ from reperes.referentiel import TABLES
 
 from . import cells
 from .cells import fmt_count
-from .readers import LINE, Source
-from .validate import COLUMN, MESSAGE, PSEUDONYMISED, VALUE, Checked
+from .readers import LINE, Source, normalise_header
+from .validate import COLUMN, MESSAGE, PSEUDONYMISED, REQUIRED_MESSAGE, VALUE, Checked
 
 OK = "ok"
 PARTIAL = "partial"
@@ -47,8 +47,23 @@ def error_count(checked: dict[str, Checked]) -> int:
     return sum(c.errors.height for c in checked.values())
 
 
-def error_entries(checked: dict[str, Checked], limit: int | None = None) -> list[dict]:
-    """The errors, table by table, in line order then column order (the first ``limit`` only)."""
+def user_message(column: str | None, message: str, header: str | None) -> str:
+    """The message naming the user's header first when it is not the exchange column's name:
+    « Civilité candidat (sexe) : valeur obligatoire manquante. »"""
+    if not column or not header or normalise_header(header) == column or message.startswith(f"{header} ("):
+        return message
+    if message == REQUIRED_MESSAGE.format(column=column):
+        return f"{header} ({column}) : valeur obligatoire manquante."
+    return f"{header} ({column}) : {message[:1].lower()}{message[1:]}"
+
+
+def error_entries(checked: dict[str, Checked], limit: int | None = None,
+                  headers: dict[str, dict[str, str]] | None = None) -> list[dict]:
+    """The errors, table by table, in line order then column order (the first ``limit`` only).
+
+    ``headers`` (table → exchange column → header written by the user): messages name that header first.
+    """
+    headers = headers or {}
     entries: list[dict] = []
     for name, c in checked.items():
         room = None if limit is None else limit - len(entries)
@@ -59,8 +74,12 @@ def error_entries(checked: dict[str, Checked], limit: int | None = None) -> list
                  .sort([LINE, "__order"], maintain_order=True))
         if room is not None:
             frame = frame.head(room)
-        entries.extend(masked(frame).select(pl.lit(name).alias("table"), pl.col(LINE).alias("line"), COLUMN,
-                                            VALUE, MESSAGE).to_dicts())
+        found = masked(frame).select(pl.lit(name).alias("table"), pl.col(LINE).alias("line"), COLUMN,
+                                     VALUE, MESSAGE).to_dicts()
+        named = headers.get(name, {})
+        for entry in found:
+            entry["message"] = user_message(entry["column"], entry["message"], named.get(entry["column"]))
+        entries.extend(found)
     return entries
 
 
@@ -68,7 +87,8 @@ def build(status: str, stored: bool, checked: dict[str, Checked], source: Source
           errors: list[dict] | None = None) -> dict:
     ignored_columns = [col for raw in (source.tables.values() if source else []) for col in raw.ignored_columns]
     if errors is None:
-        errors = error_entries(checked, MAX_ERRORS)
+        errors = error_entries(checked, MAX_ERRORS,
+                               {n: raw.headers for n, raw in source.tables.items()} if source else None)
         omitted = error_count(checked) - len(errors)
     else:
         omitted = 0
@@ -110,6 +130,12 @@ def summary(report: dict, *, source_name: str, mode_note: str = "", max_errors: 
                                                                               "skipped"))
         lines.append(f"  {name} : {read} lue(s), {accepted} acceptée(s), {rejected} rejetée(s), "
                      f"{skipped} ignorée(s) (commentaires)")
+    profile = report.get("profile") or {}
+    for note in profile.get("notes", []):
+        lines.append(f"  Approximation du profil : {note}")
+    for filled in profile.get("filled_by_default", []):
+        lines.append(f"  Rempli par défaut : {filled['table']} {filled['column']} = {filled['value']} "
+                     f"({fmt_count(filled['rows'])} ligne(s) : le fichier ne donne pas cette information).")
     for col in report["ignored_columns"]:
         lines.append(f"  Colonne ignorée : {col['table']} « {col['column']} » ({col['reason']}).")
     for sheet in report.get("ignored_sheets", []):
