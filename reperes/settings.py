@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "reperes.offer",
     "reperes.surveys",
     "reperes.reports",
+    "reperes.partners",
     "reperes.dashboard",
 ]
 

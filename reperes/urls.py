@@ -11,6 +11,7 @@ urlpatterns = [
     path("offre/", include("reperes.offer.urls")),
     path("enquetes/", include("reperes.surveys.urls")),
     path("livrables/", include("reperes.reports.urls")),
+    path("partenaires/", include("reperes.partners.urls")),
 ]
 
 handler403 = "reperes.dashboard.views.forbidden"

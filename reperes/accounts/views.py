@@ -20,6 +20,15 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """A partner account's home is its partner space; the team's is the dashboard."""
+        from django.urls import reverse
+
+        user = self.request.user
+        if user.is_authenticated and user.can("view_aggregates") and not user.can("run_analyses"):
+            return reverse("partners:home")
+        return super().get_default_redirect_url()
+
 
 @requires("manage_users")
 def user_list(request):
