@@ -60,6 +60,9 @@ def question_fields(questions, values: dict, errors: dict) -> list[dict]:
             "input_type": {"integer": "number", "decimal": "text", "date": "date"}.get(q.type, "text"),
             "long": q.type == "text", "note": q.type == "note",
             "inputmode": {"integer": "numeric", "decimal": "decimal"}.get(q.type, ""),
+            # the ids of the help, condition and error texts shown with the question (_questions.html)
+            "describedby": " ".join(f"q-{q.name}-{suffix}" for suffix, shown in (
+                ("aide", q.hint), ("condition", q.relevant), ("erreur", errors.get(q.name))) if shown),
         })
     return out
 
