@@ -101,7 +101,7 @@ def test_invitations_by_email_then_an_answer_on_a_phone(browser, live_server, ac
     try:
         page = context.new_page()
         login_by_keyboard(page, "etude@test.fr")
-        page.wait_for_url("**/")
+        page.wait_for_selector("h1:has-text('Tableau de bord')")
         page.get_by_role("link", name="Enquêtes").click()
         page.get_by_role("button", name="Installer les questionnaires fournis").click()
         assert page.get_by_role("link", name="Questionnaire partenaires").is_visible()
