@@ -16,6 +16,7 @@ NAV = (
     ("Enquêtes", "surveys:home", "run_analyses"),
     ("Livrables", "reports:home", "run_analyses"),
     ("Évaluation", "evaluation:home", "view_aggregates"),
+    ("Espace partenaires", "partners:home", "view_aggregates"),
     ("Participants", "collection:participants", "view_rows"),
     ("Imports", "collection:imports", "manage_imports"),
     ("Utilisateurs", "accounts:user_list", "manage_users"),
@@ -25,6 +26,11 @@ NAV = (
 
 
 def entries(user, current: str | None):
+    """The menu items this user may follow; at most one is current (``aria-current="page"``).
+
+    The current page's own entry wins; otherwise the home of its domain (a page of « Enquêtes » marks
+    « Enquêtes »), unless another entry of that domain is the page itself.
+    """
     items = []
     for label, name, permission in NAV:
         if not user.can(permission):
@@ -33,7 +39,13 @@ def entries(user, current: str | None):
             url = reverse(name)
         except NoReverseMatch:
             continue
-        namespace = name.split(":")[0]
-        active = current == name or (current or "").startswith(namespace + ":") and name.endswith(":home")
-        items.append({"label": label, "url": url, "current": active})
+        items.append({"label": label, "url": url, "name": name, "current": False})
+    exact = [item for item in items if item["name"] == current]
+    if exact:
+        exact[0]["current"] = True
+    elif current:
+        namespace = current.split(":")[0]
+        homes = [item for item in items if item["name"] == f"{namespace}:home"]
+        if homes:
+            homes[0]["current"] = True
     return items

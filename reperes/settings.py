@@ -6,6 +6,8 @@
 - ``REPERES_PSEUDONYM_KEY``: the pseudonymisation key (see ``reperes.privacy``).
 - ``REPERES_ENV``: ``production`` (default), ``demo``, ``development`` or ``test``.
 - ``REPERES_ALLOWED_HOSTS``: comma-separated host names (production).
+- ``EMAIL_HOST``, ``EMAIL_PORT``, ``EMAIL_HOST_USER``, ``EMAIL_HOST_PASSWORD``, ``EMAIL_USE_TLS``,
+  ``EMAIL_USE_SSL``, ``DEFAULT_FROM_EMAIL``: the SMTP server that sends invitations (see ``reperes.mail``).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ INSTALLED_APPS = [
     "reperes.reports",
     "reperes.evaluation",
     "reperes.benchmark",
+    "reperes.partners",
     "reperes.dashboard",
 ]
 
@@ -110,6 +113,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# An account invitation's set-your-password link (Django's token generator) expires after three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -153,6 +158,24 @@ REPERES_WARM_AFTER_IMPORT = True
 REPERES_MAX_UPLOAD_BYTES = int(os.environ.get("REPERES_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# E-mail (survey invitations and reminders, account invitations): an SMTP server given by the environment.
+# Without EMAIL_HOST nothing is sent and the pages say so (reperes.mail.configured); the demo writes its
+# messages as files in the data directory (courriels/) instead.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 587))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = os.environ.get("EMAIL_USE_SSL", "0") == "1"
+EMAIL_USE_TLS = not EMAIL_USE_SSL and os.environ.get("EMAIL_USE_TLS", "1") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Repères <ne-pas-repondre@localhost>")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+if ENV == "demo" and not EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "courriels"
+if ENV == "test":
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 # Security headers. A Content-Security-Policy without inline scripts: every
 # script is a static file; htmx is configured not to evaluate code.

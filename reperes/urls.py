@@ -13,6 +13,7 @@ urlpatterns = [
     path("livrables/", include("reperes.reports.urls")),
     path("evaluation/", include("reperes.evaluation.urls")),
     path("comparer/", include("reperes.benchmark.urls")),
+    path("partenaires/", include("reperes.partners.urls")),
 ]
 
 handler403 = "reperes.dashboard.views.forbidden"

@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
 from .models import User
 
@@ -16,8 +16,7 @@ class LoginForm(AuthenticationForm):
 
 
 class UserCreateForm(forms.ModelForm):
-    password = forms.CharField(label="Mot de passe initial", widget=forms.PasswordInput(
-        attrs={"autocomplete": "new-password"}), help_text="Au moins 10 caractères ; à transmettre à la personne.")
+    """A new account: no password here; the person chooses it through the e-mailed invitation link."""
 
     class Meta:
         model = User
@@ -29,26 +28,26 @@ class UserCreateForm(forms.ModelForm):
             raise forms.ValidationError("Un compte existe déjà avec cette adresse.")
         return email
 
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            from django.contrib.auth.password_validation import validate_password
-
-            candidate = User(email=cleaned.get("email") or "", first_name=cleaned.get("first_name") or "",
-                             last_name=cleaned.get("last_name") or "")
-            try:
-                validate_password(password, candidate)
-            except forms.ValidationError as exc:
-                self.add_error("password", exc)
-        return cleaned
-
     def save(self, commit=True):
         user = super().save(commit=False)
-        user.set_password(self.cleaned_data["password"])
+        user.set_unusable_password()
         if commit:
             user.save()
         return user
+
+
+class PasswordChoiceForm(SetPasswordForm):
+    """Choosing one's password from an invitation link (the rules of AUTH_PASSWORD_VALIDATORS)."""
+
+    error_messages = {"password_mismatch": "Les deux mots de passe ne sont pas identiques\u202f: retapez-les."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "Nouveau mot de passe"
+        self.fields["new_password1"].help_text = ("Au moins 10 caractères, ni trop courant ni proche de votre nom "
+                                                  "ou de votre adresse\u202f; une phrase est plus facile à retenir.")
+        self.fields["new_password2"].label = "Le même mot de passe, à nouveau"
+        self.fields["new_password2"].help_text = ""
 
 
 class UserEditForm(forms.ModelForm):

@@ -11,6 +11,7 @@ urlpatterns = [
     path("utilisateurs/nouveau/", views.user_create, name="user_create"),
     path("utilisateurs/<int:pk>/", views.user_edit, name="user_edit"),
     path("roles/", views.role_table, name="roles"),
+    path("invitation/<uidb64>/<token>/", views.InvitationView.as_view(), name="invitation"),
 ]
 
 # url name → permission (or None: any logged-in user; "public": no login); checked by
@@ -22,4 +23,5 @@ URL_PERMISSIONS: dict = {
     "user_create": "manage_users",
     "user_edit": "manage_users",
     "roles": None,
+    "invitation": "public",
 }

@@ -52,6 +52,7 @@ def build(args) -> int:
         err(f"[1/1] La démo existe déjà dans {settings.DATA_DIR} : elle est réutilisée.")
     else:
         _build(args, installation)
+    _surveys_and_shared_report(installation)
     _print_access(args)
     if args.no_serve:
         return 0
@@ -113,6 +114,21 @@ def _build(args, installation) -> None:
     err("Préparation des tableaux de bord (pages et graphiques)…")
     warm_after_import()
     err("Démo prête : " + ", ".join(f"{name} {t['accepted']}" for name, t in tables.items()))
+
+
+def _surveys_and_shared_report(installation) -> None:
+    """What the demo shows beyond the data (each step idempotent: an older demo gets what it lacks)."""
+    from reperes.reports.demo import share_demo_report
+    from reperes.surveys.demo import load_demo as load_surveys
+
+    installation.refresh_from_db()
+    if load_surveys():
+        err("Enquêtes : questionnaires fournis installés, campagnes et réponses fictives…")
+    from reperes.reports.models import GeneratedReport
+
+    if not GeneratedReport.objects.shared_with_partners().exists():
+        err("Livrables : rapport intermédiaire pour les partenaires (PDF), partagé dans l'Espace partenaires…")
+    share_demo_report(*installation.default_period())
 
 
 def _print_access(args) -> None:

@@ -44,6 +44,12 @@ class SectionComment(models.Model):
         return self.slug
 
 
+class GeneratedReportQuerySet(models.QuerySet):
+    def shared_with_partners(self):
+        """Partner versions the team chose to share: what a partner finds in its space."""
+        return self.filter(diffusion=True, shared_at__isnull=False).order_by("-shared_at", "-id")
+
+
 class GeneratedReport(models.Model):
     """One generation of the intermediate report: its parameters, snapshot and files (in MEDIA_ROOT)."""
 
@@ -61,6 +67,12 @@ class GeneratedReport(models.Model):
     files = models.JSONField("fichiers", default=dict, blank=True)  # format → file name under folder
     folder = models.CharField("dossier", max_length=200, blank=True)
     html = models.TextField("version HTML", blank=True)
+    # The team chooses which partner versions partners find in their space (reperes/partners).
+    shared_at = models.DateTimeField("partagé avec les partenaires le", null=True, blank=True)
+    shared_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="partagé par")
+
+    objects = GeneratedReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "livrable généré"
@@ -68,3 +80,11 @@ class GeneratedReport(models.Model):
 
     def __str__(self):
         return f"Rapport intermédiaire n° {self.pk}"
+
+    @property
+    def title(self) -> str:
+        return f"Rapport intermédiaire – {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
+
+    @property
+    def shared(self) -> bool:
+        return self.diffusion and self.shared_at is not None

@@ -204,3 +204,19 @@ def report_file(report, fmt: str) -> Path | None:
         return None
     path = Path(django_settings.MEDIA_ROOT) / report.folder / name
     return path if path.is_file() else None
+
+
+def share_with_partners(report, user) -> None:
+    """Put a partner version in the partner space (an internal version never goes there)."""
+    from django.utils import timezone
+
+    if not report.diffusion:
+        raise ReportError("Seule une version pour les partenaires (secret statistique appliqué) peut être "
+                          "partagée\u202f: générez le rapport en cochant « version diffusable aux partenaires ».")
+    report.shared_at, report.shared_by = timezone.now(), user
+    report.save(update_fields=["shared_at", "shared_by"])
+
+
+def stop_sharing(report) -> None:
+    report.shared_at, report.shared_by = None, None
+    report.save(update_fields=["shared_at", "shared_by"])

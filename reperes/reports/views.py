@@ -128,6 +128,26 @@ def job_status(request, token: str):
 @requires("run_analyses")
 def detail(request, pk: int):
     report = get_object_or_404(GeneratedReport, pk=pk)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "share":
+            try:
+                services.share_with_partners(report, request.user)
+            except services.ReportError as exc:
+                messages.error(request, str(exc))
+            else:
+                record(Action.EXPORT, request=request, target=str(report), livrable="rapport_intermediaire",
+                       partage="espace_partenaires")
+                messages.success(request, "Rapport partagé\u202f: les comptes partenaires le trouvent dans leur "
+                                          "« Espace partenaires ».")
+        elif action == "unshare":
+            services.stop_sharing(report)
+            record(Action.EXPORT, request=request, target=str(report), livrable="rapport_intermediaire",
+                   partage="retire")
+            messages.success(request, "Partage retiré\u202f: les partenaires ne voient plus ce rapport.")
+        else:
+            messages.error(request, "Action inconnue\u202f: rechargez la page et recommencez.")
+        return redirect("reports:detail", pk=pk)
     files = [(fmt, services.FORMAT_LABELS[fmt]) for fmt in services.FORMATS if services.report_file(report, fmt)]
     return render(request, "reports/detail.html", {
         "report": report, "files": files, "html": mark_safe(report.html),  # escaped by the HTML renderer

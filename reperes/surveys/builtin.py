@@ -13,6 +13,16 @@ from .xlsform import write_xlsform
 
 VERSION = "2024-1"
 
+# What each built-in questionnaire is for, shown before it is installed.
+BUILTIN_DESCRIPTIONS = (
+    ("Questionnaire partenaires", "Pour les élus, les institutions et les acteurs de l’insertion et de "
+                                  "l’emploi : besoins, offre, articulations, valeur ajoutée du PLIE. "
+                                  "Environ 15 minutes."),
+    ("Votre avis sur votre parcours", "Pour les participants, en français facile à lire et à comprendre (FALC) : "
+                                      "phrases courtes, une idée par question. Se remplit sur un téléphone."),
+    ("Guides d’entretien", "Un guide par public (élu·e, institution, acteur), pour noter des entretiens."),
+)
+
 _CHOICES = [
     ("public", "elu", "Élu·e"), ("public", "institution", "Institution (État, Région, Département, France Travail…)"),
     ("public", "acteur", "Acteur de l'insertion et de l'emploi"),

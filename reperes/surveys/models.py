@@ -73,7 +73,7 @@ class Campaign(models.Model):
     retention = models.CharField("durée de conservation", max_length=200,
                                  default="jusqu'à la fin de l'étude, au plus 12 mois")
     contact = models.CharField("contact pour exercer vos droits", max_length=200, blank=True,
-                               default="le PLIE, à l'adresse indiquée sur votre courrier")
+                               default="l’équipe du PLIE qui vous a transmis ce lien")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
@@ -103,6 +103,7 @@ class Respondent(models.Model):
     token = models.CharField(max_length=40, unique=True, default=new_token)
     draft = models.JSONField("réponses en cours", default=dict, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField("invité par courriel le", null=True, blank=True)
     answered_at = models.DateTimeField("a répondu le", null=True, blank=True)
     reminded_at = models.DateTimeField("relancé le", null=True, blank=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -37,13 +38,15 @@ def import_form(data: bytes, filename: str, *, builtin: bool = False) -> Importe
     checksum = hashlib.sha256(data).hexdigest()
     form, _ = Form.objects.get_or_create(form_id=parsed.form_id, defaults={"title": parsed.title, "builtin": builtin})
     latest = form.versions.order_by("-number").first()
-    if latest is not None and latest.checksum == checksum:
+    definition = json.loads(json.dumps(parsed.definition()))
+    # Same file, or the same questionnaire saved again (an XLSX carries its save date): no new version.
+    if latest is not None and (latest.checksum == checksum or latest.definition == definition):
         return ImportedForm(latest, False)
     form.title = parsed.title
     form.save(update_fields=["title"])
     version = FormVersion.objects.create(
         form=form, number=(latest.number + 1) if latest else 1, version_label=parsed.version, title=parsed.title,
-        definition=parsed.definition(), source_file=data, source_name=filename[:255],
+        definition=definition, source_file=data, source_name=filename[:255],
         question_count=parsed.question_count, checksum=checksum)
     return ImportedForm(version, True)
 
@@ -241,3 +244,78 @@ def response_rates(campaign: Campaign) -> list[dict[str, Any]]:
 
 def to_remind(campaign: Campaign):
     return campaign.respondents.filter(answered_at__isnull=True).order_by("audience", "pk")
+
+
+def campaign_rates(campaigns) -> dict[int, dict[str, Any]]:
+    """Campaign id → invited, answered and rate (None without respondents), counted in the database."""
+    from django.db.models import Count, Q
+
+    counted = (Respondent.objects.filter(campaign__in=campaigns).values("campaign")
+               .annotate(invited=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False))))
+    return {row["campaign"]: {"invited": row["invited"], "answered": row["answered"],
+                              "rate": row["answered"] / row["invited"] if row["invited"] else None}
+            for row in counted}
+
+
+# --------------------------------------------------------------------------- e-mail
+
+
+def to_invite(campaign: Campaign):
+    """Respondents with an address who have not been sent their link yet."""
+    return campaign.respondents.exclude(email="").filter(invited_at__isnull=True, answered_at__isnull=True)
+
+
+def to_remind_by_email(campaign: Campaign):
+    """Respondents invited by e-mail who have not answered yet."""
+    return campaign.respondents.exclude(email="").filter(invited_at__isnull=False, answered_at__isnull=True)
+
+
+def invitation_text(campaign: Campaign, respondent: Respondent, link: str, *, reminder: bool) -> tuple[str, str]:
+    """Subject and body of an invitation or a reminder: the respondent's own link, what it is for, until when."""
+    title = campaign.form_version.title
+    subject = f"{'Rappel – ' if reminder else ''}Enquête du PLIE\u202f: {title}"
+    greeting = f"Bonjour {respondent.name}," if respondent.name else "Bonjour,"
+    opening = ("Nous n’avons pas encore reçu votre réponse à notre enquête. Il est encore temps de répondre."
+               if reminder else "Le PLIE prépare son prochain protocole et souhaite connaître votre avis.")
+    closes = (f"L’enquête est ouverte jusqu’au {campaign.closes_on:%d/%m/%Y}.\n" if campaign.closes_on else "")
+    body = (f"{greeting}\n\n{opening}\n\n"
+            f"Pour répondre au questionnaire « {title} », ouvrez ce lien (il vous est personnel\u202f: "
+            f"ne le transmettez pas)\u202f:\n{link}\n\n"
+            f"{closes}"
+            "Vous pouvez enregistrer vos réponses et revenir plus tard avec le même lien.\n"
+            f"Vos réponses sont recueillies par {campaign.collector}. Pourquoi\u202f: {campaign.purpose}\n"
+            f"Pour toute question ou pour exercer vos droits, répondez à ce message ou contactez "
+            f"{campaign.contact or 'l’équipe du PLIE'}.\n\nMerci de votre participation.\n")
+    return subject, body
+
+
+@dataclass
+class Sending:
+    sent: int
+    error: str = ""
+
+
+def send_invitations(campaign: Campaign, link_for, *, reminder: bool = False) -> Sending:
+    """E-mail each respondent concerned their own link (``link_for(token) -> URL``); note who was sent what.
+
+    Invitations go to those not invited yet, reminders to those invited who have not answered. A refusal of
+    the server stops the sending; those already sent are recorded, so nobody gets the same message twice.
+    """
+    from reperes import mail
+
+    recipients = list((to_remind_by_email if reminder else to_invite)(campaign))
+
+    def messages():
+        for respondent in recipients:
+            subject, body = invitation_text(campaign, respondent, link_for(respondent.token), reminder=reminder)
+            yield respondent, mail.message(respondent.email, subject, body)
+
+    field = "reminded_at" if reminder else "invited_at"
+    sent = 0
+    try:
+        for respondent in mail.send_each(messages()):
+            Respondent.objects.filter(pk=respondent.pk).update(**{field: timezone.now()})
+            sent += 1
+    except mail.MailError as exc:
+        return Sending(sent, str(exc))
+    return Sending(sent)

@@ -6,6 +6,7 @@ app_name = "surveys"
 urlpatterns = [
     path("", views.home, name="home"),
     path("questionnaires/importer/", views.form_import, name="form_import"),
+    path("questionnaires/fournis/", views.builtin_install, name="builtin_install"),
     path("questionnaires/<int:pk>/", views.form_detail, name="form_detail"),
     path("questionnaires/<int:pk>/xlsform/", views.form_export, name="form_export"),
     path("campagnes/creer/", views.campaign_create, name="campaign_create"),
@@ -27,6 +28,7 @@ urlpatterns = [
 URL_PERMISSIONS: dict = {
     "home": "run_analyses",
     "form_import": "run_analyses",
+    "builtin_install": "run_analyses",
     "form_detail": "run_analyses",
     "form_export": "run_analyses",
     "campaign_create": "run_analyses",

@@ -11,8 +11,10 @@ from django.core.cache import cache
 from django.db import models
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from reperes import mail
 from reperes.accounts.decorators import requires
 from reperes.audit.trail import client_ip, record
 from reperes.referentiel.enquetes import AUDIENCES, PARTNER_AUDIENCES, SOURCES
@@ -58,6 +60,9 @@ def question_fields(questions, values: dict, errors: dict) -> list[dict]:
             "input_type": {"integer": "number", "decimal": "text", "date": "date"}.get(q.type, "text"),
             "long": q.type == "text", "note": q.type == "note",
             "inputmode": {"integer": "numeric", "decimal": "decimal"}.get(q.type, ""),
+            # the ids of the help, condition and error texts shown with the question (_questions.html)
+            "describedby": " ".join(f"q-{q.name}-{suffix}" for suffix, shown in (
+                ("aide", q.hint), ("condition", q.relevant), ("erreur", errors.get(q.name))) if shown),
         })
     return out
 
@@ -154,9 +159,13 @@ class InterviewUpload(forms.Form):
 def home(request):
     from .models import Form
 
+    campaigns = list(Campaign.objects.select_related("form_version__form"))
+    rates = services.campaign_rates(campaigns)
     return render(request, "surveys/home.html", {
         "forms": Form.objects.prefetch_related("versions").order_by("title"),
-        "campaigns": Campaign.objects.select_related("form_version__form"),
+        "builtin_missing": not Form.objects.filter(builtin=True).exists(),
+        "campaigns": [{"campaign": c, **rates.get(c.pk, {"invited": 0, "answered": 0, "rate": None})}
+                      for c in campaigns],
         "interviews": Interview.objects.all()[:50],
         "upload": FormUpload(), "campaign_form": CampaignForm(), "interview_form": InterviewUpload(),
     })
@@ -184,6 +193,24 @@ def form_import(request):
     messages.success(request, f"Questionnaire « {result.version.title} » importé : version {result.version.number}, "
                               f"{result.version.question_count} questions.")
     return redirect("surveys:form_detail", pk=result.version.pk)
+
+
+@requires("run_analyses")
+def builtin_install(request):
+    """Install (or bring up to date) the questionnaires that come with Repères, in one click."""
+    from .builtin import BUILTIN_DESCRIPTIONS, ensure_builtin_forms
+
+    if request.method == "POST":
+        results = ensure_builtin_forms()
+        new = [r for r in results if r.created]
+        for result in new:
+            record("import", request=request, target=f"questionnaire {result.version.form.form_id}",
+                   version=result.version.number)
+        messages.success(request, f"Questionnaires fournis installés : {len(new)} nouveau(x), "
+                                  f"{len(results) - len(new)} déjà à jour." if new else
+                         "Les questionnaires fournis sont déjà installés et à jour.")
+        return redirect("surveys:home")
+    return render(request, "surveys/builtin.html", {"descriptions": BUILTIN_DESCRIPTIONS})
 
 
 @requires("run_analyses")
@@ -225,6 +252,23 @@ def campaign_detail(request, pk: int):
     campaign = get_object_or_404(Campaign.objects.select_related("form_version__form"), pk=pk)
     partner_form, participants_form = PartnerForm(), ParticipantsForm()
     if request.method == "POST":
+        if request.POST.get("action") in ("invite", "remind"):
+            reminder = request.POST["action"] == "remind"
+            result = services.send_invitations(
+                campaign, lambda token: request.build_absolute_uri(reverse("surveys:answer", args=[token])),
+                reminder=reminder)
+            if result.sent:
+                record("export", request=request, target=f"campagne {campaign.pk}",
+                       courriels=result.sent, envoi="relance" if reminder else "invitation")
+                messages.success(request, f"{result.sent} {'relance' if reminder else 'invitation'}"
+                                          f"{'s' if result.sent > 1 else ''} envoyée{'s' if result.sent > 1 else ''}"
+                                          " par courriel, chacune avec son lien personnel.")
+            if result.error:
+                messages.error(request, result.error)
+            elif not result.sent:
+                messages.info(request, "Personne à qui écrire : tous les répondants qui ont une adresse ont "
+                                       "déjà reçu ce message ou ont répondu.")
+            return redirect("surveys:campaign_detail", pk=pk)
         if request.POST.get("action") == "partner":
             partner_form = PartnerForm(request.POST)
             if partner_form.is_valid():
@@ -241,6 +285,9 @@ def campaign_detail(request, pk: int):
     return render(request, "surveys/campaign_detail.html", {
         "campaign": campaign, "rates": services.response_rates(campaign),
         "to_remind": services.to_remind(campaign), "respondents": campaign.respondents.all(),
+        "to_invite_count": services.to_invite(campaign).count(),
+        "to_remind_by_email_count": services.to_remind_by_email(campaign).count(),
+        "mail_configured": mail.configured(), "mail_not_configured": mail.NOT_CONFIGURED,
         "partner_form": partner_form, "participants_form": participants_form,
         "answer_base": request.build_absolute_uri("/enquetes/repondre/"),
     })

@@ -34,11 +34,23 @@ def test_demo_builds_then_reuses(tmp_path):
     raw_id = (tmp_path / "demo-files" / "participants.csv").read_text(encoding="utf-8").splitlines()[1].split(";")[0]
     assert count(tmp_path, f"select count(*) from collection_participant where id_hash = '{raw_id}'") == 0
 
+    # a questionnaire installed with answers; the partner version of the report shared in the partner space
+    assert count(tmp_path, "select count(*) from surveys_form where form_id = 'participants_falc'") == 1
+    assert count(tmp_path, "select count(*) from surveys_response r join surveys_campaign c on r.campaign_id = c.id "
+                           "join surveys_formversion v on c.form_version_id = v.id "
+                           "join surveys_form f on v.form_id = f.id where f.form_id = 'participants_falc'") == 26
+    assert count(tmp_path, "select count(*) from reports_generatedreport where diffusion and shared_at is not null "
+                           "and files like '%pdf%'") == 1
+    shared_folder = count(tmp_path, "select folder from reports_generatedreport")
+    assert any(p.suffix == ".pdf" for p in (tmp_path / "media" / shared_folder).iterdir())
+
     again = reperes(["demo", "--no-serve", "--participants", "300"], tmp_path)
     assert again.returncode == 0
     assert "réutilisée" in again.stderr
     assert count(tmp_path, "select count(*) from collection_participant") == participants
     assert count(tmp_path, "select count(*) from collection_importrun") == 1
+    assert count(tmp_path, "select count(*) from surveys_campaign") == 2
+    assert count(tmp_path, "select count(*) from reports_generatedreport") == 1
 
 
 def test_demo_generate_writes_the_exchange_format(tmp_path):

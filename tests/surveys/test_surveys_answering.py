@@ -95,7 +95,7 @@ def test_errors_are_linked_to_their_question(client, partner_version):
     response = client.post(url(respondent), {"public": "acteur", "acteur_orientations": "-5", "action": "submit"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'aria-describedby="q-acteur_orientations-erreur"' in page and "entre 0 et 9" in page
+    assert 'aria-describedby="q-acteur_orientations-condition q-acteur_orientations-erreur"' in page and "entre 0 et 9" in page
     missing = client.post(url(respondent), {"action": "submit"}).content.decode()
     assert "Cette question est obligatoire" in missing and 'id="q-public-erreur"' in missing
 
