@@ -1,23 +1,31 @@
-"""Import the insertion offer: data·inclusion exports (schema v1) and our XLSX template.
+"""Import the insertion offer as data·inclusion publishes it (schema v1), and spreadsheets in the same columns.
 
-Accepted inputs:
-- a folder holding ``structures.json|csv`` and/or ``services.json|csv``;
-- a single data·inclusion file (JSON list or CSV): structures or services,
-  told apart by the ``structure_id`` column;
-- our XLSX template: sheets « structures » and « services », list cells
-  separated by commas (``thematiques``: ``mobilite--…, sante--…``).
+Accepted inputs, as downloaded:
+- the open-data files of data·inclusion's publish pipeline (pandas): ``structures-inclusion-AAAA-MM-JJ.csv|json|xlsx``
+  and ``services-inclusion-….csv|json|xlsx``: lists written in Python notation (``['a-distance']``) in CSV, dates
+  in epoch milliseconds in JSON, an index column in XLSX;
+- the API's JSON (a list, or an object with ``items``);
+- a folder holding such files (``structures*`` / ``services*``; the latest date, JSON before CSV, is read);
+- a spreadsheet (XLSX or ODS) with sheets « structures » and « services » in the same columns: list cells
+  separated by commas, codes possibly typed as numbers (59350, not 59350.0; lost leading zeros restored);
+- data·inclusion's validator template: its ``__ignore__`` column marks description rows, which are skipped;
+  ``source``, absent there, is filled with the file's name.
 
-Each line is validated with the package's own pydantic models
-(``data_inclusion.schema.v1.Structure`` / ``Service``); its errors come back
-per line, in French. A service whose structure is unknown is rejected.
-Re-importing updates (matched on ``id``), never duplicates. Exit status 0 / 3 / 2.
+A column named twice refuses the file (which copy is right cannot be guessed). Each line is validated with the
+package's own pydantic models (``data_inclusion.schema.v1.Structure`` / ``Service``); its errors come back per
+line, in French. A service whose structure is unknown is rejected. Re-importing updates (matched on ``id``),
+never duplicates. Exit status 0 / 3 / 2.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
+import datetime as dt
 import io
 import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -98,21 +106,83 @@ def _errors(exc: pydantic.ValidationError, table: str, line: int, row: dict) -> 
 
 # --------------------------------------------------------------------------- reading
 
+TABLES = ("structures", "services")
+DATE_FIELDS = ("date_maj",)
+CODE_WIDTHS = {"siret": 14, "code_postal": 5, "code_insee": 5}  # leading zeros lost by a numeric cell
+DECIMAL_FIELDS = ("longitude", "latitude", "volume_horaire_hebdomadaire")
+IGNORE_COLUMN = "__ignore__"  # data·inclusion's validator template: a non-empty cell marks a description row
+EXTENSIONS = (".json", ".csv", ".xlsx", ".ods")
+
 
 def _split(value):
+    """A list cell: a JSON list, pandas' Python notation (``['a-distance']``) or comma-separated text."""
     if value is None:
         return None
     if isinstance(value, list | tuple | set):
-        return [str(v).strip() for v in value if str(v).strip()] or None
-    text = str(value).strip()
+        return [_scalar(v) for v in value if _scalar(v)] or None
+    text = _scalar(value)
     if not text:
         return None
-    if text.startswith("["):
+    if text[0] in "[{(" and text[-1] in "]})":
+        for parse in (json.loads, ast.literal_eval):
+            try:
+                parsed = parse(text)
+            except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+                continue
+            if isinstance(parsed, list | tuple | set):
+                return [_scalar(v) for v in parsed if _scalar(v)] or None
+        text = text.strip("[]{}()")
+    parts = (v.strip().strip("'\"").strip() for v in text.replace("|", ",").replace(";", ",").split(","))
+    return [v for v in parts if v] or None
+
+
+def _scalar(value) -> str:
+    """A cell as text: a number typed in a spreadsheet keeps no « .0 » (59350, not 59350.0)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        if value.is_integer():
+            return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def _zone_code(code: str) -> str:
+    """A zone typed as a number loses its leading zero: 1 → département 01, 1004 → commune 01004."""
+    if code.isdigit() and len(code) in (1, 4):
+        return code.zfill(len(code) + 1)
+    return code
+
+
+def _date(value):
+    """ISO text, a spreadsheet date, or pandas' ``to_json`` epoch milliseconds."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value):
+        seconds = value / 1000 if abs(value) >= 1e11 else value
         try:
-            return [str(v) for v in json.loads(text)] or None
-        except json.JSONDecodeError:
-            pass
-    return [v.strip() for v in text.replace("|", ",").replace(";", ",").split(",") if v.strip()] or None
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
+        except (OverflowError, OSError, ValueError):
+            return str(value)
+    text = _scalar(value)
+    if re.fullmatch(r"-?\d{11,14}(\.0+)?", text):
+        return _date(float(text))
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ]00:00(:00(\.0+)?)?(Z|[+-]00:?00)?", text)
+    if match:
+        return match.group(1)
+    match = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", text)
+    if match:
+        return f"{match.group(3)}-{match.group(2)}-{match.group(1)}"
+    return text
 
 
 def _clean(row: dict, list_fields) -> dict:
@@ -121,14 +191,41 @@ def _clean(row: dict, list_fields) -> dict:
         if key is None:
             continue
         key = str(key).strip()
-        if isinstance(value, str):
-            value = value.strip()
-        if value in ("", None):
-            value = None
         if key in list_fields:
             value = _split(value)
+            if value and key == "zone_eligibilite":
+                value = [_zone_code(v) for v in value]
+        elif key in DATE_FIELDS:
+            value = _date(value) or None
+        elif key in DECIMAL_FIELDS and isinstance(value, int | float) and not isinstance(value, bool):
+            value = None if isinstance(value, float) and math.isnan(value) else value
+        else:
+            value = _scalar(value) or None
+            if value and key in CODE_WIDTHS and value.isdigit() and len(value) < CODE_WIDTHS[key]:
+                value = value.zfill(CODE_WIDTHS[key])
         out[key] = value
     return out
+
+
+def _duplicates(headers: list[str], where: str) -> None:
+    seen: dict[str, int] = {}
+    for position, header in enumerate(headers):
+        if not header:
+            continue
+        if header in seen:
+            raise OfferUnusable(
+                f"La colonne « {header} » apparaît deux fois dans {where} (colonnes {_column_letter(seen[header])} "
+                f"et {_column_letter(position)}) : gardez-en une seule, rien n’a été importé.")
+        seen[header] = position
+
+
+def _column_letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _read_rows(path: Path) -> list[dict]:
@@ -136,25 +233,50 @@ def _read_rows(path: Path) -> list[dict]:
         data = path.read_bytes()
     except OSError as exc:
         raise OfferUnusable(f"Impossible de lire {path.name}.") from exc
-    if path.suffix.lower() == ".json":
+    suffix = path.suffix.lower()
+    if suffix == ".json":
         try:
             rows = json.loads(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise OfferUnusable(f"Le fichier {path.name} n'est pas un JSON lisible : {exc}.") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise OfferUnusable(f"Le fichier {path.name} n’est pas un JSON lisible : vérifiez qu’il s’agit bien "
+                                "d’un export data·inclusion (liste d’objets).") from exc
         if isinstance(rows, dict):
-            rows = rows.get("items") or rows.get("data") or [rows]
+            rows = rows.get("items") or rows.get("data") or rows.get("results") or [rows]
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-            raise OfferUnusable(f"Le fichier {path.name} doit contenir une liste d'objets (export data·inclusion).")
+            raise OfferUnusable(f"Le fichier {path.name} doit contenir une liste d’objets (export data·inclusion).")
         return rows
-    if path.suffix.lower() == ".csv":
+    if suffix == ".csv":
+        if b"\x00" in data[:65536]:
+            raise OfferUnusable(f"Le fichier {path.name} n’est pas un fichier texte CSV : enregistrez-le au format "
+                                "CSV (UTF-8 ou Windows-1252).")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             text = data.decode("cp1252", errors="replace")
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
-        return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
-    raise OfferUnusable(f"Format non pris en charge pour {path.name} : JSON, CSV ou XLSX attendu.")
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            headers = [h.strip() for h in next(reader, [])]
+            _duplicates(headers, f"le fichier {path.name}")
+            return [dict(zip(headers, r, strict=False)) for r in reader if any(v.strip() for v in r)]
+        except csv.Error as exc:
+            raise OfferUnusable(f"Le fichier {path.name} n’est pas un CSV lisible (ligne {reader.line_num}) : "
+                                "vérifiez les guillemets et le séparateur.") from exc
+    raise OfferUnusable(f"Format non pris en charge pour {path.name} : JSON, CSV, XLSX ou ODS attendu.")
+
+
+def _sheet_rows(rows: list[list], where: str) -> list[dict]:
+    headers = [_scalar(h) for h in rows[0]]
+    _duplicates(headers, where)
+    out = []
+    for r in rows[1:]:
+        record = {h: (None if v == "" else v) for h, v in zip(headers, r, strict=False) if h}
+        if _scalar(record.pop(IGNORE_COLUMN, None)):
+            continue  # description or example row of data·inclusion's template
+        if any(_scalar(v) for v in record.values()):
+            out.append(record)
+    return out
 
 
 def _read_workbook(path: Path) -> dict[str, list[dict]]:
@@ -162,22 +284,31 @@ def _read_workbook(path: Path) -> dict[str, list[dict]]:
 
     try:
         book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001
-        raise OfferUnusable(f"Le classeur {path.name} est illisible.") from exc
+        sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors on a damaged file
+        raise OfferUnusable(f"Le classeur {path.name} est illisible : enregistrez-le au format XLSX ou ODS.") from exc
     tables = {}
-    for name in book.sheet_names:
+    for name, rows in sheets.items():
         key = name.strip().lower()
-        if key not in ("structures", "services"):
-            continue
-        rows = book.get_sheet_by_name(name).to_python()
-        if not rows:
-            continue
-        headers = [str(h).strip() for h in rows[0]]
-        tables[key] = [{h: (None if v == "" else v) for h, v in zip(headers, r, strict=False) if h}
-                       for r in rows[1:] if any(str(v).strip() for v in r)]
+        if key in TABLES and rows:
+            tables[key] = _sheet_rows(rows, f"la feuille « {name} »")
     if not tables:
-        raise OfferUnusable(f"Le classeur {path.name} n'a ni feuille « structures » ni feuille « services ».")
+        filled = [(name, rows) for name, rows in sheets.items() if rows]
+        if len(filled) == 1:  # data·inclusion's published XLSX: one sheet, told apart by its name or columns
+            name, rows = filled[0]
+            found = _sheet_rows(rows, f"la feuille « {name} »")
+            tables[_table_of(path, found)] = found
+    if not tables:
+        raise OfferUnusable(f"Le classeur {path.name} n’a ni feuille « structures » ni feuille « services ».")
     return tables
+
+
+def _table_of(path: Path, rows: list[dict]) -> str:
+    name = path.name.lower()
+    for table in TABLES:
+        if name.startswith(table):
+            return table
+    return "services" if rows and "structure_id" in rows[0] else "structures"
 
 
 def _base(path: Path) -> int:
@@ -185,29 +316,58 @@ def _base(path: Path) -> int:
     return 1 if path.suffix.lower() == ".json" else 2
 
 
-def read_inputs(path: Path) -> tuple[dict[str, list[dict]], dict[str, int]]:
+def _candidates(folder: Path, table: str) -> list[Path]:
+    """``structures.json``, ``structures-inclusion-2026-11-30.csv``…: the latest date first, JSON before CSV."""
+    found = [p for p in folder.iterdir() if p.is_file() and p.name.lower().startswith(table)
+             and p.suffix.lower() in EXTENSIONS]
+    rank = {ext: i for i, ext in enumerate(EXTENSIONS)}
+
+    def key(p: Path):
+        dates = re.findall(r"\d{4}-\d{2}-\d{2}", p.name)
+        return (dates[-1] if dates else "", -rank[p.suffix.lower()])
+
+    return sorted(found, key=key, reverse=True)
+
+
+def read_inputs(path: Path, notes: list[str] | None = None,
+                names: dict[str, str] | None = None) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """(rows by table, line number of each table's first record); ``notes`` and ``names`` (file read) filled in."""
     path = Path(path)
+    notes = notes if notes is not None else []
+    names = names if names is not None else {}
     if path.is_dir():
         tables, bases = {}, {}
-        for table in ("structures", "services"):
-            for ext in (".json", ".csv"):
-                candidate = path / f"{table}{ext}"
-                if candidate.exists():
-                    tables[table] = _read_rows(candidate)
-                    bases[table] = _base(candidate)
-                    break
+        for table in TABLES:
+            candidates = _candidates(path, table)
+            if not candidates:
+                continue
+            chosen = candidates[0]
+            names[table] = chosen.stem
+            if chosen.suffix.lower() in (".xlsx", ".ods"):
+                book = _read_workbook(chosen)
+                tables[table] = book.get(table) or next(iter(book.values()))
+                bases[table] = 2
+            else:
+                tables[table] = _read_rows(chosen)
+                bases[table] = _base(chosen)
+            if len(candidates) > 1:
+                notes.append(f"{table.capitalize()} : fichier lu « {chosen.name} » (le plus récent) ; "
+                             f"non lus : {', '.join(p.name for p in candidates[1:])}.")
         if not tables:
-            raise OfferUnusable(f"Le dossier {path} ne contient ni structures.json|csv ni services.json|csv.")
+            raise OfferUnusable(f"Le dossier {path} ne contient aucun fichier structures… ni services… "
+                                "(JSON, CSV, XLSX ou ODS ; par exemple structures-inclusion-2026-11-30.csv).")
         return tables, bases
     if not path.exists():
         raise OfferUnusable(f"Fichier introuvable : {path}.")
     if path.suffix.lower() in (".xlsx", ".ods"):
         tables = _read_workbook(path)
+        names.update(dict.fromkeys(tables, path.stem))
         return tables, dict.fromkeys(tables, 2)
     rows = _read_rows(path)
     if not rows:
         raise OfferUnusable(f"Le fichier {path.name} ne contient aucune ligne.")
-    table = "services" if "structure_id" in rows[0] else "structures"
+    table = _table_of(path, rows)
+    names[table] = path.stem
     return {table: rows}, {table: _base(path)}
 
 
@@ -224,30 +384,40 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
     from reperes.collection.models import Action
 
     path = Path(path)
+    notes: list[str] = []
+    names: dict[str, str] = {}
+    known_fields = {"structures": set(di.Structure.model_fields), "services": set(di.Service.model_fields)}
     try:
-        tables, bases = read_inputs(path)
+        tables, bases = read_inputs(path, notes, names)
+        columns = {str(c).strip() for rows in tables.values() for r in rows for c in r if c is not None}
+        if not columns & (known_fields["structures"] | known_fields["services"]):
+            raise OfferUnusable(f"{path.name} ne ressemble pas à un export data·inclusion : aucune colonne reconnue "
+                                "(id, nom, source, date_maj…). Vérifiez le fichier choisi.")
     except OfferUnusable as exc:
         report = {"status": "refused", "stored": False, "tables": {},
                   "errors": [{"table": None, "line": None, "column": None, "value": None, "message": str(exc)}],
-                  "ignored_columns": []}
+                  "ignored_columns": [], "notes": []}
         record(AuditAction.IMPORT, request=request, user=user, target=f"offre : {path.name}"[:300], statut="refused")
         return OfferResult(report, 2)
     errors: list[dict] = []
     counts = {}
     structures: list[tuple[dict, dict]] = []
     services: list[tuple[dict, dict]] = []
-    known_fields = {"structures": set(di.Structure.model_fields), "services": set(di.Service.model_fields)}
     ignored = []
     for table, list_fields, model, sink in (("structures", LIST_FIELDS_STRUCTURE, di.Structure, structures),
                                             ("services", LIST_FIELDS_SERVICE, di.Service, services)):
         rows = tables.get(table, [])
         counts[table] = {"read": len(rows), "accepted": 0, "rejected": 0, "skipped": 0}
         seen_cols = set().union(*(r.keys() for r in rows)) if rows else set()
-        extra = sorted(str(c) for c in seen_cols - known_fields[table] - set(OURS_SERVICE) if c)
+        extra = sorted(str(c) for c in seen_cols - known_fields[table] - set(OURS_SERVICE) - {IGNORE_COLUMN} if c)
         ignored += [{"table": table, "column": c, "reason": "champ hors du schéma data·inclusion v1"} for c in extra]
+        filled = 0
         for i, raw in enumerate(rows):
             line = i + bases.get(table, 2)
             row = _clean(raw, list_fields)
+            if not row.get("source"):  # data·inclusion's validator template has no « source » column
+                row["source"] = names.get(table) or path.stem
+                filled += 1
             payload = {k: v for k, v in row.items() if k in known_fields[table]}
             try:
                 item = model.model_validate(payload)
@@ -256,6 +426,9 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
                 counts[table]["rejected"] += 1
                 continue
             sink.append((item, row, line))
+        if filled:
+            notes.append(f"{table.capitalize()} : « source » absente sur {filled} ligne(s), remplie avec le nom du "
+                         f"fichier « {names.get(table) or path.stem} ».")
     existing = set(Structure.objects.values_list("di_id", flat=True))
     new_ids = {item.id for item, _, _ in structures}
     kept_services = []
@@ -309,7 +482,8 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
             counts["services"]["accepted"] += 1
     rejected = sum(c["rejected"] for c in counts.values())
     status = "partial" if rejected else "ok"
-    report = {"status": status, "stored": True, "tables": counts, "errors": errors, "ignored_columns": ignored}
+    report = {"status": status, "stored": True, "tables": counts, "errors": errors, "ignored_columns": ignored,
+              "notes": notes}
     record(AuditAction.IMPORT, request=request, user=user, target=f"offre : {path.name}"[:300], statut=status,
            acceptees=sum(c["accepted"] for c in counts.values()), rejetees=rejected)
     return OfferResult(report, 3 if rejected else 0)

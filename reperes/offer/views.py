@@ -129,8 +129,9 @@ def offer_upload(request):
             path.unlink(missing_ok=True)
     return render(request, "offer/upload.html", {
         "form": form, "report": report, "title": "Importer l'offre d'insertion (data·inclusion)",
-        "intro": "Un export data·inclusion (schéma v1 : structures ou services, JSON ou CSV) ou le classeur XLSX de "
-                 "Repères (feuilles « structures » et « services »). Pour un dossier complet : "
+        "intro": "Un fichier data·inclusion tel que téléchargé (open data structures-inclusion-….csv|json|xlsx, "
+                 "services-inclusion-…, ou réponse JSON de l'API), le modèle XLSX du valideur data·inclusion, ou le "
+                 "classeur XLSX/ODS de Repères (feuilles « structures » et « services »). Pour un dossier complet : "
                  "reperes offer import DOSSIER.",
         "back": reverse("offer:home"), "back_label": "Retour au catalogue"})
 
