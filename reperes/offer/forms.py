@@ -70,6 +70,7 @@ class StructureForm(forms.ModelForm):
         model = Structure
         fields = ["nom", "description", "siret", "code_insee", "adresse", "telephone", "courriel", "site_web",
                   "reseaux_porteurs"]
+        widgets = {"adresse": forms.TextInput, "site_web": forms.URLInput}
 
 
 class ServiceForm(forms.ModelForm):

@@ -378,6 +378,52 @@ def _values(items) -> list[str]:
     return sorted(str(getattr(i, "value", i)) for i in (items or []))
 
 
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _fit(model, values: dict) -> dict:
+    """Cut a text to its column's length (PostgreSQL refuses longer); free texts are unlimited columns."""
+    out = {}
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        out[name] = value[:limit] if limit and isinstance(value, str) else value
+    return out
+
+
+def structure_fields(item: di.Structure) -> dict:
+    """Every field of a v1 structure, as stored (lists sorted, absent texts empty)."""
+    return _fit(Structure, {
+        "source": item.source, "nom": item.nom, "description": _text(item.description),
+        "lien_source": _text(item.lien_source), "siret": _text(item.siret), "commune": _text(item.commune),
+        "code_postal": _text(item.code_postal), "code_insee": _text(item.code_insee), "adresse": _text(item.adresse),
+        "complement_adresse": _text(item.complement_adresse), "longitude": item.longitude, "latitude": item.latitude,
+        "telephone": _text(item.telephone), "courriel": _text(item.courriel), "site_web": _text(item.site_web),
+        "horaires_accueil": _text(item.horaires_accueil), "accessibilite_lieu": _text(item.accessibilite_lieu),
+        "reseaux_porteurs": _values(item.reseaux_porteurs), "date_maj": item.date_maj})
+
+
+def service_fields(item: di.Service) -> dict:
+    """Every field of a v1 service but its structure, as stored."""
+    return _fit(Service, {
+        "source": item.source, "nom": item.nom, "description": _text(item.description),
+        "lien_source": _text(item.lien_source), "date_maj": item.date_maj,
+        "type": item.type.value if item.type else "", "thematiques": _values(item.thematiques),
+        "frais": item.frais.value if item.frais else "", "frais_precisions": _text(item.frais_precisions),
+        "publics": _values(item.publics), "publics_precisions": _text(item.publics_precisions),
+        "conditions_acces": _text(item.conditions_acces), "commune": _text(item.commune),
+        "code_postal": _text(item.code_postal), "code_insee": _text(item.code_insee), "adresse": _text(item.adresse),
+        "complement_adresse": _text(item.complement_adresse), "longitude": item.longitude, "latitude": item.latitude,
+        "telephone": _text(item.telephone), "courriel": _text(item.courriel),
+        "modes_accueil": _values(item.modes_accueil),
+        "zone_eligibilite": [str(z) for z in (item.zone_eligibilite or [])],
+        "contact_nom_prenom": _text(item.contact_nom_prenom), "lien_mobilisation": _text(item.lien_mobilisation),
+        "modes_mobilisation": _values(item.modes_mobilisation), "mobilisable_par": _values(item.mobilisable_par),
+        "mobilisation_precisions": _text(item.mobilisation_precisions),
+        "volume_horaire_hebdomadaire": item.volume_horaire_hebdomadaire, "nombre_semaines": item.nombre_semaines,
+        "horaires_accueil": _text(item.horaires_accueil)})
+
+
 def run_offer_import(path, *, user=None, request=None) -> OfferResult:
     from reperes.audit.models import Action as AuditAction
     from reperes.audit.trail import record
@@ -456,26 +502,15 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
     with transaction.atomic():
         by_id = {}
         for item, _row, _line in structures:
-            obj, _ = Structure.objects.update_or_create(di_id=item.id, defaults={
-                "source": item.source, "nom": item.nom[:300], "description": item.description or "",
-                "siret": item.siret or "", "commune": item.commune or "", "code_postal": item.code_postal or "",
-                "code_insee": item.code_insee or "", "adresse": item.adresse or "",
-                "telephone": item.telephone or "", "courriel": item.courriel or "",
-                "site_web": str(item.site_web or ""), "reseaux_porteurs": _values(item.reseaux_porteurs),
-                "date_maj": item.date_maj})
+            obj, _ = Structure.objects.update_or_create(di_id=item.id, defaults=structure_fields(item))
             by_id[item.id] = obj
             counts["structures"]["accepted"] += 1
         missing = {item.structure_id for item, _, _ in kept_services} - set(by_id)
         by_id.update({s.di_id: s for s in Structure.objects.filter(di_id__in=missing)})
         for item, row, places in kept_services:
             obj, _ = Service.objects.update_or_create(di_id=item.id, defaults={
-                "source": item.source, "structure": by_id[item.structure_id], "nom": item.nom,
-                "description": item.description, "type": item.type.value if item.type else "",
-                "thematiques": _values(item.thematiques), "publics": _values(item.publics),
-                "zone_eligibilite": [str(z) for z in (item.zone_eligibilite or [])],
-                "modes_accueil": _values(item.modes_accueil), "frais": item.frais.value if item.frais else "",
-                "code_insee": item.code_insee or "", "places": places,
-                "financement": str(row.get("financement") or "")[:300], "date_maj": item.date_maj})
+                **service_fields(item), "structure": by_id[item.structure_id], "places": places,
+                "financement": str(row.get("financement") or "")[:300]})
             if row.get("actions"):
                 ids = _split(row["actions"]) or []
                 obj.actions.set(Action.objects.filter(id_action__in=ids))

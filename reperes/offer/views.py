@@ -173,6 +173,27 @@ def service_edit(request, pk):
     return _edit(request, ServiceForm, obj, f"Modifier le service « {obj.nom} »", "service")
 
 
+@requires("view_aggregates")
+def service_detail(request, pk):
+    service = get_object_or_404(Service.objects.select_related("structure").prefetch_related("actions"), pk=pk)
+    return render(request, "offer/service_detail.html", {
+        "service": service, "structure": service.structure, "can_edit": request.user.can("run_analyses"),
+        "categories": sorted({mx.category_label(c) for c in (mx.category_of_thematique(t)
+                                                             for t in service.thematiques or []) if c})})
+
+
+@requires("view_aggregates")
+def catalogue_xlsx(request):
+    from .catalogue import workbook
+
+    content, count = workbook()
+    record(AuditAction.EXPORT, request=request, target="catalogue-offre.xlsx", services=count)
+    response = HttpResponse(content,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="catalogue-offre.xlsx"'
+    return response
+
+
 def _matrix(request):
     installation, raw, seuil = _context(request)
     if installation.territory is None:

@@ -39,8 +39,26 @@ RECORDS_SERVICES = [service_record(),
                                    code_insee="59512", code_postal="59100")]
 
 
+def assert_every_field(record: dict, obj) -> None:
+    """Each field of a published record is stored: lists as sorted lists, absent values empty."""
+    for key, value in record.items():
+        stored = obj.di_id if key == "id" else obj.structure.di_id if key == "structure_id" else getattr(obj, key)
+        if isinstance(value, list):
+            value = value if key == "zone_eligibilite" else sorted(value)
+        elif value is None:
+            value = [] if isinstance(stored, list) else None if stored is None else ""
+        elif isinstance(value, float):
+            assert stored == pytest.approx(value), key
+            continue
+        assert stored == value, (key, stored, value)
+
+
 def assert_stored_as_published():
     """The records above, read back from the database field by field (independent of the importer's code)."""
+    for record in RECORDS_STRUCTURES:
+        assert_every_field(record, models.Structure.objects.get(di_id=record["id"]))
+    for record in RECORDS_SERVICES:
+        assert_every_field(record, models.Service.objects.get(di_id=record["id"]))
     s1 = models.Structure.objects.get(di_id="dora--s1")
     assert (s1.source, s1.nom, s1.siret, s1.code_postal, s1.code_insee, s1.commune) == (
         "dora", "Mission locale de Lille", "13002526500013", "59000", "59350", "Lille")
@@ -255,3 +273,56 @@ def test_csv_with_a_broken_quote_is_refused_in_french(tmp_path, cli, capsys):
     path.write_bytes(b'source,id,nom\n"di","a\x00b","x"\n')
     status, report = run(cli, capsys, path)
     assert status == 2 and "CSV" in report["errors"][0]["message"]
+
+
+def test_every_field_is_shown_on_the_service_page(tmp_path, cli, capsys, client_partner):
+    from django.urls import reverse
+
+    write_opendata(tmp_path, "structures", RECORDS_STRUCTURES, "json")
+    write_opendata(tmp_path, "services", RECORDS_SERVICES, "json")
+    assert run(cli, capsys, tmp_path)[0] == 0
+    service = models.Service.objects.get(di_id="dora--v1")
+    home = client_partner.get(reverse("offer:home")).content.decode()
+    assert reverse("offer:service_detail", args=[service.pk]) in home
+    page = client_partner.get(reverse("offer:service_detail", args=[service.pk])).content.decode()
+    for text in ("Location de scooters", "Mission locale de Lille", "03 20 00 00 01", "scooters@ml-lille.fr",
+                 "Camille Martin", "https://www.ml-lille.fr/scooters", "Téléphoner", "Envoyer un courriel",
+                 "Professionnels", "Avoir un permis AM.", "Mo-Fr 09:00-12:00", "12 rue de Paris", "Garage",
+                 "59000 Lille", "2 € par jour", "Jeunes suivis par la mission locale",
+                 "Fiche de prescription à joindre.", "Mo-Fr 09:00-12:00,14:00-17:00",
+                 "https://dora.inclusion.beta.gouv.fr/services/scooters", "contact@ml-lille.fr", "À distance"):
+        assert text in page, text
+
+
+def test_catalogue_export_has_every_field_and_reimports_to_the_same_catalogue(tmp_path, cli, capsys,
+                                                                              client_partner):
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    from reperes.audit.models import AuditEvent
+
+    write_opendata(tmp_path, "structures", RECORDS_STRUCTURES, "csv")
+    write_opendata(tmp_path, "services", RECORDS_SERVICES, "csv")
+    assert run(cli, capsys, tmp_path)[0] == 0
+    before = snapshot()
+    response = client_partner.get(reverse("offer:catalogue_xlsx"))
+    assert response.status_code == 200
+    path = tmp_path / "catalogue.xlsx"
+    path.write_bytes(response.content)
+    book = load_workbook(path)
+    headers = [c.value for c in book["services"][1]]
+    assert set(RECORDS_SERVICES[0]) <= set(headers)
+    assert set(RECORDS_STRUCTURES[0]) <= set([c.value for c in book["structures"][1]])
+    first = dict(zip(headers, [c.value for c in book["services"][2]], strict=True))
+    assert first["telephone"] == "03 20 00 00 01" and first["modes_mobilisation"] == "envoyer-un-courriel, telephoner"
+    assert AuditEvent.objects.filter(target="catalogue-offre.xlsx").exists()
+    models.Service.objects.all().delete()
+    models.Structure.objects.all().delete()
+    status, report = run(cli, capsys, path)
+    assert status == 0, report
+
+    def without_keys(table):  # database keys change; every other stored value is the same
+        return sorted(tuple(kv for kv in row if kv[0] not in ("id", "structure_id")) for row in table)
+
+    after = snapshot()
+    assert without_keys(after[0]) == without_keys(before[0]) and without_keys(after[1]) == without_keys(before[1])
