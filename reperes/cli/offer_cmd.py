@@ -63,6 +63,8 @@ def run_import(args) -> int:
 
     for line in summary(result.report, str(args.path)):
         print(line.replace("hors du territoire (ignorées)", "ignorée(s)"))
+    for note in result.report.get("notes", []):
+        print(f"  À savoir : {note}")
     return result.exit_status
 
 

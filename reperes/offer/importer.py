@@ -26,6 +26,7 @@ import io
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,7 @@ import pydantic
 from data_inclusion.schema import v1 as di
 from django.db import transaction
 
+from . import v0
 from .models import Service, Structure
 
 LIST_FIELDS_STRUCTURE = ("reseaux_porteurs",)
@@ -59,21 +61,35 @@ FIELD_LABELS = {"nom": "nom", "id": "identifiant", "source": "source", "date_maj
                 "site_web": "site web", "frais": "frais"}
 
 
-def french_message(error: dict) -> str:
-    """One pydantic error of the data·inclusion models, in French."""
+CODE_MESSAGES = {
+    "siret": "SIRET invalide : 14 chiffres attendus, sans espace.",
+    "code_postal": "Code postal invalide : 5 chiffres attendus (par exemple 59000).",
+    "code_insee": "Code INSEE invalide : 5 caractères attendus (par exemple 59350 ou 2A004).",
+    "zone_eligibilite": "Code de zone non reconnu : code INSEE de commune (5 caractères), SIREN d’EPCI (9 chiffres), "
+                        "code de département (2 ou 3 caractères) ou « france » attendu.",
+}
+CODE_KINDS = ("string_too_short", "string_too_long", "string_pattern_mismatch", "literal_error")
+
+
+def french_message(error: dict, column: str | None = None) -> str:
+    """One pydantic error of the data·inclusion models, in French: the cause, for the column it is about."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if column in CODE_MESSAGES and kind in CODE_KINDS:
+        return CODE_MESSAGES[column]
     if kind == "missing":
         return "Champ obligatoire absent."
     if kind == "enum":
         expected = str(ctx.get("expected", ""))
         shown = expected if len(expected) <= 200 else "voir la liste du schéma data·inclusion v1"
-        return f"Valeur inconnue « {error.get('input')} » du référentiel data·inclusion ({shown})."
+        label = FIELD_LABELS.get(column or "", column)
+        where = f"{label} : " if label else ""
+        return f"Valeur inconnue « {error.get('input')} » du référentiel data·inclusion ({where}{shown})."
     if kind == "string_too_short":
         return f"Texte trop court : au moins {ctx.get('min_length')} caractère(s)."
     if kind == "string_too_long":
         return f"Texte trop long : au plus {ctx.get('max_length')} caractères."
     if kind == "string_pattern_mismatch":
-        return "Format incorrect (code attendu : commune 5 caractères, EPCI 9 chiffres, département 2 ou 3, SIRET 14)."
+        return "Format incorrect."
     if kind.startswith("date"):
         return "Date invalide : format attendu AAAA-MM-JJ (par exemple 2024-03-01)."
     if kind.startswith("url"):
@@ -85,23 +101,45 @@ def french_message(error: dict) -> str:
         return message.removeprefix("Value error, ")
     if kind in ("too_short",):
         return "Liste vide : au moins une valeur attendue."
-    if kind in ("float_parsing", "int_parsing", "float_type", "int_type"):
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "int_from_float"):
         return "Nombre attendu."
     if kind in ("string_type", "set_type", "list_type"):
         return "Type de valeur inattendu (texte ou liste attendu)."
-    if kind == "literal_error":
-        return "Valeur non reconnue (code de commune, de département, d'EPCI ou « france » attendu)."
-    return error.get("msg", "Valeur invalide.")
+    return "Valeur invalide."
 
 
 def _errors(exc: pydantic.ValidationError, table: str, line: int, row: dict) -> list[dict]:
-    out = []
+    """One message per bad value: the branches of a union (a zone code tried as commune, EPCI, département…)
+    give one message, not one each."""
+    out, seen = [], set()
     for e in exc.errors():
-        column = str(e["loc"][0]) if e.get("loc") else None
-        value = row.get(column) if column else None
+        loc = e.get("loc") or ()
+        column = str(loc[0]) if loc else None
+        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else None
+        if (column, index) in seen:
+            continue
+        seen.add((column, index))
+        value = e.get("input") if index is not None else (row.get(column) if column else None)
         out.append({"table": table, "line": line, "column": column,
-                    "value": None if value in (None, "") else str(value)[:200], "message": french_message(e)})
+                    "value": None if value in (None, "") else str(value)[:200],
+                    "message": french_message(e, column)})
     return out
+
+
+def typographie(text: str) -> str:
+    """French typography for what a user reads: ’, and a no-break space before : ; ? ! and inside « »."""
+    text = re.sub(r"(?<=[A-Za-zÀ-ÿ])'(?=[A-Za-zÀ-ÿ])", "’", text)
+    text = re.sub(r" ([:;?!»])", "\u00a0\\1", text)
+    return text.replace("« ", "«\u00a0")
+
+
+def _typeset(report: dict) -> dict:
+    for e in report["errors"]:
+        e["message"] = typographie(e["message"])
+    for c in report["ignored_columns"]:
+        c["reason"] = typographie(c["reason"])
+    report["notes"] = [typographie(n) for n in report["notes"]]
+    return report
 
 
 # --------------------------------------------------------------------------- reading
@@ -176,7 +214,7 @@ def _date(value):
     text = _scalar(value)
     if re.fullmatch(r"-?\d{11,14}(\.0+)?", text):
         return _date(float(text))
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ]00:00(:00(\.0+)?)?(Z|[+-]00:?00)?", text)
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text)
     if match:
         return match.group(1)
     match = re.fullmatch(r"(\d{2})/(\d{2})/(\d{4})", text)
@@ -191,9 +229,10 @@ def _clean(row: dict, list_fields) -> dict:
         if key is None:
             continue
         key = str(key).strip()
+        numeric = isinstance(value, int | float) and not isinstance(value, bool)  # a number typed in a sheet
         if key in list_fields:
             value = _split(value)
-            if value and key == "zone_eligibilite":
+            if value and key == "zone_eligibilite" and numeric:
                 value = [_zone_code(v) for v in value]
         elif key in DATE_FIELDS:
             value = _date(value) or None
@@ -201,7 +240,7 @@ def _clean(row: dict, list_fields) -> dict:
             value = None if isinstance(value, float) and math.isnan(value) else value
         else:
             value = _scalar(value) or None
-            if value and key in CODE_WIDTHS and value.isdigit() and len(value) < CODE_WIDTHS[key]:
+            if numeric and value and key in CODE_WIDTHS and value.isdigit() and len(value) < CODE_WIDTHS[key]:
                 value = value.zfill(CODE_WIDTHS[key])
         out[key] = value
     return out
@@ -444,7 +483,7 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
                   "errors": [{"table": None, "line": None, "column": None, "value": None, "message": str(exc)}],
                   "ignored_columns": [], "notes": []}
         record(AuditAction.IMPORT, request=request, user=user, target=f"offre : {path.name}"[:300], statut="refused")
-        return OfferResult(report, 2)
+        return OfferResult(_typeset(report), 2)
     errors: list[dict] = []
     counts = {}
     structures: list[tuple[dict, dict]] = []
@@ -456,11 +495,20 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
         counts[table] = {"read": len(rows), "accepted": 0, "rejected": 0, "skipped": 0}
         seen_cols = set().union(*(r.keys() for r in rows)) if rows else set()
         extra = sorted(str(c) for c in seen_cols - known_fields[table] - set(OURS_SERVICE) - {IGNORE_COLUMN} if c)
+        old_schema = v0.is_v0(table, seen_cols)
+        dropped: Counter = Counter()
+        if old_schema:
+            list_fields = tuple(set(list_fields) | set(v0.LIST_FIELDS[table]))
+            ignored += [{"table": table, "column": c, "reason": f"{v0.LABEL} : pas d’équivalent en v1"}
+                        for c in v0.ignored_columns(table, extra, known_fields[table])]
+            extra = [c for c in extra if c not in v0.ONLY_V0[table]]
         ignored += [{"table": table, "column": c, "reason": "champ hors du schéma data·inclusion v1"} for c in extra]
         filled = 0
         for i, raw in enumerate(rows):
             line = i + bases.get(table, 2)
             row = _clean(raw, list_fields)
+            if old_schema:
+                row = v0.convert(table, row, dropped)
             if not row.get("source"):  # data·inclusion's validator template has no « source » column
                 row["source"] = names.get(table) or path.stem
                 filled += 1
@@ -472,6 +520,8 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
                 counts[table]["rejected"] += 1
                 continue
             sink.append((item, row, line))
+        if old_schema:
+            notes += v0.notes(table, dropped)
         if filled:
             notes.append(f"{table.capitalize()} : « source » absente sur {filled} ligne(s), remplie avec le nom du "
                          f"fichier « {names.get(table) or path.stem} ».")
@@ -521,4 +571,4 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
               "notes": notes}
     record(AuditAction.IMPORT, request=request, user=user, target=f"offre : {path.name}"[:300], statut=status,
            acceptees=sum(c["accepted"] for c in counts.values()), rejetees=rejected)
-    return OfferResult(report, 3 if rejected else 0)
+    return OfferResult(_typeset(report), 3 if rejected else 0)

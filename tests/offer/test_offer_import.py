@@ -93,7 +93,7 @@ def test_schema_errors_come_back_per_line_in_french(tmp_path, cli, capsys):
     status, report = run(cli, capsys, tmp_path)
     assert status == 3 and report["status"] == "partial" and report["stored"] is True
     assert report["tables"]["services"] == {"read": 3, "accepted": 1, "rejected": 2, "skipped": 0}
-    errors = {(e["line"], e["column"]): e["message"] for e in report["errors"]}
+    errors = {(e["line"], e["column"]): e["message"].replace("\u00a0", " ") for e in report["errors"]}
     assert errors[(2, "nom")] == "Texte trop court : au moins 3 caractère(s)."
     assert errors[(2, "date_maj")].startswith("Date invalide")
     assert "Valeur inconnue « mobilite--teleportation »" in errors[(2, "thematiques")]

@@ -234,7 +234,7 @@ def test_data_inclusion_validator_template(tmp_path, cli, capsys):
     v = models.Service.objects.get()
     assert v.source == "dataset" and v.structure == s and v.zone_eligibilite == ["59"]
     assert v.thematiques == ["mobilite--acceder-a-un-vehicule", "mobilite--entretenir-reparer-son-vehicule"]
-    assert any("« source »" in n and "dataset" in n for n in report["notes"])
+    assert any("« source »" in n.replace("\u00a0", " ") and "dataset" in n for n in report["notes"])
     assert not any(c["column"] == "__ignore__" for c in report["ignored_columns"])
 
 
