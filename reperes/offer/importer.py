@@ -13,8 +13,9 @@ Accepted inputs, as downloaded:
 
 A column named twice refuses the file (which copy is right cannot be guessed). Each line is validated with the
 package's own pydantic models (``data_inclusion.schema.v1.Structure`` / ``Service``); its errors come back per
-line, in French. A service whose structure is unknown is rejected. Re-importing updates (matched on ``id``),
-never duplicates. Exit status 0 / 3 / 2.
+line, in French. A service links to the structure of the same ``source`` whose ``id`` is its ``structure_id``,
+imported now or before; without one it is rejected. Re-importing updates (matched on ``source`` and ``id``), never
+duplicates. Exit status 0 / 3 / 2.
 """
 
 from __future__ import annotations
@@ -525,14 +526,17 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
         if filled:
             notes.append(f"{table.capitalize()} : « source » absente sur {filled} ligne(s), remplie avec le nom du "
                          f"fichier « {names.get(table) or path.stem} ».")
-    existing = set(Structure.objects.values_list("di_id", flat=True))
-    new_ids = {item.id for item, _, _ in structures}
+    # A service's structure: same source and same id, in this import or stored by an earlier one.
+    wanted = {item.structure_id for item, _, _ in services}
+    existing = set(Structure.objects.filter(di_id__in=wanted).values_list("source", "di_id"))
+    new_keys = {(item.source, item.id) for item, _, _ in structures}
     kept_services = []
     for item, row, line in services:
-        if item.structure_id not in existing | new_ids:
+        if (item.source, item.structure_id) not in existing | new_keys:
             errors.append({"table": "services", "line": line, "column": "structure_id", "value": item.structure_id,
-                           "message": "Structure inconnue : importez d'abord la structure de ce service "
-                                      "(structures.json ou feuille « structures »)."})
+                           "message": f"Structure inconnue pour la source « {item.source} » : importez d'abord la "
+                                      "structure de ce service (fichier structures… ou feuille « structures »), "
+                                      "avec la même source."})
             counts["services"]["rejected"] += 1
             continue
         places = row.get("places")
@@ -550,16 +554,18 @@ def run_offer_import(path, *, user=None, request=None) -> OfferResult:
             places = None
         kept_services.append((item, row, places))
     with transaction.atomic():
-        by_id = {}
+        by_key = {}
         for item, _row, _line in structures:
-            obj, _ = Structure.objects.update_or_create(di_id=item.id, defaults=structure_fields(item))
-            by_id[item.id] = obj
+            obj, _ = Structure.objects.update_or_create(source=item.source, di_id=item.id,
+                                                        defaults=structure_fields(item))
+            by_key[(item.source, item.id)] = obj
             counts["structures"]["accepted"] += 1
-        missing = {item.structure_id for item, _, _ in kept_services} - set(by_id)
-        by_id.update({s.di_id: s for s in Structure.objects.filter(di_id__in=missing)})
+        missing = {(item.source, item.structure_id) for item, _, _ in kept_services} - set(by_key)
+        for obj in Structure.objects.filter(di_id__in={i for _, i in missing}):
+            by_key.setdefault((obj.source, obj.di_id), obj)
         for item, row, places in kept_services:
-            obj, _ = Service.objects.update_or_create(di_id=item.id, defaults={
-                **service_fields(item), "structure": by_id[item.structure_id], "places": places,
+            obj, _ = Service.objects.update_or_create(source=item.source, di_id=item.id, defaults={
+                **service_fields(item), "structure": by_key[(item.source, item.structure_id)], "places": places,
                 "financement": str(row.get("financement") or "")[:300]})
             if row.get("actions"):
                 ids = _split(row["actions"]) or []

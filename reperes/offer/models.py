@@ -90,7 +90,7 @@ def _labels(enum, codes) -> str:
 
 
 class Structure(models.Model):
-    di_id = models.CharField("identifiant data·inclusion", max_length=200, unique=True)
+    di_id = models.CharField("identifiant data·inclusion", max_length=200, db_index=True)
     source = models.CharField("source", max_length=100, default="reperes")
     nom = models.CharField("nom", max_length=300)
     description = models.TextField("description", blank=True)
@@ -114,6 +114,8 @@ class Structure(models.Model):
     class Meta:
         verbose_name = "structure"
         ordering = ["nom"]
+        # data·inclusion identifies a record by its source and its id: two sources may use the same id.
+        constraints = [models.UniqueConstraint(fields=["source", "di_id"], name="structure_source_id")]
 
     def __str__(self):
         return self.nom
@@ -124,7 +126,7 @@ class Structure(models.Model):
 
 
 class Service(models.Model):
-    di_id = models.CharField("identifiant data·inclusion", max_length=200, unique=True)
+    di_id = models.CharField("identifiant data·inclusion", max_length=200, db_index=True)
     source = models.CharField("source", max_length=100, default="reperes")
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="services",
                                   verbose_name="structure")
@@ -167,6 +169,7 @@ class Service(models.Model):
     class Meta:
         verbose_name = "service"
         ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["source", "di_id"], name="service_source_id")]
 
     def __str__(self):
         return self.nom

@@ -120,3 +120,43 @@ def test_v0_services_with_region_zone_and_several_types(tmp_path, cli, capsys):
     assert v.type == "accompagnement" and v.zone_eligibilite == []  # région 32 is not département 32
     notes = " ".join(report["notes"]).replace("\u00a0", " ")
     assert "32 (region)" in notes and "accompagnement, information → accompagnement" in notes
+
+
+def test_services_link_to_structures_stored_by_an_earlier_import(tmp_path, cli, capsys):
+    """The PLIE imports the structures one week, the services the next, each file on its own."""
+    from offer_files import write_opendata
+
+    first, second = tmp_path / "semaine1", tmp_path / "semaine2"
+    first.mkdir()
+    second.mkdir()
+    structures = [structure_record(), structure_record(source="soliguide", id="dora--s1", nom="Homonyme Soliguide")]
+    write_opendata(first, "structures", structures, "csv", date="2026-11-23")
+    assert run(cli, capsys, first)[0] == 0
+    assert models.Structure.objects.count() == 2  # same id, two sources: two structures
+    services = [service_record(), service_record(source="soliguide", id="dora--v1", nom="Service Soliguide"),
+                service_record(id="dora--v3", structure_id="dora--absente")]
+    write_opendata(second, "services", services, "json")
+    status, report = run(cli, capsys, second)
+    assert status == 3
+    assert models.Service.objects.get(source="dora", di_id="dora--v1").structure.nom == "Mission locale de Lille"
+    assert models.Service.objects.get(source="soliguide").structure.nom == "Homonyme Soliguide"
+    [error] = report["errors"]
+    assert error["value"] == "dora--absente" and error["message"].startswith("Structure inconnue pour la source")
+    before = sorted(models.Service.objects.values_list("source", "di_id", "structure__nom"))
+    assert run(cli, capsys, second)[0] == 3
+    assert sorted(models.Service.objects.values_list("source", "di_id", "structure__nom")) == before
+
+
+def test_a_service_file_uploaded_on_the_page_finds_its_stored_structure(tmp_path, cli, capsys, client_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from offer_files import write_opendata
+
+    write_opendata(tmp_path, "structures", [structure_record()], "json")
+    path = write_opendata(tmp_path, "services", [service_record()], "csv")
+    assert run(cli, capsys, tmp_path / "structures-inclusion-2026-11-30.json")[0] == 0
+    response = client_admin.post(reverse("offer:import"),
+                                 {"fichier": SimpleUploadedFile(path.name, path.read_bytes(), "text/csv")})
+    assert response.status_code == 200
+    assert "Toutes les lignes ont été acceptées" in response.content.decode()
+    assert models.Service.objects.get().structure.di_id == "dora--s1"
