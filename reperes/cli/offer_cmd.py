@@ -25,8 +25,8 @@ Code de sortie : 0 toutes les lignes acceptées ; 3 des lignes rejetées ;
 
 MATRIX_DESCRIPTION = """\
 La matrice besoins × offre : une ligne par EPCI du territoire et par
-catégorie data·inclusion (celles des freins, et toute catégorie ayant un
-service) : demande (accompagnés ayant ce frein à l'entrée), public potentiel,
+catégorie data·inclusion que les besoins ou l'offre du territoire touchent
+(un frein déclaré par un accompagné, un service couvrant une de ses communes) : demande (accompagnés ayant ce frein à l'entrée), public potentiel,
 services, places, couverture (totale, partielle, aucune) et statut (carence,
 doublon, couvert, sans_besoin). --diffusion applique le secret statistique."""
 
