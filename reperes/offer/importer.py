@@ -207,13 +207,13 @@ def _date(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool) and not math.isnan(value):
-        seconds = value / 1000 if abs(value) >= 1e11 else value
+        seconds = value / 1000 if abs(value) >= 1e10 else value  # 1e10 s is in 2286: above, milliseconds
         try:
             return dt.datetime.fromtimestamp(seconds, tz=dt.UTC).date().isoformat()
         except (OverflowError, OSError, ValueError):
             return str(value)
     text = _scalar(value)
-    if re.fullmatch(r"-?\d{11,14}(\.0+)?", text):
+    if re.fullmatch(r"-?\d{9,14}(\.0+)?", text):
         return _date(float(text))
     match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?", text)
     if match:
@@ -295,6 +295,7 @@ def _read_rows(path: Path) -> list[dict]:
             text = data.decode("cp1252", errors="replace")
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
+        csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # long descriptions in open data
         try:
             reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
             headers = [h.strip() for h in next(reader, [])]

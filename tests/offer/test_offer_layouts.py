@@ -9,6 +9,8 @@ import os
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from offer_files import DAY, service_record, structure_record, write_opendata
 from openpyxl import Workbook
 
@@ -326,3 +328,20 @@ def test_catalogue_export_has_every_field_and_reimports_to_the_same_catalogue(tm
 
     after = snapshot()
     assert without_keys(after[0]) == without_keys(before[0]) and without_keys(after[1]) == without_keys(before[1])
+
+
+@given(day=st.dates(min_value=dt.date(1970, 5, 1), max_value=dt.date(2099, 12, 31)))
+@settings(max_examples=200, deadline=None)
+def test_every_date_written_by_pandas_to_json_reads_back_the_same(day):
+    from reperes.offer.importer import _date
+
+    written = json.loads(pd.DataFrame([{"date_maj": day}]).to_json(orient="records"))[0]["date_maj"]
+    assert _date(written) == day.isoformat()
+    assert _date(str(written)) == day.isoformat()  # the same number read from a CSV cell
+
+
+def test_a_very_long_text_in_csv_is_kept(tmp_path, cli, capsys):
+    text = "Lundi 9 h – 12 h. " * 10000  # over csv's default field limit (131 072 characters)
+    write_opendata(tmp_path, "structures", [structure_record(horaires_accueil=text)], "csv")
+    assert run(cli, capsys, tmp_path)[0] == 0
+    assert models.Structure.objects.get().horaires_accueil == text.strip()
