@@ -122,11 +122,15 @@ def offer_upload(request):
         from .importer import run_offer_import
 
         upload = form.cleaned_data["fichier"]
-        path = _upload_to_temp(upload)
-        try:
+        # Under its own name: messages name the user's file, a dated name tells the table, and the validator's
+        # template (no « source » column) gets its source from the file name.
+        with tempfile.TemporaryDirectory() as folder:
+            name = Path(upload.name).name.replace("\x00", "") or "offre"
+            path = Path(folder) / (Path(name).stem[:100] + Path(name).suffix.lower())
+            with open(path, "wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
             report = run_offer_import(path, user=request.user, request=request).report
-        finally:
-            path.unlink(missing_ok=True)
     return render(request, "offer/upload.html", {
         "form": form, "report": report, "title": "Importer l'offre d'insertion (data·inclusion)",
         "intro": "Un fichier data·inclusion tel que téléchargé (open data structures-inclusion-….csv|json|xlsx, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -160,3 +161,26 @@ def test_a_service_file_uploaded_on_the_page_finds_its_stored_structure(tmp_path
     assert response.status_code == 200
     assert "Toutes les lignes ont été acceptées" in response.content.decode()
     assert models.Service.objects.get().structure.di_id == "dora--s1"
+
+
+def test_the_upload_page_names_the_users_file_and_fills_source_from_it(client_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from openpyxl import Workbook
+
+    from reperes.offer.models import Structure
+
+    book = Workbook()
+    book.active.title = "Structures"
+    book.active.append(["__ignore__", "id", "nom", "date_maj"])
+    book.active.append(["Description", "Identifiant", "Nom", "Date"])
+    book.active.append([None, "s-1", "Garage solidaire du Toulois", "2026-10-01"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = client_admin.post(reverse("offer:import"), {"fichier": SimpleUploadedFile(
+        "offre-toulois.xlsx", buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")})
+    assert "offre-toulois" in response.content.decode()
+    assert Structure.objects.get().source == "offre-toulois"
+    broken = client_admin.post(reverse("offer:import"), {"fichier": SimpleUploadedFile(
+        "services-inclusion-2026-11-30.json", b"\x89PNG\r\n\x1a\n\x00\x00", "application/json")}).content.decode()
+    assert "Fichier refusé" in broken and "services-inclusion-2026-11-30.json" in broken
