@@ -8,11 +8,14 @@ from pathlib import Path
 from .base import UserError, add_parser, err, out_json
 
 IMPORT_DESCRIPTION = """\
-Importer l'offre d'insertion au schéma data·inclusion v1 : un fichier
-d'export (JSON ou CSV, structures ou services), un dossier contenant
-structures.json|csv et services.json|csv, ou le classeur XLSX de Repères
-(feuilles « structures » et « services » ; colonnes en plus : places,
-financement, actions = identifiants des actions du PLIE).
+Importer l'offre d'insertion au schéma data·inclusion v1, telle que
+data·inclusion la publie : fichiers open data (structures-inclusion-AAAA-MM-JJ
+et services-inclusion-AAAA-MM-JJ, en CSV, JSON ou XLSX), réponse JSON de l'API,
+modèle XLSX du valideur data·inclusion, ou classeur XLSX/ODS de Repères
+(feuilles « structures » et « services », listes séparées par des virgules ;
+colonnes en plus : places, financement, actions = identifiants des actions du
+PLIE). CHEMIN : un fichier, ou un dossier (le fichier le plus récent de chaque
+table y est lu). Un fichier de l'ancien schéma v0 est reconnu et converti.
 
 Chaque ligne est vérifiée avec les modèles du paquet data-inclusion-schema ;
 les erreurs sont listées par ligne, en français. Réimporter met à jour.
@@ -22,8 +25,8 @@ Code de sortie : 0 toutes les lignes acceptées ; 3 des lignes rejetées ;
 
 MATRIX_DESCRIPTION = """\
 La matrice besoins × offre : une ligne par EPCI du territoire et par
-catégorie data·inclusion (celles des freins, et toute catégorie ayant un
-service) : demande (accompagnés ayant ce frein à l'entrée), public potentiel,
+catégorie data·inclusion que les besoins ou l'offre du territoire touchent
+(un frein déclaré par un accompagné, un service couvrant une de ses communes) : demande (accompagnés ayant ce frein à l'entrée), public potentiel,
 services, places, couverture (totale, partielle, aucune) et statut (carence,
 doublon, couvert, sans_besoin). --diffusion applique le secret statistique."""
 
@@ -31,9 +34,9 @@ doublon, couvert, sans_besoin). --diffusion applique le secret statistique."""
 def register(sub) -> None:
     parser = add_parser(sub, "offer", "Offre d'insertion : import data·inclusion, matrice besoins × offre", _help)
     ops = parser.add_subparsers(dest="offer_command", metavar="ACTION", title="actions")
-    p = add_parser(ops, "import", "Importer l'offre (export data·inclusion ou classeur XLSX)", run_import,
+    p = add_parser(ops, "import", "Importer l'offre (fichiers data·inclusion ou classeur)", run_import,
                    description=IMPORT_DESCRIPTION)
-    p.add_argument("path", metavar="CHEMIN", type=Path, help="fichier JSON, CSV ou XLSX, ou dossier")
+    p.add_argument("path", metavar="CHEMIN", type=Path, help="fichier JSON, CSV, XLSX ou ODS, ou dossier")
     p.add_argument("--json", action="store_true", help="écrire le rapport en JSON sur la sortie standard")
     m = add_parser(ops, "matrix", "Afficher la matrice besoins × offre", run_matrix, description=MATRIX_DESCRIPTION)
     m.add_argument("--from", dest="debut", help="début de la période (AAAA-MM-JJ ; défaut : paramètres)")
@@ -60,6 +63,8 @@ def run_import(args) -> int:
 
     for line in summary(result.report, str(args.path)):
         print(line.replace("hors du territoire (ignorées)", "ignorée(s)"))
+    for note in result.report.get("notes", []):
+        print(f"  À savoir : {note}")
     return result.exit_status
 
 

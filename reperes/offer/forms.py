@@ -34,13 +34,14 @@ class StatsUploadForm(forms.Form):
 
 
 class OfferUploadForm(forms.Form):
-    fichier = forms.FileField(label="Fichier (JSON, CSV ou XLSX)",
-                              help_text="Export data·inclusion (structures ou services) ou classeur de Repères.")
+    fichier = forms.FileField(label="Fichier (JSON, CSV, XLSX ou ODS)",
+                              help_text="Fichier data·inclusion tel que téléchargé (open data ou API : structures ou "
+                                        "services), modèle du valideur data·inclusion ou classeur de Repères.")
 
     def clean_fichier(self):
         f = self.cleaned_data["fichier"]
-        if not f.name.lower().endswith((".json", ".csv", ".xlsx")):
-            raise forms.ValidationError("Format attendu : .json, .csv ou .xlsx.")
+        if not f.name.lower().endswith((".json", ".csv", ".xlsx", ".ods")):
+            raise forms.ValidationError("Format attendu : .json, .csv, .xlsx ou .ods.")
         if f.size > MAX_UPLOAD:
             raise forms.ValidationError("Le fichier dépasse 50 Mo.")
         return f
@@ -69,6 +70,7 @@ class StructureForm(forms.ModelForm):
         model = Structure
         fields = ["nom", "description", "siret", "code_insee", "adresse", "telephone", "courriel", "site_web",
                   "reseaux_porteurs"]
+        widgets = {"adresse": forms.TextInput, "site_web": forms.URLInput}
 
 
 class ServiceForm(forms.ModelForm):

@@ -1,8 +1,9 @@
 """The needs × offer matrix (issue « Territoire et offre », § 4), and the rules it applies.
 
-Rows: one per EPCI of the territory × each data·inclusion category that a
-barrier (référentiel ``FREINS``) maps to, plus every category that has at least
-one service.
+Rows: one per EPCI of the territory × each data·inclusion category that the territory's needs or offer
+touch: a category that a barrier (référentiel ``FREINS``) maps to and that some accompagné of the territory had
+at entry (demande > 0 in some EPCI), or a category of a service that covers a commune of the territory. A
+category that neither touches (a service in Lille for a territory in Lorraine, a barrier nobody had) has no row.
 
 - ``demande``: accompagnés of the period who had, at entry, a barrier of that
   category (a person counted once per category).
@@ -40,6 +41,8 @@ STATUT_LABELS = {"carence": "Carence", "doublon": "Doublon possible", "couvert":
                  "sans_besoin": "Sans besoin exprimé"}
 COUVERTURE_LABELS = {"totale": "Totale", "partielle": "Partielle", "aucune": "Aucune"}
 ASSUMPTIONS = (
+    "Seules figurent les catégories que le territoire touche : un frein déclaré à l'entrée par un accompagné de la "
+    "période, ou un service couvrant une de ses communes.",
     "Un service sans zone d'éligibilité est réputé couvrir l'intercommunalité (EPCI) de sa propre commune.",
     "Un service sans type compte comme un type « non précisé ».",
     "Un service sans publics est réputé ouvert à tous les publics (« tous-publics »), qui recoupe tout autre public.",
@@ -176,6 +179,7 @@ def build_cells(*, geo: Geo, epcis: list[str], services: list[OfferService], par
     order = {c.value: i for i, c in enumerate(Categorie)}
     categories.sort(key=lambda c: order.get(c, 99))
     cells = []
+    touched: set[str] = set()  # categories with a demande or a covering service somewhere in the territory
     for epci in epcis:
         members = geo.members(epci)
         coverage = {s.id: covered_communes(s, epci, geo) for s in services}
@@ -189,10 +193,12 @@ def build_cells(*, geo: Geo, epcis: list[str], services: list[OfferService], par
             potentiel = round(deld * demande / total) if deld is not None and total else None
             places = (sum(s.places for s in present) if present and all(s.places is not None for s in present)
                       else None)
+            if demande or present:
+                touched.add(category)
             cells.append({"epci": epci, "thematique": category, "demande": demande, "public_potentiel": potentiel,
                           "services": len(present), "places": places, "couverture": couverture,
                           "statut": statut(demande, present)})
-    return cells
+    return [c for c in cells if c["thematique"] in touched]
 
 
 def protect(cells: list[dict], seuil: int) -> tuple[list[dict], list[str]]:

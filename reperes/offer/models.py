@@ -12,7 +12,16 @@ porteurs, frais) are the package's enumerations, never re-typed here.
 
 from __future__ import annotations
 
-from data_inclusion.schema.v1 import Frais, Public, ReseauPorteur, Thematique, TypeService
+from data_inclusion.schema.v1 import (
+    Frais,
+    ModeAccueil,
+    ModeMobilisation,
+    PersonneMobilisatrice,
+    Public,
+    ReseauPorteur,
+    Thematique,
+    TypeService,
+)
 from django.conf import settings
 from django.db import models
 
@@ -81,7 +90,7 @@ def _labels(enum, codes) -> str:
 
 
 class Structure(models.Model):
-    di_id = models.CharField("identifiant data·inclusion", max_length=200, unique=True)
+    di_id = models.CharField("identifiant data·inclusion", max_length=200, db_index=True)
     source = models.CharField("source", max_length=100, default="reperes")
     nom = models.CharField("nom", max_length=300)
     description = models.TextField("description", blank=True)
@@ -89,16 +98,24 @@ class Structure(models.Model):
     commune = models.CharField("commune", max_length=200, blank=True)
     code_postal = models.CharField("code postal", max_length=5, blank=True)
     code_insee = models.CharField("code INSEE de la commune", max_length=5, blank=True)
-    adresse = models.CharField("adresse", max_length=300, blank=True)
-    telephone = models.CharField("téléphone", max_length=50, blank=True)
+    adresse = models.TextField("adresse", blank=True)
+    telephone = models.CharField("téléphone", max_length=100, blank=True)
     courriel = models.CharField("courriel", max_length=254, blank=True)
-    site_web = models.CharField("site web", max_length=500, blank=True)
+    site_web = models.TextField("site web", blank=True)
     reseaux_porteurs = models.JSONField("réseaux porteurs", default=list, blank=True)
     date_maj = models.DateField("date de mise à jour", null=True, blank=True)
+    lien_source = models.TextField("fiche chez le producteur", blank=True)
+    complement_adresse = models.TextField("complément d'adresse", blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    horaires_accueil = models.TextField("horaires d'accueil", blank=True)
+    accessibilite_lieu = models.TextField("accessibilité du lieu (Acceslibre)", blank=True)
 
     class Meta:
         verbose_name = "structure"
         ordering = ["nom"]
+        # data·inclusion identifies a record by its source and its id: two sources may use the same id.
+        constraints = [models.UniqueConstraint(fields=["source", "di_id"], name="structure_source_id")]
 
     def __str__(self):
         return self.nom
@@ -109,7 +126,7 @@ class Structure(models.Model):
 
 
 class Service(models.Model):
-    di_id = models.CharField("identifiant data·inclusion", max_length=200, unique=True)
+    di_id = models.CharField("identifiant data·inclusion", max_length=200, db_index=True)
     source = models.CharField("source", max_length=100, default="reperes")
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="services",
                                   verbose_name="structure")
@@ -125,12 +142,34 @@ class Service(models.Model):
     places = models.PositiveIntegerField("places (capacité annuelle)", null=True, blank=True)
     financement = models.CharField("financement", max_length=300, blank=True)
     date_maj = models.DateField("date de mise à jour", null=True, blank=True)
+    # How to reach the service (data·inclusion v1): kept so that the catalogue answers « comment y accéder ? ».
+    lien_source = models.TextField("fiche chez le producteur", blank=True)
+    frais_precisions = models.TextField("précisions sur les frais", blank=True)
+    publics_precisions = models.TextField("précisions sur les publics", blank=True)
+    conditions_acces = models.TextField("conditions d'accès", blank=True)
+    commune = models.CharField("commune", max_length=200, blank=True)
+    code_postal = models.CharField("code postal", max_length=5, blank=True)
+    adresse = models.TextField("adresse", blank=True)
+    complement_adresse = models.TextField("complément d'adresse", blank=True)
+    longitude = models.FloatField("longitude", null=True, blank=True)
+    latitude = models.FloatField("latitude", null=True, blank=True)
+    telephone = models.CharField("téléphone", max_length=100, blank=True)
+    courriel = models.CharField("courriel", max_length=254, blank=True)
+    contact_nom_prenom = models.CharField("contact", max_length=300, blank=True)
+    lien_mobilisation = models.TextField("lien pour mobiliser le service", blank=True)
+    modes_mobilisation = models.JSONField("modes de mobilisation", default=list, blank=True)
+    mobilisable_par = models.JSONField("mobilisable par", default=list, blank=True)
+    mobilisation_precisions = models.TextField("précisions sur la mobilisation", blank=True)
+    volume_horaire_hebdomadaire = models.FloatField("volume horaire hebdomadaire (heures)", null=True, blank=True)
+    nombre_semaines = models.PositiveIntegerField("nombre de semaines", null=True, blank=True)
+    horaires_accueil = models.TextField("horaires d'accueil", blank=True)
     actions = models.ManyToManyField("collection.Action", blank=True, related_name="services_offre",
                                      verbose_name="actions du PLIE correspondantes")
 
     class Meta:
         verbose_name = "service"
         ordering = ["nom"]
+        constraints = [models.UniqueConstraint(fields=["source", "di_id"], name="service_source_id")]
 
     def __str__(self):
         return self.nom
@@ -142,6 +181,18 @@ class Service(models.Model):
     @property
     def publics_labels(self) -> str:
         return _labels(Public, self.publics)
+
+    @property
+    def modes_accueil_labels(self) -> str:
+        return _labels(ModeAccueil, self.modes_accueil)
+
+    @property
+    def modes_mobilisation_labels(self) -> str:
+        return _labels(ModeMobilisation, self.modes_mobilisation)
+
+    @property
+    def mobilisable_par_labels(self) -> str:
+        return _labels(PersonneMobilisatrice, self.mobilisable_par)
 
     @property
     def commune_code(self) -> str:

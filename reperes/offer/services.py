@@ -63,7 +63,7 @@ def offer_services() -> list[mx.OfferService]:
     out = []
     for s in Service.objects.select_related("structure"):
         categories = frozenset(c for c in (mx.category_of_thematique(t) for t in s.thematiques or []) if c)
-        out.append(mx.OfferService(id=s.di_id, type=s.type or "", categories=categories,
+        out.append(mx.OfferService(id=f"{s.source}--{s.di_id}", type=s.type or "", categories=categories,
                                    publics=frozenset(s.publics or []), zone=tuple(s.zone_eligibilite or []),
                                    commune=s.code_insee or s.structure.code_insee, places=s.places))
     return out

@@ -12,4 +12,5 @@ def sample_url_kwargs() -> dict[str, dict]:
                                          date_maj=dt.date(2024, 1, 1))
     service = Service.objects.create(di_id="test--service", structure=structure, nom="Service de test",
                                      thematiques=["mobilite--acceder-a-un-vehicule"])
-    return {"offer:structure_edit": {"pk": structure.pk}, "offer:service_edit": {"pk": service.pk}}
+    return {"offer:structure_edit": {"pk": structure.pk}, "offer:service_edit": {"pk": service.pk},
+            "offer:service_detail": {"pk": service.pk}}

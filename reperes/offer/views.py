@@ -122,15 +122,20 @@ def offer_upload(request):
         from .importer import run_offer_import
 
         upload = form.cleaned_data["fichier"]
-        path = _upload_to_temp(upload)
-        try:
+        # Under its own name: messages name the user's file, a dated name tells the table, and the validator's
+        # template (no « source » column) gets its source from the file name.
+        with tempfile.TemporaryDirectory() as folder:
+            name = Path(upload.name).name.replace("\x00", "") or "offre"
+            path = Path(folder) / (Path(name).stem[:100] + Path(name).suffix.lower())
+            with open(path, "wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
             report = run_offer_import(path, user=request.user, request=request).report
-        finally:
-            path.unlink(missing_ok=True)
     return render(request, "offer/upload.html", {
         "form": form, "report": report, "title": "Importer l'offre d'insertion (data·inclusion)",
-        "intro": "Un export data·inclusion (schéma v1 : structures ou services, JSON ou CSV) ou le classeur XLSX de "
-                 "Repères (feuilles « structures » et « services »). Pour un dossier complet : "
+        "intro": "Un fichier data·inclusion tel que téléchargé (open data structures-inclusion-….csv|json|xlsx, "
+                 "services-inclusion-…, ou réponse JSON de l'API), le modèle XLSX du valideur data·inclusion, ou le "
+                 "classeur XLSX/ODS de Repères (feuilles « structures » et « services »). Pour un dossier complet : "
                  "reperes offer import DOSSIER.",
         "back": reverse("offer:home"), "back_label": "Retour au catalogue"})
 
@@ -170,6 +175,27 @@ def service_create(request):
 def service_edit(request, pk):
     obj = get_object_or_404(Service, pk=pk)
     return _edit(request, ServiceForm, obj, f"Modifier le service « {obj.nom} »", "service")
+
+
+@requires("view_aggregates")
+def service_detail(request, pk):
+    service = get_object_or_404(Service.objects.select_related("structure").prefetch_related("actions"), pk=pk)
+    return render(request, "offer/service_detail.html", {
+        "service": service, "structure": service.structure, "can_edit": request.user.can("run_analyses"),
+        "categories": sorted({mx.category_label(c) for c in (mx.category_of_thematique(t)
+                                                             for t in service.thematiques or []) if c})})
+
+
+@requires("view_aggregates")
+def catalogue_xlsx(request):
+    from .catalogue import workbook
+
+    content, count = workbook()
+    record(AuditAction.EXPORT, request=request, target="catalogue-offre.xlsx", services=count)
+    response = HttpResponse(content,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="catalogue-offre.xlsx"'
+    return response
 
 
 def _matrix(request):

@@ -55,8 +55,9 @@ def offer_matrix(ctx):
     payload = services.matrix_payload(territory, ctx.debut, ctx.fin, diffusion=ctx.diffusion, seuil=ctx.seuil)
     cells = payload["cells"]
     if not cells:
-        return [Callout("info", "Offre non renseignée",
-                        "Aucun service de l'offre d'insertion n'est encore enregistré (page « Offre »).")]
+        return [Callout("info", "Matrice vide",
+                        "Aucun participant de la période n'a déclaré de frein et aucun service de l'offre "
+                        "d'insertion ne couvre le territoire (page « Offre »).")]
     names = territory.epci_names()
     statuts = Counter(cell["statut"] for cell in cells)
     rows = []

@@ -149,11 +149,10 @@ def test_second_territory_without_contours_renders_and_says_so(db, period_2019, 
     html = client_charge.get(reverse("offer:territory")).content.decode()
     assert "sans contour" in html and "département 88" in html
     assert "reperes territory contours" in html
-    matrix = client_charge.get(reverse("offer:matrix")).content.decode()
-    assert "CC Gérardmer Hautes Vosges" in matrix
+    assert client_charge.get(reverse("offer:matrix")).status_code == 200
     assert cli(offer_cmd, "offer", "matrix", "--json") == 0
     payload = json.loads(capsys.readouterr().out)
-    assert {c["epci"] for c in payload["cells"]} == set(VOSGES)
+    assert payload["cells"] == []  # no accompagné there and no service covering it: no category touched
 
 
 def test_service_create_and_edit_with_plie_actions(territory, client_charge):

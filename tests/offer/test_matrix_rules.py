@@ -70,8 +70,9 @@ def test_cells_rows_demande_coverage_places():
     cells = mx.build_cells(geo=GEO, epcis=[A, B], services=services, participants=people,
                            long_term={A: 300.0})
     by = {(c["epci"], c["thematique"]): c for c in cells}
-    # rows: every EPCI × every barrier category, plus the categories that have a service
-    categories = set(mx.barrier_categories()) | {"trouver-un-emploi"}
+    # rows: every EPCI × the categories that a barrier of the accompagnés or a covering service touches
+    categories = {"mobilite", "sante", "lecture-ecriture-calcul", "trouver-un-emploi"}
+    assert {mx.category_of_thematique(c) for c in categories} == categories  # real data·inclusion categories
     assert set(by) == {(e, c) for e in (A, B) for c in categories}
     assert set(cells[0]) == {"epci", "thematique", "demande", "public_potentiel", "services", "places", "couverture",
                              "statut"}
@@ -107,3 +108,15 @@ def test_diffusion_hides_small_demands_and_what_derives_from_them():
     assert out[0]["demande"] is None and out[0]["public_potentiel"] is None
     assert secret == ["cells.0.demande", "cells.0.public_potentiel"]
     assert out[1]["demande"] == 40 and out[2]["demande"] == 0
+
+
+def test_categories_no_need_nor_covering_service_touches_have_no_row():
+    """One Lille service must not add a « famille » row to every EPCI of a territory in Lorraine."""
+    lille = svc("lille", type="accompagnement", cats=("famille",), zone=["59350"], commune="59350")
+    people = participants([(A, ["MOBILITE"]), (B, [])])
+    cells = mx.build_cells(geo=GEO, epcis=[A, B], services=[lille, svc("m", zone=[A])], participants=people,
+                           long_term={})
+    assert {c["thematique"] for c in cells} == {"mobilite"}
+    assert {(c["epci"], c["statut"]) for c in cells} == {(A, "couvert"), (B, "sans_besoin")}  # a grid: both EPCI
+    nobody = mx.build_cells(geo=GEO, epcis=[A], services=[lille], participants=participants([]), long_term={})
+    assert nobody == []

@@ -53,8 +53,15 @@ def test_offer_matrix_map_and_actors_pages(page, instance):
     login(page, "admin@test.fr")
     page.get_by_role("link", name="Offre", exact=True).first.click()
     page.get_by_role("heading", name="L'offre d'insertion du territoire").wait_for()
-    assert page.get_by_text("Location solidaire de scooters").is_visible()
+    assert page.get_by_role("link", name="Location solidaire de scooters", exact=True).is_visible()
     assert violations(page) == []
+
+    page.get_by_role("link", name="Location solidaire de scooters", exact=True).click()
+    page.get_by_role("heading", name="Location solidaire de scooters", level=1).wait_for()
+    page.get_by_role("heading", name="Comment mobiliser ce service").wait_for()
+    assert violations(page) == []
+    page.get_by_role("link", name="Retour au catalogue").click()
+    page.get_by_role("heading", name="L'offre d'insertion du territoire").wait_for()
 
     page.get_by_role("link", name="Matrice besoins × offre").click()
     page.get_by_role("heading", name="Matrice besoins × offre").wait_for()

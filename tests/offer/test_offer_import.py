@@ -53,7 +53,7 @@ def test_folder_export_generated_with_the_package_models_imports(tmp_path, cli, 
                                                                            zone_eligibilite=None, publics=None)]))
     status, report = run(cli, capsys, tmp_path)
     assert status == 0, report
-    assert set(report) == {"status", "stored", "tables", "errors", "ignored_columns"}
+    assert set(report) == {"status", "stored", "tables", "errors", "ignored_columns", "notes"}
     assert report["tables"]["structures"]["accepted"] == 1 and report["tables"]["services"]["accepted"] == 2
     s = models.Service.objects.get(di_id="dora--v1")
     assert s.type == "aide-materielle" and s.thematiques == ["mobilite--acceder-a-un-vehicule"]
@@ -93,7 +93,7 @@ def test_schema_errors_come_back_per_line_in_french(tmp_path, cli, capsys):
     status, report = run(cli, capsys, tmp_path)
     assert status == 3 and report["status"] == "partial" and report["stored"] is True
     assert report["tables"]["services"] == {"read": 3, "accepted": 1, "rejected": 2, "skipped": 0}
-    errors = {(e["line"], e["column"]): e["message"] for e in report["errors"]}
+    errors = {(e["line"], e["column"]): e["message"].replace("\u00a0", " ") for e in report["errors"]}
     assert errors[(2, "nom")] == "Texte trop court : au moins 3 caractère(s)."
     assert errors[(2, "date_maj")].startswith("Date invalide")
     assert "Valeur inconnue « mobilite--teleportation »" in errors[(2, "thematiques")]
@@ -115,7 +115,7 @@ def test_single_file_and_unusable_inputs(tmp_path, cli, capsys):
     empty = tmp_path / "vide"
     empty.mkdir()
     status, report = run(cli, capsys, empty)
-    assert status == 2 and "structures.json" in report["errors"][0]["message"]
+    assert status == 2 and "structures-inclusion-2026-11-30.csv" in report["errors"][0]["message"]
 
 
 def test_our_xlsx_template_links_services_to_plie_actions(tmp_path, cli, capsys):
