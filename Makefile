@@ -7,11 +7,12 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/reperes
 TEST_DATA := $(CURDIR)/build/test-data
 PIP := $(BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: demo test install lint test-sqlite test-postgres serve clean help
+.PHONY: demo test test-fast install lint test-sqlite test-postgres serve clean help
 
 help:
 	@echo "make demo   construire et servir l'instance de démonstration (données fictives)"
 	@echo "make test   installer si besoin et lancer toutes les vérifications"
+	@echo "make test-fast  boucle de travail : ruff et tests SQLite sans navigateur ni commandes en sous-processus"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Repères demande Python 3.11 ou plus récent (python3 --version).")'
@@ -58,6 +59,11 @@ test-postgres: install
 	else \
 		echo "→ [tests] PostgreSQL absent sur 127.0.0.1:5432 : tests PostgreSQL non lancés (obligatoires en CI)."; \
 	fi
+
+test-fast: install
+	@$(BIN)/ruff check .
+	@DATABASE_URL= $(BIN)/pytest -q -p no:cacheprovider -n 2 -m "not browser" \
+		--ignore=tests/foundation/test_cli.py --ignore=tests/foundation/test_demo_cli.py
 
 test: lint test-sqlite test-postgres
 	@echo "→ Toutes les vérifications sont passées."

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
 
 
+def _warm(sender, run, **kwargs):
+    from .services import warm_after_import
+
+    warm_after_import()
+
+
 class AnalysesConfig(AppConfig):
     name = "reperes.analyses"
     label = "analyses"
     verbose_name = "Analyses"
+
+    def ready(self):
+        from reperes.collection.signals import rows_stored
+
+        # New data: prepare the dashboards while the user reads the import report (collection never imports us).
+        rows_stored.connect(_warm, dispatch_uid="analyses-warm-after-import")

@@ -425,9 +425,9 @@ def _work(token: str, user, mapping, check_headers: bool) -> None:
         discard_source(job)
         save_job(job)
         if result.report["stored"]:  # new data: prepare the dashboards while the user reads the report
-            from reperes.analyses.services import warm_after_import
+            from reperes.collection.signals import rows_stored
 
-            warm_after_import()
+            rows_stored.send(sender=result.run.__class__, run=result.run)
     except Exception as exc:
         # Never a traceback to the user, never a raw value in the log: the exception class only.
         logger.error("Import en arrière-plan interrompu (jeton %s) : %s.", token[:8], exc.__class__.__name__)
