@@ -9,6 +9,7 @@ same everywhere.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date as _format_date
@@ -65,3 +66,20 @@ def plural(count: int | float, singular: str, plural_form: str | None = None) ->
 def suppressed(seuil: int) -> str:
     """How a cell hidden by disclosure control reads: ``< 11``."""
     return SUPPRESSED.format(seuil=seuil)
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
+_BEFORE_PUNCT = re.compile(r"[ \u00a0]([;:?!])(?=\s|$)")
+_OPEN_QUOTE = re.compile(r"«[ \u00a0]?")
+_CLOSE_QUOTE = re.compile(r"[ \u00a0]?»")
+
+
+def typography(text: str) -> str:
+    """French typography for generated text: typographic apostrophes; a no-break space before « : » and a
+    narrow one before ; ? ! (where the text put a space) and inside « »."""
+    if not text:
+        return text
+    text = _APOSTROPHE.sub("\u2019", text)
+    text = _BEFORE_PUNCT.sub(lambda m: ("\u00a0" if m.group(1) == ":" else NNBSP) + m.group(1), text)
+    text = _OPEN_QUOTE.sub("«" + NNBSP, text)
+    return _CLOSE_QUOTE.sub(NNBSP + "»", text)

@@ -633,7 +633,8 @@ def caption_label(block: Table | Figure) -> str:
 
 
 def numbered(document: Document) -> Document:
-    """The document with its tables and figures numbered in reading order, and references resolved.
+    """The document as printed: tables and figures numbered in reading order, references resolved, and
+    French typography on every generated text (:func:`reperes.formats.typography`).
 
     A text refers to a table or a figure by its ``key``: « (voir [[ref:sorties]]) »
     becomes « (voir tableau 3) ». Every renderer receives the numbered document,
@@ -665,7 +666,7 @@ def numbered(document: Document) -> Document:
                 if match.group(1) not in labels:
                     raise ValueError(f"Reference to an unknown table or figure {match.group(1)!r}.")
                 return labels[match.group(1)]
-            return REFERENCE.sub(label, text)
+            return formats.typography(REFERENCE.sub(label, text))
         if isinstance(text, tuple) and text and all(isinstance(run, Run) for run in text):
             return tuple(dataclasses.replace(run, text=resolve(run.text)) for run in text)
         return text
@@ -673,12 +674,24 @@ def numbered(document: Document) -> Document:
     def resolve_block(block: Any) -> Any:
         if isinstance(block, BulletList):
             return dataclasses.replace(block, items=tuple(resolve(item) for item in block.items))
-        if isinstance(block, Paragraph | Callout | Definition):
+        if isinstance(block, Callout):
+            return dataclasses.replace(block, text=resolve(block.text), title=resolve(block.title))
+        if isinstance(block, Paragraph | Definition):
             return dataclasses.replace(block, text=resolve(block.text))
+        if isinstance(block, Table):
+            return dataclasses.replace(block, caption=resolve(block.caption), notes=tuple(map(resolve, block.notes)))
+        if isinstance(block, Figure):
+            return dataclasses.replace(block, caption=resolve(block.caption))
+        if isinstance(block, KeyFigures):
+            return dataclasses.replace(block, items=tuple(resolve_block(item) for item in block.items))
+        if isinstance(block, KeyFigure):
+            return dataclasses.replace(block, label=resolve(block.label))
         return block
 
     def resolve_section(section: Section) -> Section:
-        return dataclasses.replace(section, blocks=tuple(resolve_block(b) for b in section.blocks),
+        return dataclasses.replace(section, title=resolve(section.title), slug=section.slug,
+                                   blocks=tuple(resolve_block(b) for b in section.blocks),
                                    subsections=tuple(resolve_section(sub) for sub in section.subsections))
 
-    return dataclasses.replace(document, sections=tuple(resolve_section(section) for section in sections))
+    return dataclasses.replace(document, title=resolve(document.title), subtitle=resolve(document.subtitle),
+                               sections=tuple(resolve_section(section) for section in sections))

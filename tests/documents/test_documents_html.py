@@ -227,7 +227,7 @@ def test_headings_are_nested_without_skipping_levels():
         (2, "Sorties"),
         (3, "Par motif"),
         (3, "Par motif"),
-        (2, "Offre d'insertion"),
+        (2, "Offre d’insertion"),
     ]
     shifted = Tree(render_html(full_document(), heading_level_start=2)).headings()
     assert [level for level, _ in shifted] == [2, 3, 3, 4, 4, 3]

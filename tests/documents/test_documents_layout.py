@@ -81,3 +81,21 @@ def test_a_deck_over_budget_says_on_the_slide_where_the_rest_of_a_table_is():
         rows_shown = sum(f"T{k} – ligne {i}\n" in "\n".join(texts) + "\n" for i in range(1, 41))
         if rows_shown < 40:  # stopped: the slide itself says so, never silently
             assert "le tableau complet" in slides[0] and "sur 40" in slides[0]
+
+
+def test_french_typography_in_every_text_of_every_format():
+    from reperes.formats import typography
+
+    assert typography("L'offre d'insertion : carences ? Oui ! « s » ; fin") == \
+        "L\u2019offre d\u2019insertion\u00a0: carences\u202f? Oui\u202f! «\u202fs\u202f»\u202f; fin"
+    assert typography("https://exemple.fr:8000/a?b=1 à 10:30") == "https://exemple.fr:8000/a?b=1 à 10:30"
+    doc = document(Section("L'offre d'insertion", [Paragraph("Question : qu'en dit le comité ?"),
+                                                   table("Sorties d'emploi", 2)]))
+    html = render_html(doc)
+    assert "L\u2019offre d\u2019insertion" in html and "Question\u00a0: qu\u2019en dit le comité\u202f?" in html
+    assert "Tableau\u00a01 – Sorties d\u2019emploi" in html
+    word = docx.Document(io.BytesIO(render_docx(doc)))
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "Question\u00a0: qu\u2019en dit le comité\u202f?" in text and "d'insertion" not in text
+    deck = "\n".join(slide_texts(render_pptx(doc)))
+    assert "L\u2019offre d\u2019insertion" in deck and "Sorties d\u2019emploi" in deck
