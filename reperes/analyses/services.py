@@ -7,7 +7,7 @@ for the export) and, when it has one, an accessible SVG chart.
 
 Who sees what. Staff (``view_raw_aggregates``) see raw counts and the
 breakdown by référent; everybody else sees the version of
-:mod:`reperes.analytics.disclosure` (``< 11``), and the page says which rule
+:mod:`reperes.analytics.disclosure` (``s``), and the page says which rule
 applied.
 
 Caching. Loading the dataset and computing a page are the expensive parts:
@@ -179,8 +179,8 @@ class Block:
     definition: str
     denominator: str = ""
     headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)  # French text (``< 11`` when hidden)
-    values: list[list[Any]] = field(default_factory=list)  # raw, for XLSX/CSV (hidden: the ``< 11`` text)
+    rows: list[list[str]] = field(default_factory=list)  # French text (``s`` when hidden)
+    values: list[list[Any]] = field(default_factory=list)  # raw, for XLSX/CSV (hidden: the mark ``s``)
     svg: str = ""  # the chart, when already drawn
     chart_key: str = ""  # the chart's cache key (drawn on its own request when ``svg`` is empty)
     notes: list[str] = field(default_factory=list)  # significance, caveats
@@ -205,6 +205,11 @@ class Page:
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)
+
+    @property
+    def legend(self) -> str:
+        """The note under each partner table: « s : effectif inférieur à 11, ou masqué pour en protéger un autre »."""
+        return disclosure.legend(self.seuil)
 
 
 class Protector:
@@ -390,8 +395,8 @@ def build_page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bo
                "sorties": _sorties}[theme]
     blocks = builder(data, filters, protector, staff)
     rule = ("Effectifs bruts, sans secret statistique (réservés à l'équipe du PLIE)." if raw else
-            disclosure.legend(seuil) + " Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
-            f"est inférieur à {seuil} ; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
+            disclosure.legend(seuil) + ". Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
+            f"est masqué\u00a0; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
     return Page(theme, THEMES[theme][0], filters, raw, seuil, blocks, rule, version)
 
 

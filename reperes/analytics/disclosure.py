@@ -49,9 +49,10 @@ Rules, as implemented:
    before totals — then the one that fixes another line rather than opening
    a new one, then the smallest value, then the order of the table.
 
-Every hidden cell reads ``< 11`` (the threshold's value, see
+Every hidden cell reads ``s`` (secret statistique, see
 :func:`reperes.formats.suppressed`), primary or secondary, so that no one
-can tell which ones are small; :func:`legend` says so in one sentence. In
+can tell which ones are small; :func:`legend` says so in one sentence
+(« s : effectif inférieur à 11, ou masqué pour en protéger un autre »). In
 machine output a hidden value is ``null`` and its dotted path is listed in
 the top-level ``"secret"``.
 
@@ -94,7 +95,7 @@ class Cell:
 
     ``value`` is ``None`` too for a figure that does not exist (a rate whose
     denominator is 0, a duration without any sortie): it then reads ``–``,
-    not ``< 11``.
+    not ``s``.
     """
 
     value: int | float | None
@@ -102,7 +103,7 @@ class Cell:
     secret: bool = False
 
     def text(self, *, percent: bool = False, decimals: int | None = None, empty: str = "–") -> str:
-        """French display: ``1 234``, ``45,3 %``, ``< 11`` when secret, ``empty`` when there is no value."""
+        """French display: ``1 234``, ``45,3 %``, ``s`` when secret, ``empty`` when there is no value."""
         if self.secret:
             return formats.suppressed(self.seuil)
         if percent:
@@ -127,10 +128,9 @@ def display(value: int | float | None, seuil: int, *, secret: bool | None = None
 
 
 def legend(seuil: int) -> str:
-    """The footnote of every partner-facing table: what ``< 11`` means."""
+    """The note under every partner-facing table: « s : effectif inférieur à 11, ou masqué pour en protéger un autre »."""
     _check_seuil(seuil)
-    return (f"{formats.suppressed(seuil)} : moins de {seuil} personnes, ou case masquée pour qu'aucun "
-            f"petit effectif ne puisse être recalculé à partir des totaux (secret statistique).")
+    return formats.suppression_legend(seuil)
 
 
 # --------------------------------------------------------------------------- the engine

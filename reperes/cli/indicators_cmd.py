@@ -71,7 +71,7 @@ def run(args) -> int:
 
 
 def table_lines(payload: dict, seuil: int, names: dict[str, str] | None = None) -> list[str]:
-    """A readable French table of the payload (labels, French numbers, ``< 11`` for secret cells)."""
+    """A readable French table of the payload (labels, French numbers, ``s`` for secret cells)."""
     from reperes import formats
     from reperes import referentiel as ref
     from reperes.analytics.indicators import REGISTRY, TAUX
