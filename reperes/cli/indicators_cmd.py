@@ -51,15 +51,20 @@ def period_of(args) -> tuple[dt.date, dt.date]:
 
 def run(args) -> int:
     from reperes.analyses.loaders import load_dataset
-    from reperes.analytics.indicators import diffuse, evaluate
+    from reperes.analytics.indicators import evaluate
     from reperes.configuration.models import Installation
 
     debut, fin = period_of(args)
     installation = Installation.get()
     err(f"Indicateurs du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}…")
     dataset = load_dataset()
-    result = evaluate(dataset, debut, fin)
-    payload = diffuse(result, installation.seuil) if args.diffusion else result.payload
+    if args.diffusion:
+        # The partner publication of the period: the same decision as the partner report's (one per period).
+        from reperes.reports import publication
+
+        payload = publication.build(dataset, debut, fin, installation.seuil).payload(True)
+    else:
+        payload = evaluate(dataset, debut, fin).payload
     if args.json:
         out_json(payload)
         return 0

@@ -254,9 +254,13 @@ def _check_release(facts: _Facts) -> None:
     if facts.pub is None:
         raise DisclosureRefused("La version pour les partenaires n'a pas pu être protégée (secret statistique) : "
                                 "elle n'est pas produite. Générez la version interne, ou signalez le problème.")
+    from reperes.reports.publication import nested_failures
+
     result = facts.pub.audit()
-    if not result.ok:
-        raise DisclosureRefused("La version pour les partenaires n'est pas diffusée : " + result.failures[0])
+    failures = list(result.failures) + nested_failures(facts.ctx.dataset, facts.pub)
+    if failures:
+        raise DisclosureRefused("La version pour les partenaires n'est pas diffusée : " + failures[0]
+                                + (" Choisissez une année civile entière." if not result.failures else ""))
 
 
 def _section(slug: str, title: str, content: list, comment: str) -> Section:

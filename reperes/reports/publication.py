@@ -25,6 +25,9 @@ from reperes.analytics import disclosure
 from reperes.documents import Suppressed
 
 IND = "indicateurs."
+# Counts that only grow with the period: two nested allowed answers must never differ by 1 to seuil − 1.
+NESTED = tuple(IND + name for name in ("participants_accompagnes", "entrees", "sorties", "sorties_positives",
+                                        "sorties_neutres"))
 
 
 @dataclass
@@ -53,6 +56,30 @@ class PeriodPublication:
         return disclosure.audit(self.protected)
 
 
+def calendar_years(debut: dt.date, fin: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The whole calendar years that overlap ``[debut, fin]``: answers a partner may always ask for."""
+    return [(dt.date(year, 1, 1), dt.date(year, 12, 31)) for year in range(debut.year, fin.year + 1)]
+
+
+def nested_failures(dataset, period: PeriodPublication,
+                    others: dict[tuple[dt.date, dt.date], PeriodPublication] | None = None) -> list[str]:
+    """Differencing between ``period`` and the calendar years that contain it or that it contains."""
+    others = dict(others or {})
+    failures = []
+    for start, end in calendar_years(period.debut, period.fin):
+        if (start, end) == (period.debut, period.fin):
+            continue
+        if (start, end) not in others:
+            others[start, end] = build(dataset, start, end, period.seuil)
+        other = others[start, end]
+        what = (f"la période du {period.debut:%d/%m/%Y} au {period.fin:%d/%m/%Y} et l'année {start.year}")
+        if start <= period.debut and period.fin <= end:
+            failures += disclosure.compare_nested(other.protected, period.protected, NESTED, what=what)
+        elif period.debut <= start and end <= period.fin:
+            failures += disclosure.compare_nested(period.protected, other.protected, NESTED, what=what)
+    return failures
+
+
 def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublication:
     """Declare and protect the period's partner figures (see the module's docstring)."""
     from reperes.analytics.indicators import evaluate
@@ -60,6 +87,7 @@ def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublicatio
     result = evaluate(dataset, debut, fin)
     pub = disclosure.Publication(seuil)
     pub.add_indicators(result.payload, numerators=result.numerators)
+    _french_labels(pub, dataset)
     tables: dict[str, Any] = {}
     p = dataset.participants
     if p.height:
@@ -71,6 +99,25 @@ def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublicatio
         _actions(pub, tables, dataset, accompagnes, sorties, debut, fin)
         _valued(pub, tables, dataset, debut, fin)
     return PeriodPublication(debut, fin, seuil, result, pub, disclosure.protect(pub), tables)
+
+
+def _french_labels(pub, dataset) -> None:
+    """« Sorties par motif : Décès » rather than ``indicateurs.sorties_par_motif.DECES`` in the audit's messages."""
+    from reperes.analytics.indicators import REGISTRY
+
+    keys = {**{c: ref.MOTIF_SORTIE.label(c) for c in ref.MOTIF_SORTIE.codes()},
+            **{c: ref.CATEGORIE_SORTIE.label(c) for c in ref.CATEGORIE_SORTIE.codes()},
+            "F": "femmes", "M": "hommes", "total": "total", "hors_territoire": "hors territoire"}
+    if dataset.communes.height:
+        keys.update({epci: nom for epci, nom in dataset.communes.select("epci", "epci_nom").unique("epci").iter_rows()
+                     if epci and nom})
+    for name, var in pub.names.items():
+        if not name.startswith(IND) or not pub.labels.get(var, "").startswith((IND, "id:")):
+            continue
+        ident, *rest = name[len(IND):].split(".")
+        entry = REGISTRY.get(ident)
+        label = entry.label if entry is not None else ident
+        pub.labels[var] = label + "".join(f" : {keys.get(key, key)}" for key in rest)
 
 
 def _link(pub: disclosure.Publication, name: str, value: int, existing: str, *, label: str, rank: int = 0) -> str:
