@@ -95,8 +95,26 @@ def _parse_date(value: str, label: str) -> dt.date:
                           f"AAAA-MM-JJ (par exemple 2019-01-31).") from error
 
 
-def parse_filters(params, default_period: tuple[dt.date, dt.date], epcis: dict[str, str]) -> Filters:
-    """Filters from the query string; a bad value falls back to its default with a French message."""
+def parse_filters(params, default_period: tuple[dt.date, dt.date], epcis: dict[str, str], *,
+                  partner: bool = False) -> Filters:
+    """Filters from the query string; a bad value falls back to its default with a French message.
+
+    ``partner``: only answers protected together (:mod:`reperes.analytics.disclosure.answers`): one whole
+    calendar year, no profile nor EPCI filter (the groups are rows of the breakdowns, with their total).
+    """
+    filters = _parse_filters(params, default_period, epcis)
+    if not partner:
+        return filters
+    errors = list(filters.errors)
+    debut, fin, message = disclosure.whole_year(filters.debut, filters.fin)
+    if message and (params.get("debut") or params.get("fin")):
+        errors.append(message)
+    if filters.epci or filters.profil:
+        errors.append(disclosure.PROFILE_FILTER_REFUSED)
+    return Filters(debut, fin, "", "", filters.par, tuple(errors))
+
+
+def _parse_filters(params, default_period: tuple[dt.date, dt.date], epcis: dict[str, str]) -> Filters:
     debut, fin = default_period
     errors = []
     if params.get("debut"):
@@ -407,7 +425,15 @@ def _home(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list[Bl
     from reperes.analytics import indicators
 
     result = indicators.evaluate(data, filters.debut, filters.fin, esf=False)
-    payload = result.payload if p.raw else indicators.diffuse(result, p.seuil)
+    if p.raw:
+        payload = result.payload
+    elif not filters.profil and not filters.epci:
+        # The period's partner publication: the same decision as the partner report and the --diffusion JSON.
+        from reperes.reports import publication
+
+        payload = publication.build(data, filters.debut, filters.fin, p.seuil).payload(True)
+    else:
+        payload = indicators.diffuse(result, p.seuil)
     values = payload["indicateurs"]
     secret = set(payload.get("secret") or ())
     blocks = []
