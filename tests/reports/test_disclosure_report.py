@@ -203,3 +203,14 @@ def test_random_small_plie_no_pinned_cell_and_report_agrees_with_json(data):
                 if isinstance(value, int) and not isinstance(value, bool) and table.caption != (
                         "Intercommunalités du territoire"):
                     assert value == 0 or value >= 11, (table.caption, row)
+
+
+def test_a_refused_partner_version_reaches_the_user_as_a_french_report_error(monkeypatch):
+    from reperes.reports import services
+
+    def refuse(**kwargs):
+        raise DisclosureRefused("La version pour les partenaires n'est pas diffusée : « Sorties » …")
+
+    monkeypatch.setattr(services, "build_intermediate_report", refuse)
+    with pytest.raises(services.ReportError, match="n'est pas diffusée : « Sorties »"):
+        services.generate(debut=Y2019[0], fin=dt.date(2019, 12, 30), date=DATE, diffusion=True)
