@@ -838,7 +838,14 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     out = sorties(data.participants, debut, fin)
     counts = dict(out.group_by("motif_sortie").agg(pl.len()).iter_rows())
     motifs = {c.code: int(counts.get(c.code, 0)) for c in MOTIF_SORTIE}
-    shown, total = p.counts(motifs, out.height)
+    if p.raw or filters.profil or filters.epci:
+        shown, total = p.counts(motifs, out.height)
+    else:  # partners: the cells of the period's partner publication, as in the report and the --diffusion JSON
+        from reperes.reports import publication
+
+        protected = publication.build(data, debut, fin, p.seuil).protected
+        shown = {code: protected.value(f"indicateurs.sorties_par_motif.{code}") for code in motifs}
+        total = protected.value("indicateurs.sorties")
     block = Block("motifs", "Sorties par motif",
                   "Nombre de sorties de la période pour chaque motif du référentiel, avec sa catégorie.",
                   "sorties de la période", headers=["Motif", "Catégorie", "Sorties", "Part des sorties"])

@@ -88,3 +88,20 @@ def test_disclosure_audit_cli_passes_on_the_year_and_fails_one_day_short(year_en
     assert not result["ok"] and any("« Sorties »" in message for message in result["echecs"])
     assert main(["disclosure", "audit", "--from", "2019-01-01", "--to", "2019-12-31"]) == 0
     assert "les publications peuvent être diffusées" in capsys.readouterr().out
+
+
+def test_partner_exit_pages_show_the_cells_of_the_partner_json(year_end, client_partner):
+    from reperes.analyses.loaders import load_dataset
+    from reperes.configuration.models import Installation
+    from reperes.reports import publication
+
+    payload = publication.build(load_dataset(), D(2019, 1, 1), D(2019, 12, 31),
+                                Installation.get().seuil).payload(True)["indicateurs"]
+    page = client_partner.get("/analyses/sorties/?debut=2019-01-01&fin=2019-12-31").context["page"]
+    rows = {row[0]: row[2] for row in page.block("motifs").values}
+    from reperes.referentiel.codes import MOTIF_SORTIE
+
+    for motif in MOTIF_SORTIE:
+        json_value = payload["sorties_par_motif"][motif.code]
+        assert rows[motif.label] == ("s" if json_value is None else json_value), motif.code
+    assert payload["sorties_par_motif"]["DECES"] is None and rows["Décès"] == "s"  # the death of 31 December
