@@ -47,13 +47,12 @@ def main(argv: list[str] | None = None) -> int:
     slowest = 0.0
     for run in range(1, args.runs + 1):
         start, cpu = time.perf_counter(), time.process_time()
-        period = publication.build(dataset, debut, fin, 11)
-        built = time.perf_counter()
+        period = publication.build(dataset, debut, fin, 11)  # protected and audited (protect(audited=True))
         result = period.audit()
         end = time.perf_counter()
         slowest = max(slowest, end - start)
-        print(f"run {run}: {end - start:.2f} s (CPU {time.process_time() - cpu:.2f} s) — publication "
-              f"{built - start:.2f} s, audit {end - built:.2f} s; {len(period.publication.system.vars)} figures, "
+        print(f"run {run}: {end - start:.2f} s (CPU {time.process_time() - cpu:.2f} s) — publication, protection "
+              f"and audit; {len(period.publication.system.vars)} figures, "
               f"{len(period.protected.secret)} cases « s », {2 * len(result.intervals)} programmes, "
               f"{'aucune fuite' if result.ok else 'FUITES : ' + '; '.join(result.failures)}")
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")

@@ -62,7 +62,12 @@ def run(args) -> int:
         # The partner publication of the period: the same decision as the partner report's (one per period).
         from reperes.reports import publication
 
-        payload = publication.build(dataset, debut, fin, installation.seuil).payload(True)
+        period = publication.build(dataset, debut, fin, installation.seuil)
+        failures = list(period.audit().failures) + publication.nested_failures(dataset, period)
+        if failures:  # released only when the audit finds nothing (reperes disclosure audit says more)
+            raise UserError("La version diffusion n'est pas produite : " + failures[0]
+                            + " Choisissez une année civile entière, ou voyez « reperes disclosure audit ».")
+        payload = period.payload(True)
     else:
         payload = evaluate(dataset, debut, fin).payload
     if args.json:

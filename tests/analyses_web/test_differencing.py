@@ -105,3 +105,14 @@ def test_partner_exit_pages_show_the_cells_of_the_partner_json(year_end, client_
         json_value = payload["sorties_par_motif"][motif.code]
         assert rows[motif.label] == ("s" if json_value is None else json_value), motif.code
     assert payload["sorties_par_motif"]["DECES"] is None and rows["Décès"] == "s"  # the death of 31 December
+
+
+def test_indicators_diffusion_json_is_refused_one_day_short_of_the_year(year_end, capsys):
+    from reperes.cli import main
+
+    assert main(["indicators", "--from", "2019-01-01", "--to", "2019-12-31", "--json", "--diffusion"]) == 0
+    assert json.loads(capsys.readouterr().out)["diffusion"] is True
+    assert main(["indicators", "--from", "2019-01-01", "--to", "2019-12-30", "--json", "--diffusion"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "n'est pas produite" in captured.err and "« Sorties »" in captured.err
+    assert main(["indicators", "--from", "2019-01-01", "--to", "2019-12-30", "--json"]) == 0  # staff: raw

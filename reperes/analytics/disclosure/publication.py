@@ -165,6 +165,7 @@ class Protected:
     solution: _Solution
     secret: frozenset[str]
     forced: frozenset[int] = field(default_factory=frozenset)
+    audit_result: Any = None  # set by protect(audited=True): the audit of this very decision
 
     @property
     def seuil(self) -> int:
@@ -204,10 +205,51 @@ class Protected:
         return self.publication.labels.get(self.publication.var(name), name)
 
 
-def protect(publication: Publication, keep_secret: Iterable[str] = ()) -> Protected:
-    """Decide, once, what a partner sees of ``publication`` (see the package's rules)."""
-    system = publication.system
+def protect(publication: Publication, keep_secret: Iterable[str] = (), *, audited: bool = False) -> Protected:
+    """Decide, once, what a partner sees of ``publication`` (see the package's rules).
+
+    ``audited``: also play the attacker (:func:`reperes.analytics.disclosure.audit`) and, while a small
+    count is pinned — by bounds the engine's exact elimination does not use (a cell « s » holds at least
+    1) — hide one more figure next to it (the cheapest: inner cell, then smallest), and decide again.
+    The result then passes the audit (``Protected.audit_result``).
+    """
     forced = frozenset(publication.var(name) for name in keep_secret)
+    protected = _decide(publication, forced)
+    if not audited:
+        return protected
+    from .audit import audit
+
+    for _ in range(len(publication.system.vars)):
+        result = audit(protected)
+        if result.ok:
+            break
+        extra = _next_to_hide(publication, protected, result)
+        if extra is None:
+            break
+        forced = protected.forced | {extra}
+        protected = _decide(publication, forced)
+    else:  # pragma: no cover - every figure hidden: cannot happen, each round hides one more
+        result = audit(protected)
+    object.__setattr__(protected, "audit_result", result)
+    return protected
+
+
+def _next_to_hide(publication: Publication, protected: Protected, result) -> int | None:
+    """A shown figure linked to the first pinned small count, the cheapest to hide."""
+    system, solution = publication.system, protected.solution
+    by_name = {**publication.unpublished, **publication.names}
+    pinned = [by_name[i.name] for i in result.intervals if i.pinned and 0 < i.value < publication.seuil
+              and i.name in by_name]
+    for var in pinned:
+        linked = {m for total, parts in system.equations if var in (total, *parts) for m in (total, *parts)}
+        pool = [m for m in linked if system.vars[m].displayed and m not in solution.hidden and system.vars[m].value > 0]
+        if pool:
+            return min(pool, key=lambda m: (system.vars[m].rank, system.vars[m].value, m))
+    return None
+
+
+def _decide(publication: Publication, forced: frozenset[int]) -> Protected:
+    system = publication.system
     solution = system.solve(forced)
 
     def known(var: int) -> bool:
@@ -219,4 +261,4 @@ def protect(publication: Publication, keep_secret: Iterable[str] = ()) -> Protec
         if not (known(numerator) and known(denominator)):
             secret.add(name)
     secret |= {name for name, (size, _value) in publication.statistics.items() if 0 < size < publication.seuil}
-    return Protected(publication, solution, frozenset(secret), forced)
+    return Protected(publication, solution, frozenset(secret), frozenset(forced))
