@@ -17,7 +17,7 @@ from babel.numbers import format_decimal, format_percent
 
 LOCALE = "fr_FR"
 NNBSP = "\u202f"  # narrow no-break space: thousands separator and before %
-SUPPRESSED = "< {seuil}"
+SUPPRESSED = "s"  # secret statistique, as INSEE writes it: one mark, whatever the reason
 
 
 def _half_up(value: float | int, decimals: int) -> Decimal:
@@ -63,9 +63,20 @@ def plural(count: int | float, singular: str, plural_form: str | None = None) ->
     return f"{number(count)} {word}" if float(count).is_integer() else f"{number(count, 1)} {word}"
 
 
-def suppressed(seuil: int) -> str:
-    """How a cell hidden by disclosure control reads: ``< 11``."""
-    return SUPPRESSED.format(seuil=seuil)
+def suppressed(seuil: int | None = None) -> str:
+    """How a cell hidden by disclosure control reads: ``s``.
+
+    One mark for every hidden cell, small or hidden to protect another one:
+    a second mark would tell which cells hold at least ``seuil`` people
+    (docs/indicateurs.md, « The mark »). ``seuil`` is accepted for the
+    callers that pass it; the mark does not depend on it.
+    """
+    return SUPPRESSED
+
+
+def suppression_legend(seuil: int) -> str:
+    """The note under every partner-facing table: « s : effectif inférieur à 11, ou masqué pour en protéger un autre »."""
+    return f"{SUPPRESSED}\u00a0: effectif inférieur à {seuil}, ou masqué pour en protéger un autre"
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")

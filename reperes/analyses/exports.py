@@ -1,7 +1,7 @@
 """Each table of the analysis dashboards as XLSX or CSV: what the page shows, never more.
 
 The exported cells are the block's values: raw numbers for staff, the
-disclosure-controlled ones (``< 11``) for partners — the same object the page
+disclosure-controlled ones (``s``) for partners — the same object the page
 rendered. Text cells are neutralised against formula injection by
 :mod:`reperes.exports`. Every export is recorded in the audit trail.
 """
@@ -24,6 +24,8 @@ def filename(page, block, fmt: str) -> str:
 
 def render(page, block, fmt: str) -> bytes:
     headers, rows = block.table()
+    if not page.raw:  # the mark's note under the table, as on the page
+        rows = [*rows, [], [page.legend]]
     if fmt == "csv":
         return exports.csv_bytes(headers, rows)
     note = [[f"Période : {page.filters.describe()}"], [f"Définition : {block.definition}"],

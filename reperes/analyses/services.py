@@ -7,7 +7,7 @@ for the export) and, when it has one, an accessible SVG chart.
 
 Who sees what. Staff (``view_raw_aggregates``) see raw counts and the
 breakdown by référent; everybody else sees the version of
-:mod:`reperes.analytics.disclosure` (``< 11``), and the page says which rule
+:mod:`reperes.analytics.disclosure` (``s``), and the page says which rule
 applied.
 
 Caching. Loading the dataset and computing a page are the expensive parts:
@@ -95,8 +95,26 @@ def _parse_date(value: str, label: str) -> dt.date:
                           f"AAAA-MM-JJ (par exemple 2019-01-31).") from error
 
 
-def parse_filters(params, default_period: tuple[dt.date, dt.date], epcis: dict[str, str]) -> Filters:
-    """Filters from the query string; a bad value falls back to its default with a French message."""
+def parse_filters(params, default_period: tuple[dt.date, dt.date], epcis: dict[str, str], *,
+                  partner: bool = False) -> Filters:
+    """Filters from the query string; a bad value falls back to its default with a French message.
+
+    ``partner``: only answers protected together (:mod:`reperes.analytics.disclosure.answers`): one whole
+    calendar year, no profile nor EPCI filter (the groups are rows of the breakdowns, with their total).
+    """
+    filters = _parse_filters(params, default_period, epcis)
+    if not partner:
+        return filters
+    errors = list(filters.errors)
+    debut, fin, message = disclosure.whole_year(filters.debut, filters.fin)
+    if message and (params.get("debut") or params.get("fin")):
+        errors.append(message)
+    if filters.epci or filters.profil:
+        errors.append(disclosure.PROFILE_FILTER_REFUSED)
+    return Filters(debut, fin, "", "", filters.par, tuple(errors))
+
+
+def _parse_filters(params, default_period: tuple[dt.date, dt.date], epcis: dict[str, str]) -> Filters:
     debut, fin = default_period
     errors = []
     if params.get("debut"):
@@ -179,8 +197,8 @@ class Block:
     definition: str
     denominator: str = ""
     headers: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)  # French text (``< 11`` when hidden)
-    values: list[list[Any]] = field(default_factory=list)  # raw, for XLSX/CSV (hidden: the ``< 11`` text)
+    rows: list[list[str]] = field(default_factory=list)  # French text (``s`` when hidden)
+    values: list[list[Any]] = field(default_factory=list)  # raw, for XLSX/CSV (hidden: the mark ``s``)
     svg: str = ""  # the chart, when already drawn
     chart_key: str = ""  # the chart's cache key (drawn on its own request when ``svg`` is empty)
     notes: list[str] = field(default_factory=list)  # significance, caveats
@@ -205,6 +223,11 @@ class Page:
 
     def block(self, block_id: str) -> Block | None:
         return next((b for b in self.blocks if b.id == block_id), None)
+
+    @property
+    def legend(self) -> str:
+        """The note under each partner table: « s : effectif inférieur à 11, ou masqué pour en protéger un autre »."""
+        return disclosure.legend(self.seuil)
 
 
 class Protector:
@@ -390,8 +413,8 @@ def build_page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bo
                "sorties": _sorties}[theme]
     blocks = builder(data, filters, protector, staff)
     rule = ("Effectifs bruts, sans secret statistique (réservés à l'équipe du PLIE)." if raw else
-            disclosure.legend(seuil) + " Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
-            f"est inférieur à {seuil} ; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
+            disclosure.legend(seuil) + ". Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
+            f"est masqué\u00a0; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
     return Page(theme, THEMES[theme][0], filters, raw, seuil, blocks, rule, version)
 
 
@@ -402,7 +425,15 @@ def _home(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list[Bl
     from reperes.analytics import indicators
 
     result = indicators.evaluate(data, filters.debut, filters.fin, esf=False)
-    payload = result.payload if p.raw else indicators.diffuse(result, p.seuil)
+    if p.raw:
+        payload = result.payload
+    elif not filters.profil and not filters.epci:
+        # The period's partner publication: the same decision as the partner report and the --diffusion JSON.
+        from reperes.reports import publication
+
+        payload = publication.build(data, filters.debut, filters.fin, p.seuil).payload(True)
+    else:
+        payload = indicators.diffuse(result, p.seuil)
     values = payload["indicateurs"]
     secret = set(payload.get("secret") or ())
     blocks = []
@@ -807,7 +838,14 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     out = sorties(data.participants, debut, fin)
     counts = dict(out.group_by("motif_sortie").agg(pl.len()).iter_rows())
     motifs = {c.code: int(counts.get(c.code, 0)) for c in MOTIF_SORTIE}
-    shown, total = p.counts(motifs, out.height)
+    if p.raw or filters.profil or filters.epci:
+        shown, total = p.counts(motifs, out.height)
+    else:  # partners: the cells of the period's partner publication, as in the report and the --diffusion JSON
+        from reperes.reports import publication
+
+        protected = publication.build(data, debut, fin, p.seuil).protected
+        shown = {code: protected.value(f"indicateurs.sorties_par_motif.{code}") for code in motifs}
+        total = protected.value("indicateurs.sorties")
     block = Block("motifs", "Sorties par motif",
                   "Nombre de sorties de la période pour chaque motif du référentiel, avec sa catégorie.",
                   "sorties de la période", headers=["Motif", "Catégorie", "Sorties", "Part des sorties"])

@@ -27,8 +27,8 @@ def _context(request):
     epcis = {}
     if territory is not None:
         epcis = territory.epci_names()
-    filters = services.parse_filters(request.GET, installation.default_period(), epcis)
     raw = request.user.can("view_raw_aggregates")
+    filters = services.parse_filters(request.GET, installation.default_period(), epcis, partner=not raw)
     return installation, filters, raw, sorted(epcis.items(), key=lambda item: item[1])
 
 

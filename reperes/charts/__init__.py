@@ -8,7 +8,7 @@ from Django). Every function returns a :class:`Chart`:
     data unless given: the SVG's ``<desc>`` and the PNG's alternative text.
 ``chart.table``
     :class:`Table`: ``caption``, ``headers``, ``rows`` (French text: ``1 234``,
-    ``45,3 %``, ``< 11``), ``values`` (raw, ``None`` when hidden), ``to_csv()``.
+    ``45,3 %``, ``s``), ``values`` (raw, ``None`` when hidden), ``to_csv()``.
 ``chart.svg(id=None, with_title=True)``
     Inline-able SVG: ``role="img"``, ``aria-labelledby`` → ``<title>`` and
     ``<desc>``, a ``viewBox`` and no fixed size, real ``<text>``, no script,
@@ -40,7 +40,7 @@ The functions::
 
 ``unit="percent"`` takes rates between 0 and 1. A value ``None`` is a cell
 hidden by disclosure control: no bar or point, ``suppressed`` shown instead (a
-text, or a threshold → :func:`reperes.formats.suppressed`; default ``< 11``).
+text, or a threshold → :func:`reperes.formats.suppressed`; default ``s``).
 """
 
 from reperes.charts.chart import Chart, Table

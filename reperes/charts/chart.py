@@ -23,7 +23,7 @@ class Table:
     """The data behind a chart, to show as an HTML table or export.
 
     ``headers``: column headers. ``rows``: the cells as French text, ready to
-    show (``1 234``, ``45,3 %``, ``< 11`` for a hidden cell). ``values``: the
+    show (``1 234``, ``45,3 %``, ``s`` for a hidden cell). ``values``: the
     same cells raw (numbers, ``None`` for a hidden or missing cell), same
     shape as ``rows``. The first column names the row (a ``<th scope="row">``).
     """

@@ -7,7 +7,7 @@ Conventions shared by every function here:
   the value labels and table (0 for counts, 1 for percentages by default).
 * A value ``None`` (or NaN) is a cell hidden by disclosure control: no bar nor
   point is drawn, the chart and the table show ``suppressed`` instead — a
-  text (``"< 11"``) or a threshold (``11`` → :func:`reperes.formats.suppressed`);
+  text (``"s"``) or a threshold (``11`` → :func:`reperes.formats.suppressed`);
   by default the threshold :data:`reperes.charts.style.DEFAULT_SEUIL`.
 * ``description``: the French summary read by screen readers; written from the
   data when not given.
@@ -291,7 +291,7 @@ def _bars(
         headroom = 0.16 if horizontal else 0.1
         limit = top + span * headroom + span * 0.04
         if mode == "stacked" and unit == "percent" and top <= 1.0001:
-            # Parts of a whole: the axis ends at 100 % (a little room for ``+ < 11``).
+            # Parts of a whole: the axis ends at 100 % (a little room for ``+ s``).
             limit = 1.0 + (0.12 if any(hidden_in_stack) else 0.0)
             (ax.xaxis if horizontal else ax.yaxis).set_major_locator(FixedLocator([0, 0.2, 0.4, 0.6, 0.8, 1.0]))
         if horizontal:
@@ -341,7 +341,7 @@ def _end_label(ax, pos: float, value: float, text: str, horizontal: bool, size: 
 
 
 def _hidden_mark(ax, pos: float, text: str, horizontal: bool, *, narrow: bool) -> None:
-    """A hidden cell: no bar, its label (``< 11``) at the base, in grey italics."""
+    """A hidden cell: no bar, its label (``s``) at the base, in grey italics."""
     if horizontal:
         ax.annotate(text, (0, pos), xytext=(4, 0), textcoords="offset points", ha="left", va="center",
                     fontsize=9, color=style.MUTED, style="italic")
@@ -417,7 +417,7 @@ def stacked_bar_chart(
 
     Segments are separated by a white gap and labelled inside when they are
     large enough; counts also get their total at the end of the bar. A hidden
-    segment is not drawn: the bar ends with ``+ < 11``.
+    segment is not drawn: the bar ends with ``+ s``.
     """
     return _bars(categories, series, mode="stacked", title=title, description=description, unit=unit,
                  horizontal=horizontal, suppressed=suppressed, source=source, decimals=decimals,
@@ -456,7 +456,7 @@ def line_chart(
     """One line per series over ``x`` (years, months, or any labels).
 
     Each series has its own colour, marker and dash. A hidden value breaks the
-    line (no point); the table shows it as ``< 11``.
+    line (no point); the table shows it as ``s``.
     """
     x = list(x)
     _check_lengths(x, series)

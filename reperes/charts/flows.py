@@ -2,7 +2,7 @@
 
 Pure Python and matplotlib, like the other charts. Each band's width is
 proportional to its count; a hidden count (``None``, disclosure control) is
-drawn as a thin hatched band labelled ``< 11`` and never sized by its value.
+drawn as a thin hatched band labelled ``s`` and never sized by its value.
 The table has one row per flow: from, to, count.
 """
 
@@ -61,7 +61,7 @@ def flow_diagram(
     destination_label: str = "Destination",
     description: str | None = None,
     source: str | None = None,
-    suppressed: str = "< 11",
+    suppressed: str = "s",
 ) -> Chart:
     """Flows ``source → centre`` (left) and ``centre → destination`` (right)."""
     sources = {str(k): (None if style.is_missing(v) else int(v)) for k, v in sources.items()}

@@ -175,7 +175,7 @@ def tick_decimals(ticks: float | Sequence[float], unit: Unit) -> int:
 
 
 def suppressed_label(suppressed: str | int | None) -> str:
-    """The text of a hidden cell: given as is, or ``< seuil`` from a threshold."""
+    """The text of a hidden cell: given as is, or the mark ``s`` (secret statistique) from a threshold."""
     if isinstance(suppressed, str):
         return suppressed
     return formats.suppressed(DEFAULT_SEUIL if suppressed is None else suppressed)

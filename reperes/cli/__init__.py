@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "reperes.cli.imports_cmd",  # import history and undo
     "reperes.cli.data_cmd",  # data lifecycle (GDPR)
     "reperes.cli.indicators_cmd",
+    "reperes.cli.disclosure_cmd",  # secret statistique: the audit
     "reperes.cli.stats_cmd",  # territorial statistics
     "reperes.cli.offer_cmd",
     "reperes.cli.survey_cmd",

@@ -51,15 +51,25 @@ def period_of(args) -> tuple[dt.date, dt.date]:
 
 def run(args) -> int:
     from reperes.analyses.loaders import load_dataset
-    from reperes.analytics.indicators import diffuse, evaluate
+    from reperes.analytics.indicators import evaluate
     from reperes.configuration.models import Installation
 
     debut, fin = period_of(args)
     installation = Installation.get()
     err(f"Indicateurs du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}…")
     dataset = load_dataset()
-    result = evaluate(dataset, debut, fin)
-    payload = diffuse(result, installation.seuil) if args.diffusion else result.payload
+    if args.diffusion:
+        # The partner publication of the period: the same decision as the partner report's (one per period).
+        from reperes.reports import publication
+
+        period = publication.build(dataset, debut, fin, installation.seuil)
+        failures = list(period.audit().failures) + publication.nested_failures(dataset, period)
+        if failures:  # released only when the audit finds nothing (reperes disclosure audit says more)
+            raise UserError("La version diffusion n'est pas produite : " + failures[0]
+                            + " Choisissez une année civile entière, ou voyez « reperes disclosure audit ».")
+        payload = period.payload(True)
+    else:
+        payload = evaluate(dataset, debut, fin).payload
     if args.json:
         out_json(payload)
         return 0
@@ -71,7 +81,7 @@ def run(args) -> int:
 
 
 def table_lines(payload: dict, seuil: int, names: dict[str, str] | None = None) -> list[str]:
-    """A readable French table of the payload (labels, French numbers, ``< 11`` for secret cells)."""
+    """A readable French table of the payload (labels, French numbers, ``s`` for secret cells)."""
     from reperes import formats
     from reperes import referentiel as ref
     from reperes.analytics.indicators import REGISTRY, TAUX

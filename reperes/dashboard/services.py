@@ -37,6 +37,10 @@ def build(user) -> Dashboard:
     installation = Installation.get()
     debut, fin = installation.default_period()
     raw = user.can("view_raw_aggregates")
+    if not raw:  # partners: one whole calendar year, as every partner answer (no differencing)
+        from reperes.analytics.disclosure import whole_year
+
+        debut, fin, _message = whole_year(debut, fin)
     board = Dashboard(installation=installation, period=(debut, fin), raw=raw,
                       territory=installation.territory)
     seuil = installation.seuil

@@ -1,7 +1,7 @@
 """The French words and formatted values every renderer prints, from one place.
 
 The HTML, DOCX, PDF and PPTX renderers all call these functions, so a figure
-reads « 1 234 », « 45,3 % » or « < 11 » identically in each output. Numbers go
+reads « 1 234 », « 45,3 % » or « s » identically in each output. Numbers go
 through :mod:`reperes.formats` (Babel, narrow no-break spaces); nothing here
 formats a digit itself.
 """
@@ -45,7 +45,7 @@ def format_value(value: Any, unit: str = "text", decimals: int | None = None) ->
 
     ``1234, "count"`` → ``1 234``; ``0.453, "percent"`` → ``45,3 %``;
     ``8.4, "months"`` → ``8,4 mois``; ``1500, "currency"`` → ``1 500 €``;
-    ``Suppressed(11)`` → ``< 11``; ``None`` → ``–``. A string in a numeric
+    ``Suppressed(11)`` → ``s``; ``None`` → ``–``. A string in a numeric
     column (« n.d. ») is printed as is.
     """
     if unit not in UNITS:
@@ -88,9 +88,13 @@ def format_period(period: Period | str | None) -> str:
 
 
 def suppression_note(seuils: tuple[int, ...] | list[int]) -> str:
-    """The note under a table with suppressed cells: « < 11 » : valeur non diffusée (secret statistique)."""
-    shown = ", ".join(f"«{NBSP}{formats.suppressed(seuil)}{NBSP}»" for seuil in seuils)
-    return f"{shown}{NBSP}: valeur non diffusée (secret statistique)."
+    """The note under a table with suppressed cells: « s : effectif inférieur à 11, ou masqué pour en protéger un autre ».
+
+    One mark whatever the threshold; with several thresholds (tables merged
+    from installations with different settings), the smallest is named.
+    """
+    seuil = min(seuils) if seuils else 11
+    return formats.suppression_legend(seuil) + "."
 
 
 def format_metadata_value(value: Any) -> str:

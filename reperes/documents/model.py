@@ -16,7 +16,7 @@ which a renderer dispatches, for instance through :class:`Visitor`.
 
 Disclosure control (« secret statistique ») is applied before the model, by
 the one function that does it; the model only carries its outcome: a cell or a
-key figure whose value is a :class:`Suppressed` marker, shown as ``< 11``.
+key figure whose value is a :class:`Suppressed` marker, shown as ``s``.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def plain_text(text: str | Sequence[Run] | None) -> str:
 
 @dataclass(frozen=True)
 class Suppressed:
-    """A value hidden by disclosure control: renderers show ``< {seuil}`` (``< 11``), never the value."""
+    """A value hidden by disclosure control: renderers show ``s`` (secret statistique), never the value."""
 
     seuil: int = DEFAULT_SEUIL
 
@@ -157,10 +157,10 @@ def standard_disclosure_text(seuil: int) -> str:
     The seuil is a small integer, printed as is (no thousands separator below 1000).
     """
     return (
-        f"Un effectif non nul inférieur à {seuil} personnes, ou un taux dont le numérateur "
-        f"ou le dénominateur compte moins de {seuil} personnes, n'est pas diffusé\u00a0: "
-        f"il apparaît comme «\u00a0{formats.suppressed(seuil)}\u00a0». D'autres cases sont masquées de la même "
-        "façon lorsqu'elles permettraient de le recalculer."
+        f"Un effectif non nul inférieur à {seuil} personnes n'est pas diffusé, ni un taux dont le numérateur "
+        f"ou le dénominateur est masqué\u00a0; d'autres cases sont masquées lorsqu'elles permettraient de le "
+        f"recalculer. Toutes apparaissent comme «\u00a0{formats.suppressed(seuil)}\u00a0» "
+        f"({formats.suppression_legend(seuil)}). Zéro reste zéro."
     )
 
 

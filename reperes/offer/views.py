@@ -34,6 +34,10 @@ def _period(request):
     debut, fin = services.period(None, parse("debut"), parse("fin"))
     if debut > fin:
         debut, fin = services.period()
+    if not request.user.can("view_raw_aggregates"):  # partners: one whole calendar year (no differencing)
+        from reperes.analytics.disclosure import whole_year
+
+        debut, fin, _message = whole_year(debut, fin)
     return debut, fin
 
 
@@ -263,6 +267,11 @@ def matrix_xlsx(request):
             r["public_potentiel"] if r["public_potentiel"] is not None else r["potentiel_text"],
             r["services"], r["places"] if r["places"] is not None else "–", r["couverture_label"],
             r["statut_label"])])
+    if not raw:  # the mark's note under the table
+        from reperes.analytics.disclosure import legend
+
+        sheet.append([])
+        sheet.append([legend(installation.seuil)])
     notes = book.create_sheet("hypothèses")
     for text in mx.ASSUMPTIONS:
         notes.append([neutralise(text)])

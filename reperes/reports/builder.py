@@ -14,9 +14,15 @@ Content comes from, in order of preference:
 2. simple counts computed here on the Polars frames (breakdowns by EPCI,
    family of étape, motif of exit…).
 
-Partner-facing (``diffusion=True``): every count and rate goes through
-:mod:`reperes.analytics.disclosure` and the document carries a
-:class:`DisclosureNote`. Nothing in this module imports Django at import
+Partner-facing (``diffusion=True``): every figure of the period is declared
+once in :mod:`reperes.reports.publication` (with the indicators of
+``reperes indicators``) and protected *together*; the sections, their tables,
+charts and sentences read that decision, never a raw count, so the report and
+``reperes indicators --json --diffusion`` agree cell by cell. Before a partner
+document is released, :func:`reperes.analytics.disclosure.audit` plays the
+attacker on it: a pinned small count refuses the release
+(:class:`DisclosureRefused`, a French message naming the cell). The document
+carries a :class:`DisclosureNote`. Nothing in this module imports Django at import
 time; :func:`build_intermediate_report` without ``inputs`` asks
 :mod:`reperes.reports.data` (Django side) to gather them.
 """
@@ -54,6 +60,7 @@ from reperes.documents import (
 )
 
 logger = logging.getLogger(__name__)
+IND = "indicateurs."  # names of the indicators' figures in the period's publication
 
 TITLE = "Rapport intermédiaire de l'évaluation du PLIE"
 SUBTITLE = "Évaluation du PLIE et préparation du nouveau protocole"
@@ -191,6 +198,8 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
     ctx = ReportContext(debut=debut, fin=fin, diffusion=diffusion, seuil=inputs.seuil, dataset=inputs.dataset,
                         period=period, source=source, inputs=inputs)
     facts = _Facts(ctx)
+    if diffusion and facts.has_data:
+        _check_release(facts)
     builders: dict[str, Callable[[ReportContext, _Facts], list]] = {
         "contexte-et-methode": _context_and_method,
         "territoire-et-besoins": _territory,
@@ -234,6 +243,24 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
         sections=sections,
         metadata=metadata,
     )
+
+
+class DisclosureRefused(disclosure.DisclosureError):
+    """A partner document that must not be released (French message naming the cell)."""
+
+
+def _check_release(facts: _Facts) -> None:
+    """The audit of the period's publication: a partner document is released only when it leaks nothing."""
+    if facts.pub is None:
+        raise DisclosureRefused("La version pour les partenaires n'a pas pu être protégée (secret statistique) : "
+                                "elle n'est pas produite. Générez la version interne, ou signalez le problème.")
+    from reperes.reports.publication import nested_failures
+
+    result = facts.pub.audit()
+    failures = list(result.failures) + nested_failures(facts.ctx.dataset, facts.pub)
+    if failures:
+        raise DisclosureRefused("La version pour les partenaires n'est pas diffusée : " + failures[0]
+                                + (" Choisissez une année civile entière." if not result.failures else ""))
 
 
 def _section(slug: str, title: str, content: list, comment: str) -> Section:
@@ -308,6 +335,7 @@ class _Facts:
         self.ctx = ctx
         data = ctx.dataset
         self.has_data = data is not None and data.participants.height > 0
+        self.pub: Any = None  # reperes.reports.publication.PeriodPublication
         self.indicators: dict[str, Any] | None = None
         self.indicator_labels: dict[str, tuple[str, str]] = {}
         self.secret: set[str] = set()
@@ -319,6 +347,7 @@ class _Facts:
                                     & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
         self.entrees = p.filter(pl.col("date_entree").is_between(debut, fin))
         self.sorties = p.filter(pl.col("date_sortie").is_between(debut, fin))
+        self.pub = None
         self.indicators = self._indicators(data)
 
     def _indicators(self, data) -> dict[str, Any] | None:
@@ -329,19 +358,13 @@ class _Facts:
             return None
         ctx = self.ctx
         try:
-            evaluate, diffuse = getattr(module, "evaluate", None), getattr(module, "diffuse", None)
-            if evaluate is not None and diffuse is not None:
-                result = evaluate(data, ctx.debut, ctx.fin, esf=False)
-                payload = diffuse(result, ctx.seuil) if ctx.diffusion else result.payload
-            else:
-                payload = module.compute(data, ctx.debut, ctx.fin)
-                values = payload.get("indicateurs", payload)
-                known = {k: v for k, v in values.items() if k in disclosure.KNOWN_INDICATORS}
-                payload = {"indicateurs": known, "secret": []}
-                if ctx.diffusion:
-                    payload = disclosure.protect_indicators(payload, ctx.seuil)
+            from reperes.reports import publication
+
+            self.pub = publication.build(data, ctx.debut, ctx.fin, ctx.seuil)
+            payload = self.pub.payload(ctx.diffusion)
         except Exception:  # never an unprotected figure: no indicator at all rather than a raw one
             logger.exception("The indicators of the report could not be computed")
+            self.pub = None
             return None
         self.secret = set(payload.get("secret") or ())
         values = dict(payload.get("indicateurs") or {})
@@ -363,6 +386,10 @@ class _Facts:
 
     def label(self, key: str, default: str) -> tuple[str, str]:
         return self.indicator_labels.get(key, (default, ""))
+
+    def show(self, name: str) -> Any:
+        """A figure of the period's publication as this document shows it (raw, or protected for partners)."""
+        return self.pub.show(name, self.ctx.diffusion)
 
 
 def _attr(entry: Any, name: str) -> str | None:
@@ -399,18 +426,12 @@ def _share(ctx: ReportContext, numerator: Any, denominator: Any) -> Any:
     return Suppressed(ctx.seuil) if cell.secret else cell.value
 
 
-def _count_value(ctx: ReportContext, n: int) -> Any:
-    if not ctx.diffusion:
-        return n
-    return _protect(ctx, {"n": n}, None)[0]["n"]
-
-
 def _chart_value(value: Any) -> float | None:
     return None if isinstance(value, Suppressed) or value is None else float(value)
 
 
-def _breakdown(ctx: ReportContext, *, caption: str, label_header: str, mapping: dict[str, int], total: int,
-               definition: str, chart: bool = True, horizontal: bool = True,
+def _breakdown(ctx: ReportContext, *, caption: str, label_header: str, definition: str,
+               mapping: dict[str, int] | None = None, total: int | None = None, chart: bool = True, horizontal: bool = True,
                total_label: str = "Total", shown: tuple[dict[str, Any], Any] | None = None) -> list:
     """A table (effectif, part) of a one-way breakdown, and its bar chart, both disclosure-controlled.
 
@@ -522,33 +543,28 @@ def _territory(ctx: ReportContext, facts: _Facts) -> list:
 def _participants(ctx: ReportContext, facts: _Facts) -> list:
     if not facts.has_data:
         return _no_data(ctx)
-    acc = facts.accompagnes
-    n_acc, n_ent, n_sor = acc.height, facts.entrees.height, facts.sorties.height
-    shown, shown_acc = _protect(ctx, {"entrees": n_ent, "sorties": n_sor}, None)
-    shown_acc = _count_value(ctx, n_acc)
+    if facts.pub is None:
+        return [Callout("info", "Participants", waiting("indicators"))]
+    shown_acc, shown_ent, shown_sor = (facts.show(IND + key) for key in ("participants_accompagnes", "entrees",
+                                                                          "sorties"))
     key = KeyFigures([
         KeyFigure(DEFINITIONS["accompagnes"][0], shown_acc, "count", definition=DEFINITIONS["accompagnes"][1],
                   source=ctx.source, period=ctx.period, seuil=ctx.seuil),
-        KeyFigure(DEFINITIONS["entrees"][0], shown["entrees"], "count", definition=DEFINITIONS["entrees"][1],
+        KeyFigure(DEFINITIONS["entrees"][0], shown_ent, "count", definition=DEFINITIONS["entrees"][1],
                   source=ctx.source, period=ctx.period, seuil=ctx.seuil),
-        KeyFigure(DEFINITIONS["sorties"][0], shown["sorties"], "count", definition=DEFINITIONS["sorties"][1],
+        KeyFigure(DEFINITIONS["sorties"][0], shown_sor, "count", definition=DEFINITIONS["sorties"][1],
                   source=ctx.source, period=ctx.period, seuil=ctx.seuil),
     ])
     blocks: list = [key]
-    # Sex and age band.
-    sexes = {ref.SEXE.label(code): int(acc.filter(pl.col("sexe") == code).height) for code in ref.SEXE.codes()}
+    # Sex and age band: protected with the accompagnés and the shares they are the numerators of.
+    tables = facts.pub.tables
     blocks += _breakdown(ctx, caption="Participants accompagnés par sexe", label_header="Sexe",
-                         mapping=_with_unknown(sexes, n_acc), total=n_acc,
-                         definition=DEFINITIONS["accompagnes"][1], chart=False)
-    ages = acc.select(pl.col("age_entree"))["age_entree"].to_list()
-    bands = {c.label: 0 for c in ref.TRANCHE_AGE}
-    for age in ages:  # a list of at most a few thousand ints: cheap
-        band = ref.age_band(age)
-        if band is not None:
-            bands[ref.TRANCHE_AGE.label(band)] += 1
+                         definition=DEFINITIONS["accompagnes"][1], chart=False,
+                         shown=_shown_table(facts, tables["sexe"], _profile_label(ref.SEXE), shown_acc))
     blocks += _breakdown(ctx, caption="Participants accompagnés par tranche d'âge à l'entrée",
-                         label_header="Âge à l'entrée", mapping=_with_unknown(bands, n_acc), total=n_acc,
-                         definition="Âge en années révolues à la date d'entrée.", horizontal=False)
+                         label_header="Âge à l'entrée", definition="Âge en années révolues à la date d'entrée.",
+                         horizontal=False,
+                         shown=_shown_table(facts, tables["age"], _profile_label(ref.TRANCHE_AGE), shown_acc))
     # Profile shares from the contract's indicators.
     if facts.indicators is None:
         blocks.append(Callout("info", "Profil des participants", waiting("indicators")))
@@ -567,28 +583,29 @@ def _participants(ctx: ReportContext, facts: _Facts) -> list:
                                 source=ctx.source, period=ctx.period,
                                 definition="Part des participants accompagnés de la période ; une valeur "
                                            "inconnue compte comme « non »."))
-    # By EPCI against the population.
+    # By EPCI against the population: the indicators' own cells (accompagnes_par_epci, pour 1 000 habitants).
     epcis = _epci_frame(ctx)
-    if epcis is not None:
-        counts = dict(acc.group_by("epci").len().iter_rows())
-        mapping = {row["epci_nom"] or row["epci"]: int(counts.get(row["epci"], 0))
-                   for row in epcis.iter_rows(named=True)}
-        outside = n_acc - sum(mapping.values())
-        if outside:
-            mapping["Hors territoire"] = outside
-        values, shown_total = _protect(ctx, mapping, n_acc)
-        population = {row["epci_nom"] or row["epci"]: int(row["population"]) for row in epcis.iter_rows(named=True)}
+    by_epci = facts.indicators.get("accompagnes_par_epci") if facts.indicators else None
+    if epcis is not None and isinstance(by_epci, dict):
+        from reperes.analytics.indicators import HORS_TERRITOIRE
+
+        population = {row["epci"]: int(row["population"]) for row in epcis.iter_rows(named=True)}
+        names = {row["epci"]: row["epci_nom"] or row["epci"] for row in epcis.iter_rows(named=True)}
         rows = []
-        for name, value in values.items():
-            pop = population.get(name)
+        for siren in by_epci:
+            value = facts.show(f"{IND}accompagnes_par_epci.{siren}")
+            if siren == HORS_TERRITOIRE:
+                if value:
+                    rows.append(["Hors territoire", value, None, None])
+                continue
+            pop = population.get(siren)
             per_1000 = None
             if pop:
                 per_1000 = Suppressed(ctx.seuil) if isinstance(value, Suppressed) else 1000 * value / pop
-            rows.append([name, value, pop, per_1000])
+            rows.append([names.get(siren, siren), value, pop, per_1000])
         from reperes.charts import bar_chart
 
-        names = [r[0] for r in rows if r[2]]
-        chart = bar_chart(names, [_chart_value(r[3]) for r in rows if r[2]],
+        chart = bar_chart([r[0] for r in rows if r[2]], [_chart_value(r[3]) for r in rows if r[2]],
                           title="Participants accompagnés pour 1 000 habitants, par intercommunalité",
                           horizontal=True, suppressed=ctx.seuil, source=ctx.source, decimals=1,
                           value_label="Pour 1 000 habitants", category_label="Intercommunalité")
@@ -599,17 +616,20 @@ def _participants(ctx: ReportContext, facts: _Facts) -> list:
                             [Column("Intercommunalité"), Column("Accompagnés", "count"),
                              Column("Population", "count"), Column("Pour 1 000 habitants", "number")],
                             rows, source=ctx.source, period=ctx.period, definition=definition,
-                            footer_rows=[["Total", shown_total, sum(population.values()), None]]))
+                            footer_rows=[["Total", shown_acc, sum(population.values()), None]]))
     if not _has_provider("participants-et-public-potentiel", ctx):
         blocks.append(Callout("info", "Public potentiel", waiting("participants-et-public-potentiel")))
     return blocks
 
 
-def _with_unknown(mapping: dict[str, int], total: int) -> dict[str, int]:
-    rest = total - sum(mapping.values())
-    if rest > 0:
-        mapping = {**mapping, "Non renseigné": rest}
-    return mapping
+def _profile_label(codes) -> Callable[[str], str]:
+    return lambda name: "Non renseigné" if name.endswith(".inconnu") else codes.label(name.rsplit(".", 1)[1])
+
+
+def _shown_table(facts: _Facts, names: Sequence[str], label: Callable[[str], str],
+                 total: Any) -> tuple[dict[str, Any], Any]:
+    """A table of the period's publication as shown: label → value (or Suppressed), and its total."""
+    return {label(name): facts.show(name) for name in names}, total
 
 
 # ----------------------------------------------------------------------------- 4. parcours
@@ -625,23 +645,22 @@ def _etapes_of_period(ctx: ReportContext, facts: _Facts) -> pl.DataFrame:
 def _parcours(ctx: ReportContext, facts: _Facts) -> list:
     if not facts.has_data:
         return _no_data(ctx)
-    etapes = _etapes_of_period(ctx, facts)
-    family = {code: ref.family_of(code) for code in ref.TYPE_ETAPE.codes()}
-    by_family = dict(etapes.with_columns(pl.col("type_etape").replace_strict(family, default=None).alias("f"))
-                     .group_by("f").len().iter_rows())
-    mapping = {ref.FAMILLE_ETAPE.label(code): int(by_family.get(code, 0)) for code in ref.FAMILLE_ETAPE.codes()}
+    if facts.pub is None:
+        return [Callout("info", "Parcours et étapes", waiting("indicators"))]
+    tables = facts.pub.tables["etapes"]
+    shown_total = facts.show("rapport.etapes")
     blocks: list = [Paragraph(
-        f"Les participants accompagnés ont commencé {_count_phrase(ctx, etapes.height, 'étape')} "
+        f"Les participants accompagnés ont commencé {_count_phrase(shown_total, 'étape')} "
         "de parcours pendant la période.")]
+    families = {ref.FAMILLE_ETAPE.label(code): facts.show(f"rapport.etapes.famille.{code}")
+                for code in tables["familles"]}
     blocks += _breakdown(ctx, caption="Étapes commencées dans la période, par famille", label_header="Famille",
-                         mapping=mapping, total=etapes.height, definition=DEFINITIONS["etapes"][1])
-    top = (etapes.group_by("type_etape").len().sort(["len", "type_etape"], descending=[True, False]).head(10))
-    top_map = {ref.TYPE_ETAPE.label(code, code): int(n) for code, n in top.iter_rows()}
-    if top_map:
-        values, _ = _protect(ctx, top_map, None)
+                         definition=DEFINITIONS["etapes"][1], shown=(families, shown_total))
+    if tables["types"]:
         blocks.append(Table("Les dix types d'étape les plus fréquents",
                             [Column("Type d'étape"), Column("Étapes", "count")],
-                            list(values.items()), source=ctx.source, period=ctx.period,
+                            [[ref.TYPE_ETAPE.label(code, code), facts.show(f"rapport.etapes.type.{code}")]
+                             for code in tables["types"]], source=ctx.source, period=ctx.period,
                             definition=DEFINITIONS["etapes"][1]))
     if facts.indicators is None:
         blocks.append(Callout("info", "Durée des parcours", waiting("indicators")))
@@ -660,11 +679,11 @@ def _parcours(ctx: ReportContext, facts: _Facts) -> list:
     return blocks
 
 
-def _count_phrase(ctx: ReportContext, n: int, singular: str, plural_form: str | None = None) -> str:
-    """« 843 étapes »; for partners a small count reads « moins de 11 étapes », never its value."""
-    value = _count_value(ctx, n)
+def _count_phrase(value: Any, singular: str, plural_form: str | None = None) -> str:
+    """« 843 étapes »; a hidden count is written without its figure (« des étapes »), never « moins de 11 »:
+    a hidden cell may hold more (secondary suppression)."""
     if isinstance(value, Suppressed):
-        return f"moins de {value.seuil} {plural_form or singular + 's'}"
+        return f"des {plural_form or singular + 's'}"
     return formats.plural(value, singular, plural_form)
 
 
@@ -674,19 +693,15 @@ def _count_phrase(ctx: ReportContext, n: int, singular: str, plural_form: str | 
 def _actions(ctx: ReportContext, facts: _Facts) -> list:
     if not facts.has_data or ctx.dataset.actions.height == 0:
         return _no_data(ctx)
-    etapes = _etapes_of_period(ctx, facts).filter(pl.col("id_action").is_not_null())
-    per_action = etapes.group_by("id_action").agg(pl.col("participant").n_unique().alias("participants"),
-                                                  pl.len().alias("etapes"))
-    actions = (ctx.dataset.actions.join(per_action, on="id_action", how="left")
-               .with_columns(pl.col("participants").fill_null(0), pl.col("etapes").fill_null(0))
-               .sort(["participants", "id_action"], descending=[True, False]))
-    participants, _ = _protect(ctx, dict(zip(actions["id_action"], actions["participants"], strict=True)), None)
-    steps, _ = _protect(ctx, dict(zip(actions["id_action"], actions["etapes"], strict=True)), None)
+    if facts.pub is None or "actions" not in facts.pub.tables:
+        return [Callout("info", "Actions", waiting("indicators"))]
+    actions = facts.pub.tables["actions"]
     rows = []
     for row in actions.iter_rows(named=True):
         rows.append([row["intitule"], ref.FAMILLE_ETAPE.label(row["famille"], "–"), row["operateur"] or "–",
-                     "oui" if row["experimentale"] else "non", participants[row["id_action"]],
-                     steps[row["id_action"]]])
+                     "oui" if row["experimentale"] else "non",
+                     facts.show(f"rapport.action.{row['id_action']}.participants"),
+                     facts.show(f"rapport.action.{row['id_action']}.etapes")])
     n_exp = int(actions.filter(pl.col("experimentale").fill_null(False)).height)
     blocks: list = [
         Paragraph(f"Le PLIE a mobilisé {formats.plural(actions.height, 'action')}, dont "
@@ -699,20 +714,10 @@ def _actions(ctx: ReportContext, facts: _Facts) -> list:
                          "et nombre de ces étapes."),
     ]
     # Experimental actions: exits of participants who went through one, against the others.
-    exp_ids = actions.filter(pl.col("experimentale").fill_null(False))["id_action"]
     if n_exp:
-        went = (ctx.dataset.etapes.filter(pl.col("id_action").is_in(exp_ids.implode()))
-                .select("participant").unique())
-        positive = ref.MOTIF_SORTIE.with_attr("positive")
-        sor = facts.sorties.with_columns(pl.col("participant").is_in(went["participant"].implode()).alias("exp"),
-                                         pl.col("motif_sortie").is_in(positive).alias("pos"))
         rows = []
-        for flag, label in ((True, "Passés par une action expérimentale"), (False, "Autres participants")):
-            group = sor.filter(pl.col("exp") == flag)
-            n, pos = group.height, int(group["pos"].sum())
-            shown, _ = _protect(ctx, {"n": n, "pos": pos}, None)
-            rows.append([label, shown["n"], _share(ctx, pos, n) if not isinstance(shown["n"], Suppressed)
-                         else Suppressed(ctx.seuil)])
+        for key, label in (("experimentale", "Passés par une action expérimentale"), ("autres", "Autres participants")):
+            rows.append([label, facts.show(f"rapport.{key}.sorties"), facts.show(f"rapport.{key}.taux")])
         blocks.append(Table("Sorties des participants passés par une action expérimentale",
                             [Column("Groupe"), Column("Sorties", "count"),
                              Column("Taux de sorties positives", "percent")],
@@ -731,15 +736,10 @@ def _actions(ctx: ReportContext, facts: _Facts) -> list:
 def _sorties(ctx: ReportContext, facts: _Facts) -> list:
     if not facts.has_data:
         return _no_data(ctx)
-    sor = facts.sorties
-    n = sor.height
-    if n == 0:
+    if facts.sorties.height == 0:
         return [Paragraph("Aucune sortie n'a eu lieu pendant la période.")]
-    motif_counts = dict(sor.group_by("motif_sortie").len().iter_rows())
-    categories = {}
-    for code in ref.CATEGORIE_SORTIE.codes():
-        categories[ref.CATEGORIE_SORTIE.label(code)] = sum(
-            int(motif_counts.get(m, 0)) for m in ref.MOTIF_SORTIE.with_attr(code))
+    if facts.pub is None:
+        return [Callout("info", "Les sorties", waiting("indicators"))]
     blocks: list = []
     if facts.indicators is not None:
         figures = []
@@ -756,96 +756,54 @@ def _sorties(ctx: ReportContext, facts: _Facts) -> list:
             blocks.append(KeyFigures(figures))
     else:
         blocks.append(Callout("info", "Taux de sorties", waiting("indicators")))
-    shown_categories, shown_motifs, shown_total = _protected_exits(ctx, facts, motif_counts, n)
-    category_labels = {code: ref.CATEGORIE_SORTIE.label(code) for code in ref.CATEGORIE_SORTIE.codes()}
+    shown_total = facts.show(IND + "sorties")
+    categories = {ref.CATEGORIE_SORTIE.label(code): facts.show(f"{IND}sorties_par_categorie.{code}")
+                  for code in ref.CATEGORIE_SORTIE.codes()}
     blocks += _breakdown(ctx, caption="Sorties par catégorie", label_header="Catégorie de sortie",
-                         mapping=categories, total=n, definition=DEFINITIONS["sorties"][1],
-                         shown=({category_labels[k]: v for k, v in shown_categories.items()}, shown_total))
-    motifs = {ref.MOTIF_SORTIE.label(code): int(motif_counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
-    blocks += _breakdown(ctx, caption="Sorties par motif", label_header="Motif de sortie", mapping=motifs,
-                         total=n, definition=DEFINITIONS["sorties"][1], chart=False,
-                         shown=({ref.MOTIF_SORTIE.label(k): v for k, v in shown_motifs.items()}, shown_total))
+                         definition=DEFINITIONS["sorties"][1], shown=(categories, shown_total))
+    motifs = {ref.MOTIF_SORTIE.label(code): facts.show(f"{IND}sorties_par_motif.{code}")
+              for code in ref.MOTIF_SORTIE.codes()}
+    blocks += _breakdown(ctx, caption="Sorties par motif", label_header="Motif de sortie",
+                         definition=DEFINITIONS["sorties"][1], chart=False, shown=(motifs, shown_total))
     blocks.append(Definition(*DEFINITIONS["solution"]))
-    raw_categories = {code: sum(int(motif_counts.get(m, 0)) for m in ref.MOTIF_SORTIE.with_attr(code))
-                      for code in ref.CATEGORIE_SORTIE.codes()}
-    valued = _valued_exits(ctx, shown_categories, raw_categories)
+    valued = _valued_exits(ctx, facts)
     if valued is not None:
         blocks.append(valued)
     return blocks
 
 
-def _protected_exits(ctx: ReportContext, facts: _Facts, motif_counts: dict, n: int):
-    """Exits by category and by motif (codes → value), protected *together*: a reader adds motifs up to
-    their category and categories up to the sorties, so a cell hidden in one table is never given back
-    by the other. The indicators' protection (which knows this hierarchy) is used when it exists."""
-    motifs = {code: int(motif_counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
-    categories = {code: sum(motifs[m] for m in ref.MOTIF_SORTIE.with_attr(code))
-                  for code in ref.CATEGORIE_SORTIE.codes()}
-    if not ctx.diffusion:
-        return categories, motifs, n
-    indicators = facts.indicators or {}
-    if isinstance(indicators.get("sorties_par_categorie"), dict) and isinstance(
-            indicators.get("sorties_par_motif"), dict):
-        def cells(name: str, codes: list[str]) -> dict[str, Any]:
-            values = indicators[name]
-            return {code: Suppressed(ctx.seuil) if f"indicateurs.{name}.{code}" in facts.secret
-                    or values.get(code) is None else values.get(code) for code in codes}
-
-        total = facts.value("sorties")
-        return (cells("sorties_par_categorie", list(categories)), cells("sorties_par_motif", list(motifs)),
-                n if total is None else total)
-    # Without the indicators: motifs first; a category with a hidden motif is hidden too (then secondary).
-    shown_motifs, shown_total = _protect(ctx, motifs, n)
-    hidden = [code for code in categories
-              if any(isinstance(shown_motifs[m], Suppressed) for m in ref.MOTIF_SORTIE.with_attr(code))]
-    protected = disclosure.protect_counts(categories, ctx.seuil, total=n, keep_secret=hidden)
-    shown_categories = {k: Suppressed(ctx.seuil) if v is None else v for k, v in protected.values.items()}
-    if protected.total_secret:
-        shown_total = Suppressed(ctx.seuil)
-    return shown_categories, shown_motifs, shown_total
-
-
-def _valued_exits(ctx: ReportContext, shown_categories: dict[str, Any],
-                  raw_categories: dict[str, int]) -> Section | None:
+def _valued_exits(ctx: ReportContext, facts: _Facts) -> Section | None:
     """The grid of exits worth valuing (``reperes.analytics.valorisation``), when the analysis exists.
 
-    For partners the grid stays consistent with the table of categories: its « autre solution » row *is*
-    that category's cell, the three other rows add up to the « sans solution » category (protected with
-    it as their total), and the grid's total is shown only when both categories are.
+    Its rows are figures of the period's publication, protected with the categories they belong to: the
+    « autre solution » row *is* that category, the valued ones without solution add up to the valued
+    exits of the indicators less that category, the total is the exits neither positive nor neutral.
     """
     try:
         valorisation = importlib.import_module("reperes.analytics.valorisation")
     except ImportError:
         return Section("Les autres sorties à valoriser", slug="sorties-a-valoriser",
                        empty_message=waiting("la grille de valorisation des sorties sera disponible"))
-    (row,) = valorisation.by_profile(ctx.dataset, ctx.debut, ctx.fin)
-    if row.total == 0:
+    row = facts.pub.tables.get("valorisation")
+    if row is None or row.total == 0:
         return Section("Les autres sorties à valoriser", slug="sorties-a-valoriser",
                        empty_message="Aucune sortie ni positive ni neutre pendant la période.")
     labels = valorisation.GRID_LABELS
-    mapping = {labels[key]: n for key, n in row.counts.items()}
-    shown = None
-    if ctx.diffusion:
-        rest = {labels[key]: n for key, n in row.counts.items() if key != "solution"}
-        protected = disclosure.protect_counts(rest, ctx.seuil, total=raw_categories["sans_solution"])
-        values = {labels["solution"]: shown_categories["solution"]}
-        values.update({k: Suppressed(ctx.seuil) if v is None else v for k, v in protected.values.items()})
-        both = [shown_categories["solution"], shown_categories["sans_solution"]]
-        total = row.total if not any(isinstance(v, Suppressed) for v in both) else Suppressed(ctx.seuil)
-        shown = (values, total)
+    values = {labels[key]: facts.show(f"rapport.valorisation.{key}") for key in row.counts}
     blocks: list = [Paragraph(
         "Au-delà des sorties positives, le PLIE veut reconnaître les sorties qui marquent une avancée : "
         "une solution autre que l'emploi durable, un acquis obtenu pendant le parcours (RQTH, permis, "
         "logement, soins…) ou un frein levé.")]
     blocks += _breakdown(ctx, caption="Sorties ni positives ni neutres, selon la grille de valorisation",
-                         label_header="Situation à la sortie", mapping=mapping, total=row.total,
-                         definition=valorisation.DEFINITION, total_label="Sorties ni positives ni neutres",
-                         shown=shown)
-    acquis = {label: n for label, n in valorisation.acquis_by_type(ctx.dataset, ctx.debut, ctx.fin) if n}
+                         label_header="Situation à la sortie", definition=valorisation.DEFINITION,
+                         total_label="Sorties ni positives ni neutres",
+                         shown=(values, facts.show("rapport.valorisation.total")))
+    acquis = facts.pub.tables.get("acquis") or []
     if acquis:
-        values, _ = _protect(ctx, acquis, None)
         blocks.append(Table("Acquis obtenus pendant le parcours, par type",
-                            [Column("Acquis"), Column("Sorties concernées", "count")], list(values.items()),
+                            [Column("Acquis"), Column("Sorties concernées", "count")],
+                            [[label, facts.show(name)] for label, name in
+                             zip(facts.pub.tables["acquis_labels"], acquis, strict=True)],
                             source=ctx.source, period=ctx.period,
                             definition="Sorties ni positives ni neutres de la période dont le parcours a obtenu "
                                        "au moins un acquis de ce type entre l'entrée et la sortie ; une sortie "
@@ -880,27 +838,27 @@ def _findings(ctx: ReportContext, facts: _Facts) -> list:
     if isinstance(rate, float | int):
         questions.append(f"Le taux de sorties positives atteint {formats.percent(rate)} sur la période : "
                          "est-il à la hauteur de l'objectif du protocole, et faut-il le mesurer autrement ?")
-    sor = facts.sorties
-    if sor.height:
-        solution = int(sor.filter(pl.col("motif_sortie").is_in(ref.MOTIF_SORTIE.with_attr("solution"))).height)
-        sans = int(sor.filter(pl.col("motif_sortie").is_in(ref.MOTIF_SORTIE.with_attr("sans_solution"))).height)
-        share_solution = _share(ctx, solution, sor.height)
+    if facts.pub is not None and facts.sorties.height:
+        # Shares of the published cells only: a hidden category gives no sentence (its figure is secret).
+        total = facts.show(IND + "sorties")
+        share_solution = _share(ctx, facts.show(IND + "sorties_par_categorie.solution"), total)
         if isinstance(share_solution, float):
             questions.append(f"{formats.percent(share_solution)} des sorties sont d'autres sorties à valoriser "
                              "(santé, retraite, orientation adaptée…) : comment le futur protocole doit-il les "
                              "reconnaître ?")
-        share_sans = _share(ctx, sans, sor.height)
+        share_sans = _share(ctx, facts.show(IND + "sorties_par_categorie.sans_solution"), total)
         if isinstance(share_sans, float):
             questions.append(f"{formats.percent(share_sans)} des sorties se font sans solution, dont les "
                              "abandons : à quel moment du parcours le lien se perd-il ?")
     epcis = _epci_frame(ctx)
-    if epcis is not None and facts.accompagnes.height:
-        counts = dict(facts.accompagnes.group_by("epci").len().iter_rows())
+    per_1000 = facts.indicators.get("accompagnes_pour_1000_habitants_par_epci") if facts.indicators else None
+    if epcis is not None and isinstance(per_1000, dict):
+        names = {row["epci"]: row["epci_nom"] or row["epci"] for row in epcis.iter_rows(named=True)}
         rates = []
-        for row in epcis.iter_rows(named=True):
-            n = int(counts.get(row["epci"], 0))
-            if row["population"] and (not ctx.diffusion or n >= ctx.seuil):
-                rates.append((1000 * n / row["population"], row["epci_nom"] or row["epci"]))
+        for siren in per_1000:
+            value = facts.show(f"{IND}accompagnes_pour_1000_habitants_par_epci.{siren}")
+            if isinstance(value, float | int):
+                rates.append((value, names.get(siren, siren)))
         if len(rates) >= 2:
             low, high = min(rates), max(rates)
             questions.append(f"{low[1]} compte {formats.number(low[0], 1)} accompagnés pour 1 000 habitants, "

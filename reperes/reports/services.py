@@ -165,7 +165,12 @@ def generate(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool,
     """Build the intermediate report from the database and render it."""
     if fin < debut:
         raise ReportError("La fin de la période doit suivre son début.")
-    document = build_intermediate_report(debut=debut, fin=fin, date=date, diffusion=diffusion)
+    from reperes.analytics.disclosure import DisclosureError
+
+    try:
+        document = build_intermediate_report(debut=debut, fin=fin, date=date, diffusion=diffusion)
+    except DisclosureError as exc:  # the audit refused a partner version: say which cell, release nothing
+        raise ReportError(str(exc)) from exc
     template, logo = customisation()
     outputs = render_formats(document, formats or list(FORMATS), template=template, logo=logo)
     return Generation(document, outputs, file_stem(debut, fin, diffusion))

@@ -120,8 +120,13 @@ def test_diffusion_with_a_lower_threshold_shows_what_is_safe(imported, capsys):
     payload = run_json(capsys, *PERIOD, "--diffusion")
     assert payload["indicateurs"]["participants_accompagnes"] == 9
     assert payload["indicateurs"]["entrees"] == 6
-    assert payload["indicateurs"]["sorties"] == 7
     assert "indicateurs.sorties_positives" in payload["secret"]  # 2 < 5
+    # The 7 exits split 2 / 1 / 1 / 3 by category, all below 5, and the valued exits (3 = 1 + 1 + 1) and the
+    # ESF+ counts by sex tie them together: with the mark's bound (a hidden cell holds at least 1) the audit
+    # pins some of them unless the total goes too (issue 12). Whatever is shown is 0 or at least 5.
+    assert payload["indicateurs"]["sorties"] in (7, None)
+    shown = [v for v in payload["indicateurs"]["sorties_par_motif"].values() if v is not None]
+    assert all(v == 0 or v >= 5 for v in shown)
 
 
 def test_readable_table_in_french(imported, capsys):

@@ -209,7 +209,7 @@ def test_the_threshold_is_configurable():
     assert protect_table(counts, 5).secret == frozenset()
     assert audit(counts, protect_table(counts, 11), 11) == {(0, 0), (0, 1), (1, 0), (1, 1)}
     assert protect_table(counts, 5).cells[0][0].text() == "7"
-    assert protect_table(counts, 11).cells[0][0].text() == "< 11"
+    assert protect_table(counts, 11).cells[0][0].text() == "s"
 
 
 def test_protecting_again_with_the_result_changes_nothing():
@@ -313,7 +313,7 @@ def test_a_breakdown_whose_total_is_small():
     result = protect_counts({"a": 0, "b": 0, "c": 5}, 11, total=5)
     assert result.values == {"a": 0, "b": 0, "c": None}
     assert result.total is None and result.total_secret
-    assert result.total_cell().text() == "< 11"
+    assert result.total_cell().text() == "s"
 
 
 def test_without_a_published_total_only_small_counts_are_hidden():
@@ -369,21 +369,21 @@ def test_rates():
     assert protect_rate(0, 0, 11) is None
     assert rate_cell(0, 0, 11) == Cell(None, 11, secret=False)  # no rate, no secret
     assert rate_cell(0, 0, 11).text(percent=True) == "–"
-    assert rate_cell(5, 100, 11).text(percent=True) == "< 11"
+    assert rate_cell(5, 100, 11).text(percent=True) == "s"
     assert rate_cell(453, 1000, 11).text(percent=True) == "45,3\u202f%"
     with pytest.raises(ValueError):
         protect_rate(12, 11, 11)
 
 
 def test_display():
-    assert display(None, 11) == formats.suppressed(11) == "< 11"
-    assert display(None, 5) == "< 5"
+    assert display(None, 11) == formats.suppressed(11) == "s"
+    assert display(None, 5) == "s"  # one mark, whatever the threshold
     assert display(None, 11, secret=False) == "–"
     assert display(1234, 11) == "1\u202f234"
     assert display(0, 11) == "0"
     assert display(0.453, 11, percent=True) == "45,3\u202f%"
-    assert str(Cell(None, 11, secret=True)) == "< 11"
-    assert "< 11" in legend(11) and "secret statistique" in legend(11)
+    assert str(Cell(None, 11, secret=True)) == "s"
+    assert legend(11) == "s\u00a0: effectif inférieur à 11, ou masqué pour en protéger un autre"
 
 
 # --------------------------------------------------------------------------- the indicators' payload
@@ -561,7 +561,7 @@ def test_an_inconsistent_payload_is_refused():
 
 def test_indicator_cell():
     out = protect_indicators(make_payload(), 11)
-    assert indicator_cell(out, "indicateurs.sorties_par_motif.DECES", 11).text() == "< 11"
+    assert indicator_cell(out, "indicateurs.sorties_par_motif.DECES", 11).text() == "s"
     assert indicator_cell(out, "indicateurs.sorties", 11).text() == "280"
     assert indicator_cell(out, "indicateurs.part_femmes", 11).text(percent=True) == "48,6\u202f%"
 

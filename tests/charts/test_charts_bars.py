@@ -45,8 +45,8 @@ def test_percentages_are_formatted_in_french():
 
 def test_a_hidden_value_has_no_bar_and_reads_as_below_the_threshold(counts, counts_svg):
     assert paths_filled_with(counts_svg, BLUE) == 3  # four categories, one hidden
-    assert texts(counts_svg).count("< 11") == 1
-    assert counts.table.rows[2] == ("Formation", "< 11")
+    assert texts(counts_svg).count("s") == 1
+    assert counts.table.rows[2] == ("Formation", "s")
     assert counts.table.values[2] == ("Formation", None)
     assert "1 valeur masquée" in counts.description
 
@@ -66,7 +66,7 @@ def test_the_table_exports_to_a_french_csv(counts):
     assert f"Accompagnement renforcé;1{NNBSP}234" in shown
     raw = counts.table.to_csv(raw=True).splitlines()
     assert raw[1] == "Accompagnement renforcé;1234.0".replace(".", ",") or raw[1] == "Accompagnement renforcé;1234"
-    assert raw[3] == "Formation;< 11"
+    assert raw[3] == "Formation;s"
 
 
 def test_the_description_summarises_the_data(counts):
@@ -76,12 +76,12 @@ def test_the_description_summarises_the_data(counts):
     assert f"Mobilité (5{NNBSP}600)" in text and "Clause sociale (87)" in text
 
 
-@pytest.mark.parametrize(("suppressed", "label"), [(5, "< 5"), ("secret", "secret"), (None, "< 11")])
+@pytest.mark.parametrize(("suppressed", "label"), [(5, "s"), ("secret", "secret"), (None, "s")])
 def test_the_hidden_label_comes_from_the_caller_or_the_threshold(suppressed, label):
     chart = bar_chart(["A", "B"], [20, None], title="T", suppressed=suppressed)
     assert chart.table.rows[1] == ("B", label)
     assert label in texts(chart.svg())
-    assert formats.suppressed(5) == "< 5"
+    assert formats.suppressed(5) == "s"
 
 
 def test_horizontal_bars_keep_the_given_order_from_the_top():
@@ -104,9 +104,9 @@ def test_grouped_bars_one_colour_per_series_and_a_legend():
     assert paths_filled_with(svg, BLUE) == 1 + 1  # one bar + the legend key
     assert paths_filled_with(svg, VERMILION) == 2 + 1
     drawn = texts(svg)
-    assert "Femmes" in drawn and "Hommes" in drawn and "< 11" in drawn and f"1{NNBSP}102" in drawn
+    assert "Femmes" in drawn and "Hommes" in drawn and "s" in drawn and f"1{NNBSP}102" in drawn
     assert chart.table.headers == ("Catégorie", "Femmes", "Hommes")
-    assert chart.table.rows == (("2023", "120", "98"), ("2024", "< 11", f"1{NNBSP}102"))
+    assert chart.table.rows == (("2023", "120", "98"), ("2024", "s", f"1{NNBSP}102"))
     assert "2 séries (Femmes et Hommes)" in chart.description
 
 
@@ -116,8 +116,8 @@ def test_stacked_bars_show_segments_totals_and_hidden_parts():
     drawn = texts(chart.svg())
     assert {"35", "20", "41"} <= set(drawn)
     assert "55" in drawn  # total of a complete bar
-    assert "+ < 11" in drawn  # the second bar has a hidden part
-    assert chart.table.rows[1] == ("2024", "41", "< 11")
+    assert "+ s" in drawn  # the second bar has a hidden part
+    assert chart.table.rows[1] == ("2024", "41", "s")
 
 
 def test_stacked_percentages_end_at_one_hundred_percent():
@@ -141,4 +141,4 @@ def test_no_data_draws_a_placeholder():
 def test_all_values_hidden():
     chart = bar_chart(["A", "B"], [None, None], title="T")
     assert "Toutes les valeurs sont masquées" in chart.description
-    assert texts(chart.svg()).count("< 11") == 2
+    assert texts(chart.svg()).count("s") == 2

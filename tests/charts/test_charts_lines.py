@@ -14,9 +14,9 @@ def test_line_chart_years_stay_years_and_values_are_french():
     drawn = texts(chart.svg())
     assert "2019" in drawn and "2022" in drawn and f"2{NNBSP}019" not in drawn
     assert f"40{NNBSP}%" in drawn  # a tick
-    assert "< 11" in drawn  # the hidden point
+    assert "s" in drawn  # the hidden point
     assert chart.table.headers == ("Période", "Taux", "Objectif")
-    assert chart.table.rows[1] == ("2020", "< 11", f"50,0{NNBSP}%")
+    assert chart.table.rows[1] == ("2020", "s", f"50,0{NNBSP}%")
     assert chart.table.values[3] == (2022, 0.453, 0.5)
     assert f"de 41,0{NNBSP}% (2019) à 45,3{NNBSP}% (2022)" in chart.description
     assert "1 valeur masquée" in chart.description

@@ -34,10 +34,10 @@ def test_format_value_by_unit(value, unit, decimals, expected):
     assert format_value(value, unit, decimals) == expected
 
 
-def test_suppressed_value_reads_below_threshold_whatever_the_unit():
+def test_suppressed_value_reads_s_whatever_the_unit_and_threshold():
     for unit in ("count", "percent", "months", "currency", "number", "text"):
-        assert format_value(Suppressed(11), unit) == "< 11"
-    assert format_value(Suppressed(5), "count") == "< 5"
+        assert format_value(Suppressed(11), unit) == "s"
+    assert format_value(Suppressed(5), "count") == "s"
 
 
 def test_missing_value_is_a_dash_and_a_string_passes_through():
@@ -69,8 +69,8 @@ def test_period_cannot_end_before_it_starts():
 
 
 def test_suppression_note_names_each_threshold():
-    assert suppression_note((11,)) == f"«{NBSP}< 11{NBSP}»{NBSP}: valeur non diffusée (secret statistique)."
-    assert "< 5" in suppression_note((5, 11)) and "< 11" in suppression_note((5, 11))
+    assert suppression_note((11,)) == f"s{NBSP}: effectif inférieur à 11, ou masqué pour en protéger un autre."
+    assert suppression_note((5, 11)) == f"s{NBSP}: effectif inférieur à 5, ou masqué pour en protéger un autre."
 
 
 def test_metadata_values_are_exact_never_grouped():

@@ -285,23 +285,23 @@ def test_table_structure_and_french_formatting():
     assert rows[0].children[0].tag == "th" and rows[0].children[0].attrs["scope"] == "row"
     assert all(cell.tag == "td" and "rp-num" in cell.classes for cell in rows[0].children[1:])
     second = [cell.text for cell in rows[1].children]
-    assert second == ["Neutre", "< 11", "< 11", f"10,3{NBSP}mois", "–"]  # halves round up (reperes.formats)
+    assert second == ["Neutre", "s", "s", f"10,3{NBSP}mois", "–"]  # halves round up (reperes.formats)
     assert "rp-suppressed" in rows[1].children[1].classes
     assert table.parent.classes == ["rp-table-wrap"]
     assert tree.find("p", "rp-source").text == f"Source{NBSP}: Import"
     assert tree.find("p", "rp-period").text == f"Période{NBSP}: année 2019"
     assert tree.find("p", "rp-definition").text == f"Définition{NBSP}: Sorties."
-    assert "valeur non diffusée" in tree.find("ul", "rp-notes").text
+    assert "ou masqué pour en protéger un autre" in tree.find("ul", "rp-notes").text
 
 
 def test_suppressed_cells_never_show_a_raw_number():
     markup = render_block_html(
         Table("T", [Column("Motif"), Column("N", "count")], [["Décès", Suppressed(11)]], notes=["Note."])
     )
-    assert "&lt; 11" in markup
+    assert "&lt; 11" not in markup and ">s<" in markup
     assert [li.text for li in Tree(markup).find("ul", "rp-notes").children] == [
         "Note.",
-        f"«{NBSP}< 11{NBSP}»{NBSP}: valeur non diffusée (secret statistique).",
+        f"s{NBSP}: effectif inférieur à 11, ou masqué pour en protéger un autre.",
     ]
 
 
@@ -325,7 +325,7 @@ def test_key_figures_are_formatted_with_definition_source_and_period():
     tree = Tree(render_html(full_document()))
     items = tree.find("ul", "rp-keyfigures").children
     values = [tree_item_value(li) for li in items]
-    assert values == [f"1{NNBSP}234", f"45,3{NNBSP}%", f"14,2{NBSP}mois", f"2{NNBSP}500{NNBSP}€", "< 11"]
+    assert values == [f"1{NNBSP}234", f"45,3{NNBSP}%", f"14,2{NBSP}mois", f"2{NNBSP}500{NNBSP}€", "s"]
     first = items[0]
     assert [e.text for e in first.children if "rp-keyfigure__label" in e.classes] == [
         "Participants accompagnés"
@@ -336,8 +336,8 @@ def test_key_figures_are_formatted_with_definition_source_and_period():
     assert details.children[1].text == "Parcours ouverts pendant la période."
     assert f"Source{NBSP}: Import du 2 janvier 2020" in first.text
     assert f"Période{NBSP}: année 2019" in first.text
-    assert "valeur non diffusée" in items[4].text
-    assert "2" not in tree_item_value(items[4]).replace("< 11", "")
+    assert "ou masqué pour en protéger un autre" in items[4].text
+    assert "2" not in tree_item_value(items[4]).replace("s", "")
 
 
 def tree_item_value(item):
@@ -370,7 +370,7 @@ def test_figure_inlines_the_svg_and_offers_the_data():
     assert details.children[0].text == "Voir les données"
     data = [e for e in tree.elements if e.tag == "table" and _inside(e, details)]
     assert len(data) == 1
-    assert f"1{NNBSP}234" in details.text and "< 11" in details.text
+    assert f"1{NNBSP}234" in details.text and "Neutress" in details.text and "< 11" not in details.text
     assert f"Source{NBSP}: Import ESF+" in figure.text and f"Période{NBSP}: 2019" in figure.text
 
 
@@ -407,7 +407,7 @@ def test_banner_disclosure_byline_and_metadata_appear():
     assert byline.text == "PLIE Terres de Lorraine – 12 mars 2020"
     assert tree.find("time").attrs["datetime"] == "2020-03-12"
     disclosure = tree.find("div", "rp-disclosure")
-    assert disclosure.text.startswith(f"Secret statistique{NBSP}: ") and "< 11" in disclosure.text
+    assert disclosure.text.startswith(f"Secret statistique{NBSP}: ") and f"«{NBSP}s{NBSP}»" in disclosure.text
     metadata = tree.find("details", "rp-metadata")
     assert [e.text for e in tree.find_all("dt") if _inside(e, metadata)] == ["snapshot", "version", "periode"]
     assert '{"debut": "2019-01-01"}' in metadata.text

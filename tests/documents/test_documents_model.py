@@ -190,7 +190,7 @@ def test_document_knows_whether_something_is_suppressed():
 
 def test_disclosure_note_has_a_standard_sentence():
     note = DisclosureNote(11)
-    assert "11 personnes" in note.text and "< 11" in note.text
+    assert "11 personnes" in note.text and "«\u00a0s\u00a0»" in note.text and "< 11" not in note.text
     assert DisclosureNote(5, "Seuil de 5.").text == "Seuil de 5."
 
 

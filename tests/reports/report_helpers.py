@@ -23,7 +23,7 @@ def small_dataset() -> Dataset:
         exits = i < len(motifs)
         participants.append({
             "participant": f"p{i:03d}", "sexe": "F" if i % 2 else "M", "annee_naissance": 1970 + i % 40,
-            "age_entree": 20 + i % 40, "commune": "54528", "epci": epcis[i], "qpv": i % 7 == 0,
+            "age_entree": 20 + i % 40, "commune": epcis[i], "epci": epcis[i], "qpv": i % 7 == 0,
             "niveau_formation": "NIV_3", "situation_entree": "DE", "criteres": ["RSA"] if i % 3 == 0 else [],
             "freins_entree": [], "prescripteur": "FRANCE_TRAVAIL", "referent": "R1",
             "date_entree": dt.date(2018, 1 + i % 12, 1),
@@ -37,6 +37,8 @@ def small_dataset() -> Dataset:
                 "experimentale": False},
                {"id_action": "A2", "intitule": "Déterminants de la mobilisation", "famille": "LEVEE_FREINS",
                 "operateur": "PLIE", "experimentale": True}]
+    # One « commune » per EPCI, coded like it: the participants live there (indicateurs.md: EPCI membership
+    # comes from the communes' reference).
     communes = [{"commune": code, "nom": name, "epci": code, "epci_nom": name, "population": pop}
                 for code, (name, pop) in EPCI.items()]
     return Dataset(participants=pl.DataFrame(participants, infer_schema_length=None),

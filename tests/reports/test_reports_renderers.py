@@ -172,3 +172,32 @@ def test_pdf_source_never_reads_data_as_markup():
     source = typst_source(document)
     assert '#"PLIE \\"#set\\" *gras* _x_ \\\\ [crochets] $math$ <lab> @ref // = - + ~"' in source
     assert weird in _outline_titles(render_pdf(document))  # compiles, the text intact
+
+
+# ------------------------------------------------------------------------- the mark « s » (issue 12)
+
+NOTE = "s\u00a0: effectif inférieur à 11, ou masqué pour en protéger un autre"
+
+
+def test_every_format_of_the_partner_report_shows_the_mark_s_and_its_note(partner_document, docx_bytes,
+                                                                          pptx_bytes):
+    from reperes.documents import render_html
+
+    html = render_html(partner_document)
+    assert NOTE in html and ">s<" in html and "&lt; 11" not in html
+    doc = open_docx(io.BytesIO(docx_bytes))
+    cells = [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    assert "s" in cells and "< 11" not in cells
+    assert any(NOTE in p.text for p in doc.paragraphs)
+    slides = Presentation(io.BytesIO(pptx_bytes)).slides
+    texts = []
+    for slide in slides:
+        for shape in slide.shapes:
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+            elif shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+    assert "s" in texts and not any("< 11" in t for t in texts)
+    assert any(NOTE in t for t in texts)
+    source = typst_source(partner_document)
+    assert "effectif inférieur à 11, ou masqué pour en protéger un autre" in source and "< 11" not in source
