@@ -30,14 +30,16 @@ ORGANISATION_SOURCE = "{plie}, paramètres de l’organisation saisis dans Repè
 # --------------------------------------------------------------------------- disclosure (one place)
 
 
-def _protect(result, seuil: int) -> dict:
-    """The partner-facing version of an indicators result: the one call of the disclosure engine here.
+def _protect(data, annee: int, seuil: int) -> dict:
+    """The year's partner figures: the one call of the disclosure engine here. The sheet reads the year's one
+    protected publication, the one the partner report and « reperes indicators --diffusion » show, so that
+    sending the sheet with them reveals nothing more (docs/secret-statistique.md).
 
     Hidden values are ``None`` and their paths are listed in ``"secret"``.
     """
-    from reperes.analytics.disclosure import protect_indicators
+    from reperes.reports.publication import build
 
-    return protect_indicators(result.payload, seuil, numerators=result.numerators)
+    return build(data, dt.date(annee, 1, 1), dt.date(annee, 12, 31), seuil).payload(True)
 
 
 # --------------------------------------------------------------------------- import
@@ -230,11 +232,8 @@ def own_sheet(annee: int | None = None) -> list[dict]:
 
 
 def _own_sheet(installation, org, data, annee: int) -> list[dict]:
-    from reperes.analytics.indicators import evaluate
-
     plie = installation.plie_name
-    result = evaluate(data, dt.date(annee, 1, 1), dt.date(annee, 12, 31), esf=False)
-    protected = _protect(result, installation.seuil)
+    protected = _protect(data, annee, installation.seuil)
     secret_paths = set(protected.get("secret") or ())
     values = protected["indicateurs"]
     source = OWN_SOURCE.format(plie=plie)

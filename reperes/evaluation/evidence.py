@@ -3,7 +3,7 @@
 The register never reads the collection tables itself: indicators come from
 ``reperes.analytics.indicators`` on the dataset the analyses pages use
 (``reperes.analyses.services.dataset``), partner versions from
-``indicators.diffuse`` (the disclosure rules of docs/indicateurs.md), matrix
+the period's protected publication (``reports.publication``, docs/secret-statistique.md), matrix
 cells from ``reperes.offer.services.matrix_payload``. A figure whose value
 changed since it was retained is flagged ``a_revoir``; the retained value is
 kept next to it, never replaced.
@@ -145,12 +145,30 @@ class Resolver:
             data = Filter(epci=filtres.get("epci") or None, profile=profile or None,
                           group=group or None).apply(self._data())
             result = indicators.evaluate(data, debut, fin)
-            self._results[key] = (result.payload, indicators.diffuse(result, self.seuil))
+            self._results[key] = (result.payload, None)
         raw, diffused = self._results[key]
-        return diffused if self.diffusion else raw
+        if not self.diffusion:
+            return raw
+        if diffused is None:
+            # Partners read the figure in the period's one protected publication, the one the partner report
+            # and « reperes indicators --diffusion » show (docs/secret-statistique.md).
+            from reperes.reports.publication import build
+
+            diffused = build(self._data(), debut, fin, self.seuil).payload(True)
+            self._results[key] = (raw, diffused)
+        return diffused
+
+    def answerable(self, debut: dt.date, fin: dt.date, filtres: dict | None) -> bool:
+        """Whether partners may read a figure of this period and filters: a whole calendar year, no filter
+        (two nested answers must not be subtractable)."""
+        whole_year = debut == dt.date(debut.year, 1, 1) and fin == dt.date(debut.year, 12, 31)
+        return whole_year and not any(v for k, v in (filtres or {}).items() if k in ("epci", "profil"))
 
     def indicator(self, path: str, debut: dt.date, fin: dt.date, filtres: dict | None = None) -> tuple[Any, bool]:
-        """(value, secret) of ``path`` on the period; the partner version when resolving for diffusion."""
+        """(value, secret) of ``path`` on the period; the partner version when resolving for diffusion (secret
+        for a period partners cannot ask for: not a whole calendar year, or a filter)."""
+        if self.diffusion and not self.answerable(debut, fin, filtres):
+            return None, True
         payload = self._payload(debut, fin, filtres)
         node: Any = payload["indicateurs"]
         for part in path.split("."):
@@ -227,6 +245,10 @@ class Resolver:
                         item["indicateur"], debut, fin, item.get("filtres"))
                     initial = item.get("valeur_initiale", now)
                     out.update(valeur=value, valeur_initiale=initial, a_revoir=changed(initial, now))
+                    if self.diffusion and changed(initial, value):
+                        # The retained figure was a staff figure: partners read only protected ones, and a
+                        # figure of another time could differ from today's by fewer than the threshold.
+                        out.pop("valeur_initiale")
         elif kind == "matrice":
             debut = dt.date.fromisoformat(item["debut"]) if item.get("debut") else None
             fin = dt.date.fromisoformat(item["fin"]) if item.get("fin") else None

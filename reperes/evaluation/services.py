@@ -92,7 +92,8 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
         out.detail = ", ".join(x for x in (describe_period(preuve.debut, preuve.fin),
                                            describe_filters(preuve.filtres)) if x)
         out.now = suppressed if out.secret else format_value(preuve.indicateur, item.get("valeur"))
-        out.retained = "" if out.secret else format_value(preuve.indicateur, item.get("valeur_initiale"))
+        out.retained = ("" if out.secret or "valeur_initiale" not in item
+                        else format_value(preuve.indicateur, item.get("valeur_initiale")))
         out.a_revoir = bool(item.get("a_revoir"))
     elif kind == "matrice":
         from reperes import referentiel as ref
@@ -101,7 +102,8 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
         out.detail = f"EPCI {preuve.epci}"
         out.now = cell_text(item.get("valeur"), suppressed)
         initial = preuve.valeur_initiale
-        if isinstance(initial, dict) and not out.secret and item.get("valeur") is not None:
+        if isinstance(initial, dict) and not out.secret and item.get("valeur") is not None and \
+                (not resolver.diffusion or not changed(initial, item["valeur"])):
             out.retained = cell_text(initial, suppressed)
             out.a_revoir = changed(initial, item["valeur"])
     elif kind == "verbatim":

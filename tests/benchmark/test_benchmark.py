@@ -116,7 +116,7 @@ def test_own_sheet_counted_by_hand_with_disclosure(plie, territory):
     assert values == pytest.approx({
         "participants_accompagnes": 40, "entrees": 0, "sorties": 30, "sorties_positives": 16,
         "taux_sorties_positives": 16 / 30, "duree_moyenne_parcours_mois": 365 / DAYS_PER_MONTH,
-        "part_femmes": 30 / 40,
+        "part_femmes": None,  # 30 women of 40: would give the 10 men (under 11), hidden with them
         "part_moins_26_ans": None,  # 6 people (ages 20–25): under 11
         "part_50_ans_et_plus": None,  # 10 people (ages 50–59): under 11
         "part_rsa": 20 / 40, "part_deld": 0.0, "part_th": 0.0, "part_qpv": 0.0, "part_infra_bac": 1.0,
@@ -124,7 +124,7 @@ def test_own_sheet_counted_by_hand_with_disclosure(plie, territory):
         "structure_porteuse": "Association", "referents_etp": 4, "budget_total_euros": 200000, "part_fse": 0.4,
         "participants_par_referent": 10.0, "cout_par_participant_euros": 5000.0,
     })
-    assert secret == {"part_moins_26_ans", "part_50_ans_et_plus"}
+    assert secret == {"part_moins_26_ans", "part_50_ans_et_plus", "part_femmes"}
     assert [r["valeur"] for r in rows if r["indicateur"] == "pratique_remarquable"] == ["Pratique A", "Pratique B"]
     assert all(r["source"] and r["date_source"] and r["annee"] == 2019 and r["plie"] == "PLIE de test" for r in rows)
 

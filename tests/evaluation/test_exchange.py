@@ -212,3 +212,19 @@ def test_export_reimports_unchanged(plie, sample, tmp_path, capsys):
     assert cli("import", write(tmp_path, first, "export.json")) == 0
     assert snapshot() == before
     assert export(capsys) == first
+
+
+def test_partners_get_no_staff_figure_of_another_time_nor_a_filtered_or_partial_period(plie, sample, tmp_path,
+                                                                                      capsys):
+    """A figure retained at 25 that is 30 today would tell partners that 5 people came since: left out."""
+    sample["constats"][0]["preuves"] += [
+        {"type": "indicateur", "indicateur": "participants_accompagnes", "debut": "2019-01-01", "fin": "2019-12-31",
+         "valeur_initiale": 25},
+        {"type": "indicateur", "indicateur": "participants_accompagnes", "debut": "2019-01-01", "fin": "2019-12-30"}]
+    assert cli("import", write(tmp_path, sample)) == 0
+    changed_since, one_day_short = export(capsys, "--diffusion")["constats"][0]["preuves"][3:5]
+    assert changed_since["valeur"] == 30 and changed_since["a_revoir"] is True
+    assert "valeur_initiale" not in changed_since
+    assert one_day_short["valeur"] is None and one_day_short["secret"] is True
+    staff = export(capsys)["constats"][0]["preuves"][3:5]
+    assert staff[0]["valeur_initiale"] == 25 and staff[1]["valeur"] == 30
