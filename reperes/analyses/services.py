@@ -264,6 +264,7 @@ def _add_row(block: Block, label: str, *pairs) -> None:
 _PENDING: OrderedDict[str, tuple[Any, str]] = OrderedDict()
 _PENDING_LOCK = threading.Lock()
 PENDING_MAX = 256
+_CHARTS: OrderedDict[str, Any] = OrderedDict()
 SVG_PREFIX = "reperes:analyses:svg:"
 
 
@@ -276,6 +277,11 @@ def _attach_chart(block: Block, chart, svg_id: str) -> None:
     fingerprint = json.dumps([chart.kind, chart.title, chart.description, chart.table.headers, chart.table.values,
                               chart.source, svg_id], default=str)
     block.chart_key = hashlib.sha256(fingerprint.encode()).hexdigest()
+    with _PENDING_LOCK:  # kept for downloads (PNG, SVG with its title), whether drawn or not
+        _CHARTS[block.chart_key] = chart
+        _CHARTS.move_to_end(block.chart_key)
+        while len(_CHARTS) > PENDING_MAX:
+            _CHARTS.popitem(last=False)
     svg = cache.get(SVG_PREFIX + block.chart_key)
     if svg is not None:
         block.svg = svg
@@ -355,6 +361,25 @@ def chart_svg(key: str, theme: str, filters: Filters, *, raw: bool, seuil: int, 
     with _PENDING_LOCK:
         _PENDING.pop(key, None)
     return svg
+
+
+def chart_file(key: str, fmt: str, theme: str, filters: Filters, *, raw: bool, seuil: int,
+               staff: bool) -> bytes | None:
+    """A chart of a page this audience may see, as a file (``png`` or ``svg``, with its title); None if absent."""
+    result = page(theme, filters, raw=raw, seuil=seuil, staff=staff)
+    if key not in {block.chart_key for block in result.blocks}:
+        return None
+    with _PENDING_LOCK:
+        chart = _CHARTS.get(key)
+    if chart is None:  # the page came from the cache: compute it again here to get its chart
+        build_page(theme, filters, raw=raw, seuil=seuil, staff=staff)
+        with _PENDING_LOCK:
+            chart = _CHARTS.get(key)
+        if chart is None:
+            return None
+    if fmt == "png":
+        return chart.png()
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg()).encode("utf-8")
 
 
 def _bar_values(values: list) -> list:
