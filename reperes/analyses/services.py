@@ -433,7 +433,7 @@ def _home(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list[Bl
     blocks = []
 
     key = Block("indicateurs", "Indicateurs clés",
-                "Les indicateurs du contrat (docs/indicateurs.md), calculés pour la période et la population "
+                "Les indicateurs du contrat (voir la page « Définitions des indicateurs »), calculés pour la période et la population "
                 "filtrées. Chaque taux est accompagné de son intervalle de confiance à 95 % (Wilson).",
                 headers=["Indicateur", "Valeur", "Intervalle de confiance à 95 %", "Dénominateur", "Définition"])
     denominators = {"sorties de la période": "sorties", "sorties hors sorties neutres": "sorties_hors_neutres",

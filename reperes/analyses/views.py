@@ -121,3 +121,22 @@ def export(request):
     response = HttpResponse(content, content_type=exports.content_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, block, fmt)}"'
     return response
+
+
+@requires("view_aggregates")
+def definitions(request):
+    """Every indicator's definition, generated from the registry (the contract users cannot open as a file)."""
+    from reperes.analytics import registry
+    from reperes.analytics.indicators import CORE_INDICATORS, ESF_INDICATORS
+
+    units = {registry.NOMBRE: "nombre", registry.TAUX: "taux (en %)", registry.MOIS: "durée en mois",
+             registry.RATIO: "moyenne par personne", registry.REPARTITION: "répartition",
+             registry.POUR_1000: "pour 1 000 habitants"}
+    staff = request.user.can("view_raw_aggregates")
+
+    def entries(indicators):
+        return [{"ind": i, "unit": units.get(i.unit, i.unit)} for i in indicators if staff or not i.staff_only]
+
+    sections = [("coeur", "Indicateurs du PLIE", entries(CORE_INDICATORS)),
+                ("fse", "Indicateurs communs du FSE+", entries(ESF_INDICATORS))]
+    return render(request, "analyses/definitions.html", {"sections": sections})

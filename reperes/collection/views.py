@@ -21,7 +21,12 @@ from .models import ImportRun, MappingProfile, Participant
 @requires("view_rows")
 def participant_list(request):
     """Pseudonymised row-level data: every consultation is written to the audit trail."""
+    from reperes.territory.services import place_names
+
     page = Paginator(Participant.objects.order_by("-date_entree", "id"), 50).get_page(request.GET.get("page"))
+    names = place_names(p.commune_residence for p in page.object_list)
+    for p in page.object_list:
+        p.commune_nom = names.get(p.commune_residence, p.commune_residence)
     record(Action.ROWS_VIEWED, request=request, target="liste des participants",
            page=page.number, lignes=len(page.object_list))
     return render(request, "collection/participant_list.html", {"page": page})

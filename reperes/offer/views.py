@@ -108,10 +108,26 @@ def stats_upload(request):
 
 @requires("view_aggregates")
 def home(request):
-    structures = Structure.objects.prefetch_related("services", "services__actions")
+    structures = list(Structure.objects.prefetch_related("services", "services__actions"))
+    _name_places(structures)
     return render(request, "offer/home.html", {
         "structures": structures, "can_edit": request.user.can("run_analyses"),
         "can_import": request.user.can("manage_imports"), "categories": mx.category_label})
+
+
+def _name_places(structures) -> None:
+    """Give each structure its commune's name and each service the names of its eligibility zone."""
+    codes = {s.code_insee for s in structures}
+    for s in structures:
+        for v in s.services.all():
+            codes.update(v.zone_eligibilite or [])
+    from reperes.territory.services import place_names
+
+    names = place_names(codes)
+    for s in structures:
+        s.commune_nom = names.get(s.code_insee, s.code_insee)
+        for v in s.services.all():
+            v.zone_noms = ", ".join(names.get(code, code) for code in (v.zone_eligibilite or []))
 
 
 @requires("manage_imports")

@@ -28,3 +28,13 @@ def libelle(code, liste):
     from reperes.referentiel import CODE_LISTS
 
     return CODE_LISTS[liste].label(code, default=code or "–")
+
+
+@register.filter
+def libelles(codes, liste):
+    """The French labels of a list of codes, joined: ``{{ p.criteres|libelles:"criteres" }}``."""
+    from reperes.referentiel import CODE_LISTS
+
+    if not codes:
+        return "–"
+    return ", ".join(CODE_LISTS[liste].label(code, default=code) for code in codes)

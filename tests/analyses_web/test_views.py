@@ -302,3 +302,17 @@ def test_charts_download_as_png_and_svg(plie, client_admin):
     assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
     assert b"<svg" in svg.content and svg["Content-Disposition"].endswith('.svg"')
     assert client_admin.get(f"/analyses/graphique/{'0' * 64}/?page=sorties&telecharger=png").status_code == 404
+
+
+def test_definitions_page_is_generated_from_the_registry(plie, client_partner):
+    from reperes.analytics.indicators import CORE_INDICATORS
+
+    response = client_partner.get("/analyses/definitions/")
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    shown = [i for i in CORE_INDICATORS if not i.staff_only]
+    assert shown and all(i.label in text and i.definition in text for i in shown)
+    assert not any(i.label in text for i in CORE_INDICATORS if i.staff_only and
+                   all(i.label != j.label for j in shown))
+    page = html.unescape(client_partner.get(url("home")).content.decode())
+    assert "docs/indicateurs.md" not in page and "/analyses/definitions/" in page
