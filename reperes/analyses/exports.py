@@ -23,7 +23,7 @@ FORMATS = {
     "csv-standard": ("text/csv; charset=utf-8", "csv", "CSV standard"),
 }
 INTERVAL = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[–-]\s*(-?\d+(?:\.\d+)?)\s*$")
-PERCENT_TEXT = re.compile(r"%\s*$")
+PERCENT_TEXT = re.compile(r"\d\s*%")  # « 44,9 % », « 100,0 % (fragile) »
 
 
 def content_type(fmt: str) -> str:

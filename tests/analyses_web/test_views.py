@@ -316,3 +316,15 @@ def test_definitions_page_is_generated_from_the_registry(plie, client_partner):
                    all(i.label != j.label for j in shown))
     page = html.unescape(client_partner.get(url("home")).content.decode())
     assert "docs/indicateurs.md" not in page and "/analyses/definitions/" in page
+
+
+def test_rates_on_fewer_people_than_the_threshold_are_flagged_fragile_for_staff(plie, client_admin, client_partner):
+    # 6 men left in 2019 (2 positive): a rate on 6 people, below the threshold of 11.
+    block = client_admin.get(url("publics")).context["page"].block("profil-sexe")
+    men = next(row for row in block.rows if row[0] == "Homme")
+    assert men[5].endswith("(fragile)") and men[5].startswith("33,3")
+    women = next(row for row in block.rows if row[0] == "Femme")
+    assert "fragile" not in women[5]  # 24 exits
+    assert any("moins de 11 personnes" in note for note in block.notes)
+    partner = client_partner.get(url("publics")).context["page"].block("profil-sexe")
+    assert not any("fragile" in str(cell) for row in partner.rows for cell in row)  # hidden there, not flagged
