@@ -64,3 +64,51 @@ def test_pages_fit_at_1280_pixels_and_long_tables_are_collapsed(page, demo_plie)
     html = page.content()
     assert "(fragile)" in html  # rates on fewer than 11 people are said to be fragile
     assert "taux calculé sur moins de 11 personnes" in page.locator("main").inner_text()
+
+
+def axe_violations(page):
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [(v["id"], v["impact"], len(v["nodes"])) for v in Axe().run(page).response["violations"]]
+
+
+def test_dashboard_guides_and_the_matrix_reads_as_a_grid(page, demo_plie):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill("admin@test.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+
+    main = page.locator("main")
+    from django.db.models import Max, Min
+
+    from reperes.collection.models import Participant
+
+    span = Participant.objects.aggregate(first=Min("date_entree"), last_in=Max("date_entree"), last_out=Max("date_sortie"))
+    last = max(d for d in (span["last_in"], span["last_out"]) if d)
+    assert f"Données de {span['first'].year} à {last.year}." in main.inner_text()
+    missing = page.get_by_role("heading", name="Ce qui manque encore")
+    assert missing.is_visible()
+    assert page.get_by_role("link", name="Importer l'offre (data·inclusion)").is_visible()
+    comparison = page.get_by_role("region", name="Tableau : cette période et l'année précédente")
+    assert "Taux de sorties positives" in comparison.inner_text() and "Un an plus tôt" in comparison.inner_text()
+    assert axe_violations(page) == []
+
+    page.goto("/offre/matrice/")
+    grid = page.get_by_role("table", name="Besoins (catégories de freins) × intercommunalités : statut, demande et "
+                                           "services")
+    headers = grid.locator("thead th").all_inner_texts()
+    assert headers[0] == "Besoin" and len(headers) == 5  # four EPCI
+    assert "Carence" in grid.inner_text()  # no offer catalogue yet: every need with a demand is a carence
+    assert "Règle des statuts." in main.inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Besoins ayant au moins une cellule").select_option(label="sans besoin exprimé")
+    page.get_by_label("Trier par").select_option(label="Nombre de carences")
+    page.get_by_role("button", name="Appliquer").click()
+    page.wait_for_url("**statut=sans_besoin**")
+    assert "Sans besoin exprimé" in page.locator("table.rp-matrix").inner_text()
+
+    page.goto("/analyses/definitions/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Définitions des indicateurs"
+    assert axe_violations(page) == []
