@@ -230,6 +230,11 @@ class Page:
         return disclosure.legend(self.seuil)
 
 
+FRAGILE = "(fragile)"
+FRAGILE_NOTE = ("« (fragile) » : taux calculé sur moins de {seuil} personnes ; une ou deux personnes de plus ou de "
+                "moins le changent beaucoup. À ne pas comparer sans précaution.")
+
+
 class Protector:
     """Raw for staff, disclosure-controlled for everybody else: one place for both."""
 
@@ -260,10 +265,15 @@ class Protector:
     def count_text(self, value: int | None) -> tuple[str, Any]:
         return (self.hidden, self.hidden) if value is None else (formats.number(value), value)
 
-    def rate_text(self, rate) -> tuple[str, Any]:
+    def rate_text(self, rate, denominator: int | None = None) -> tuple[str, Any]:
+        """A rate as French text and its value; on fewer people than the threshold, marked « fragile »
+        (only staff see such a rate: for partners it is hidden)."""
         if rate == "secret":
             return self.hidden, self.hidden
-        return formats.percent(rate), rate
+        text = formats.percent(rate)
+        if rate is not None and denominator is not None and 0 < denominator < self.seuil:
+            text += f" {FRAGILE}"
+        return text, rate
 
     def interval_text(self, rate, numerator, denominator) -> tuple[str, Any]:
         if rate == "secret" or rate is None:
@@ -287,6 +297,7 @@ def _add_row(block: Block, label: str, *pairs) -> None:
 _PENDING: OrderedDict[str, tuple[Any, str]] = OrderedDict()
 _PENDING_LOCK = threading.Lock()
 PENDING_MAX = 256
+_CHARTS: OrderedDict[str, Any] = OrderedDict()
 SVG_PREFIX = "reperes:analyses:svg:"
 
 
@@ -299,6 +310,11 @@ def _attach_chart(block: Block, chart, svg_id: str) -> None:
     fingerprint = json.dumps([chart.kind, chart.title, chart.description, chart.table.headers, chart.table.values,
                               chart.source, svg_id], default=str)
     block.chart_key = hashlib.sha256(fingerprint.encode()).hexdigest()
+    with _PENDING_LOCK:  # kept for downloads (PNG, SVG with its title), whether drawn or not
+        _CHARTS[block.chart_key] = chart
+        _CHARTS.move_to_end(block.chart_key)
+        while len(_CHARTS) > PENDING_MAX:
+            _CHARTS.popitem(last=False)
     svg = cache.get(SVG_PREFIX + block.chart_key)
     if svg is not None:
         block.svg = svg
@@ -380,6 +396,25 @@ def chart_svg(key: str, theme: str, filters: Filters, *, raw: bool, seuil: int, 
     return svg
 
 
+def chart_file(key: str, fmt: str, theme: str, filters: Filters, *, raw: bool, seuil: int,
+               staff: bool) -> bytes | None:
+    """A chart of a page this audience may see, as a file (``png`` or ``svg``, with its title); None if absent."""
+    result = page(theme, filters, raw=raw, seuil=seuil, staff=staff)
+    if key not in {block.chart_key for block in result.blocks}:
+        return None
+    with _PENDING_LOCK:
+        chart = _CHARTS.get(key)
+    if chart is None:  # the page came from the cache: compute it again here to get its chart
+        build_page(theme, filters, raw=raw, seuil=seuil, staff=staff)
+        with _PENDING_LOCK:
+            chart = _CHARTS.get(key)
+        if chart is None:
+            return None
+    if fmt == "png":
+        return chart.png()
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + chart.svg()).encode("utf-8")
+
+
 def _bar_values(values: list) -> list:
     return [None if isinstance(v, str) or v is None else v for v in values]
 
@@ -412,6 +447,9 @@ def build_page(theme: str, filters: Filters, *, raw: bool, seuil: int, staff: bo
     builder = {"home": _home, "publics": _publics, "parcours": _parcours, "actions": _actions,
                "sorties": _sorties}[theme]
     blocks = builder(data, filters, protector, staff)
+    for block in blocks:
+        if any(FRAGILE in str(cell) for row in block.rows for cell in row):
+            block.notes.append(FRAGILE_NOTE.format(seuil=seuil))
     rule = ("Effectifs bruts, sans secret statistique (réservés à l'équipe du PLIE)." if raw else
             disclosure.legend(seuil) + ". Un taux est masqué quand son numérateur (hors zéro) ou son dénominateur "
             f"est masqué\u00a0; une moyenne ou une courbe, quand elle porte sur moins de {seuil} personnes.")
@@ -439,7 +477,7 @@ def _home(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list[Bl
     blocks = []
 
     key = Block("indicateurs", "Indicateurs clés",
-                "Les indicateurs du contrat (docs/indicateurs.md), calculés pour la période et la population "
+                "Les indicateurs du contrat (voir la page « Définitions des indicateurs »), calculés pour la période et la population "
                 "filtrées. Chaque taux est accompagné de son intervalle de confiance à 95 % (Wilson).",
                 headers=["Indicateur", "Valeur", "Intervalle de confiance à 95 %", "Dénominateur", "Définition"])
     denominators = {"sorties de la période": "sorties", "sorties hors sorties neutres": "sorties_hors_neutres",
@@ -511,7 +549,7 @@ def _breakdown_rows(block: Block, table: pl.DataFrame, p: Protector, *, totals: 
                 and columns["sorties"][label] is not None else "secret")
         _add_row(block, label, *(p.count_text(columns[c][label]) for c in
                                  ("participants_accompagnes", "entrees", "sorties", "sorties_positives")),
-                 p.rate_text(rate), p.interval_text(rate, n_pos, n_out))
+                 p.rate_text(rate, n_out), p.interval_text(rate, n_pos, n_out))
     return labels
 
 
@@ -560,7 +598,8 @@ def _group_table(block: Block, frame: pl.DataFrame, group_expr: pl.Expr, groups:
         rate = (p.rate(raw_pos[g], raw_out[g]) if shown_pos[g] is not None and shown_out[g] is not None
                 else "secret")
         _add_row(block, g, p.count_text(shown_acc[g]), p.rate_text(share), p.count_text(shown_out[g]),
-                 p.count_text(shown_pos[g]), p.rate_text(rate), p.interval_text(rate, raw_pos[g], raw_out[g]))
+                 p.count_text(shown_pos[g]), p.rate_text(rate, raw_out[g]),
+                 p.interval_text(rate, raw_pos[g], raw_out[g]))
     if compare:
         block.notes += _significance(groups, raw_pos, raw_out,
                                      {g for g in groups if shown_pos[g] is None or shown_out[g] is None})
@@ -814,7 +853,7 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
         if group.duree_moyenne_mois is None:
             duration = ("–", None)
         _add_row(block, group.label, p.count_text(shown["n"]), p.count_text(shown["s"]),
-                 p.count_text(shown["pos"]), p.rate_text(rate),
+                 p.count_text(shown["pos"]), p.rate_text(rate, group.sorties),
                  p.interval_text(rate, group.positives, group.sorties), duration)
     if not hidden_any:
         block.notes.append(f"Taux de sorties positives : {exp.comparison.texte}.")
@@ -872,7 +911,8 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
             hidden_groups.add(row.groupe)
         raw_valued[row.groupe], raw_total[row.groupe] = row.valorisees, row.total
         _add_row(block, row.groupe, *[p.count_text(cells[k]) for k, _, _ in valorisation.GRID],
-                 p.count_text(row_total), p.rate_text(rate), p.interval_text(rate, row.valorisees, row.total))
+                 p.count_text(row_total), p.rate_text(rate, row.total),
+                 p.interval_text(rate, row.valorisees, row.total))
         for k, _, _ in valorisation.GRID:
             series[valorisation.GRID_LABELS[k]].append(cells[k])
     block.notes += [n.replace("Taux de sorties positives", "Taux de valorisation")

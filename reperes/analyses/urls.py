@@ -10,6 +10,7 @@ urlpatterns = [
     path("actions/", views.actions, name="actions"),
     path("sorties/", views.sorties, name="sorties"),
     path("export/", views.export, name="export"),
+    path("definitions/", views.definitions, name="definitions"),
     path("graphique/<str:key>/", views.chart, name="chart"),
 ]
 
@@ -22,5 +23,6 @@ URL_PERMISSIONS: dict = {
     "actions": "view_aggregates",
     "sorties": "view_aggregates",
     "export": "view_aggregates",
+    "definitions": "view_aggregates",
     "chart": "view_aggregates",
 }

@@ -89,6 +89,17 @@ def chart(request, key: str):
     if len(key) != 64 or any(c not in "0123456789abcdef" for c in key):
         return HttpResponse("Graphique introuvable.", status=404, content_type="text/plain; charset=utf-8")
     installation, filters, raw, _ = _context(request)
+    download = request.GET.get("telecharger")
+    if download in ("png", "svg"):
+        content = services.chart_file(key, download, theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
+        if content is None:
+            return HttpResponse("Ce graphique n'est plus à jour : rechargez la page puis téléchargez-le à nouveau.",
+                                status=404, content_type="text/plain; charset=utf-8")
+        record(Action.EXPORT, request=request, target=f"analyses:{theme}:graphique", format=download,
+               diffusion=not raw, periode=[filters.debut.isoformat(), filters.fin.isoformat()])
+        response = HttpResponse(content, content_type="image/png" if download == "png" else "image/svg+xml")
+        response["Content-Disposition"] = f'attachment; filename="reperes-graphique-{theme}-{key[:8]}.{download}"'
+        return response
     svg = services.chart_svg(key, theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
     if svg is None:
         # The data changed since the page was shown (an import): the page has other charts now.
@@ -107,7 +118,7 @@ def export(request):
     if theme not in services.THEMES or fmt not in exports.FORMATS:
         return render(request, "analyses/export_error.html", {
             "message": "Ce tableau ne peut pas être exporté : la page ou le format demandé n'existe pas "
-                       "(formats possibles : XLSX ou CSV). Revenez à la page d'analyse et utilisez ses liens "
+                       "(formats possibles : XLSX, CSV pour Excel (France) ou CSV standard). Revenez à la page d'analyse et utilisez ses liens "
                        "d'export."}, status=400)
     result = services.page(theme, filters, raw=raw, seuil=installation.seuil, staff=raw)
     block = result.block(block_id)
@@ -119,6 +130,25 @@ def export(request):
     record(Action.EXPORT, request=request, target=f"analyses:{theme}:{block.id}", format=fmt,
            diffusion=not raw, periode=[filters.debut.isoformat(), filters.fin.isoformat()],
            epci=filters.epci, profil=filters.profil)
-    response = HttpResponse(content, content_type=exports.FORMATS[fmt])
+    response = HttpResponse(content, content_type=exports.content_type(fmt))
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(result, block, fmt)}"'
     return response
+
+
+@requires("view_aggregates")
+def definitions(request):
+    """Every indicator's definition, generated from the registry (the contract users cannot open as a file)."""
+    from reperes.analytics import registry
+    from reperes.analytics.indicators import CORE_INDICATORS, ESF_INDICATORS
+
+    units = {registry.NOMBRE: "nombre", registry.TAUX: "taux (en %)", registry.MOIS: "durée en mois",
+             registry.RATIO: "moyenne par personne", registry.REPARTITION: "répartition",
+             registry.POUR_1000: "pour 1 000 habitants"}
+    staff = request.user.can("view_raw_aggregates")
+
+    def entries(indicators):
+        return [{"ind": i, "unit": units.get(i.unit, i.unit)} for i in indicators if staff or not i.staff_only]
+
+    sections = [("coeur", "Indicateurs du PLIE", entries(CORE_INDICATORS)),
+                ("fse", "Indicateurs communs du FSE+", entries(ESF_INDICATORS))]
+    return render(request, "analyses/definitions.html", {"sections": sections})

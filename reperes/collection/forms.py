@@ -80,6 +80,7 @@ class MappingForm(forms.Form):
         self.column_fields: dict[str, list[tuple[str, str]]] = {}
         self.default_fields: dict[str, list[tuple[str, str]]] = {}
         self.value_fields: list[tuple[str, str, str]] = []
+        self.suggestions: dict[str, str | None] = {}
         for table in tables:
             choices = [(IGNORE, "— ignorer cette colonne —")] + [
                 (c.name, f"{c.name}{' (obligatoire)' if c.required else ''}") for c in TABLES[table].columns]
@@ -113,16 +114,18 @@ class MappingForm(forms.Form):
             self.fields[f"filt_val__{table}"] = forms.CharField(
                 label="Valeurs (séparées par « ; »)", required=False, max_length=500, initial="",
                 help_text="Par exemple : Candidature acceptée. Les majuscules et les accents ne comptent pas.")
-        for v_index, (column, value, code) in enumerate(value_suggestions):
-            from .mapping import _column_codes
+        from .mapping import _column_codes, exact_code
 
+        for v_index, (column, value, code) in enumerate(value_suggestions):
             codes = _column_codes(column)
             key = f"val__{v_index}"
+            # A suggestion is shown beside the field; only a value that is the code once normalised is chosen.
             self.fields[key] = forms.ChoiceField(
-                label=value, required=False, initial=code or IGNORE,
+                label=value, required=False, initial=exact_code(column, value) or IGNORE,
                 choices=[(IGNORE, "— laisser tel quel (rejeté s'il est inconnu) —")]
-                + [(c.code, f"{c.code} – {c.label}") for c in codes])
+                + [(c.code, f"{c.label} ({c.code})") for c in codes])
             self.value_fields.append((key, column, value))
+            self.suggestions[key] = code
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()
@@ -192,6 +195,44 @@ class MappingForm(forms.Form):
         """The bound fields of a table's defaults and filter, for the template."""
         return {"defaults": [self[key] for key, _column in self.default_fields.get(table, [])],
                 "filter": [self[f"filt_col__{table}"], self[f"filt_mode__{table}"], self[f"filt_val__{table}"]]}
+
+
+class CorrectionForm(forms.Form):
+    """One choice per unknown value of the validation report: a code of its list, or « laisser tel quel ».
+
+    Nothing is chosen for the user but a value that is a code once case, accents
+    and punctuation are set aside; the closest code is shown as a suggestion.
+    """
+
+    def __init__(self, *args, corrections: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .mapping import _column_codes
+
+        self.rows = []
+        for index, correction in enumerate(corrections):
+            codes = _column_codes(correction.column)
+            key = f"corr__{index}"
+            self.fields[key] = forms.ChoiceField(
+                label=correction.value, required=False, initial=correction.exact or IGNORE,
+                choices=[(IGNORE, "— laisser tel quel (ligne rejetée) —")]
+                + [(c.code, c.label) for c in codes])
+            suggestion = codes.label(correction.suggestion) if correction.suggestion else ""
+            self.rows.append({"field": key, "correction": correction, "suggestion": suggestion,
+                              "list_title": codes.title,
+                              "column_label": TABLES[correction.table].column(correction.column).description
+                              .split(" (")[0]})
+
+    def bound_rows(self):
+        return [{**row, "bound": self[row["field"]]} for row in self.rows]
+
+    def values(self) -> dict[str, dict[str, str]]:
+        """column → {value as written → code}, for the values given a code."""
+        out: dict[str, dict[str, str]] = {}
+        for row in self.rows:
+            code = self.cleaned_data.get(row["field"])
+            if code:
+                out.setdefault(row["correction"].column, {})[row["correction"].value] = code
+        return out
 
 
 class ProfileUploadForm(forms.Form):

@@ -409,6 +409,70 @@ def suggest_values(column: str, values: Sequence[str]) -> dict[str, tuple[str | 
     return out
 
 
+def _squash(text: str) -> str:
+    """Folded text without spaces or punctuation: « Niv-4 », « NIV 4 » and « niv_4 » are one value."""
+    return re.sub(r"[^0-9a-z]", "", fold(text))
+
+
+def exact_code(column: str, value: str) -> str | None:
+    """The code ``value`` is, once case, accents, spaces and punctuation are set aside; else None.
+
+    Only such a value is pre-selected in a correction or mapping form: a fuzzy
+    suggestion (« VOYAGE » looks like no step type, yet scores near « GEIQ ») is
+    shown as a suggestion, never chosen for the user.
+    """
+    codes = _column_codes(column)
+    if codes is None or value in (None, ""):
+        return None
+    found = codes.resolve(value)
+    if found is not None:
+        return found
+    key = _squash(value)
+    if not key:
+        return None
+    matches = {code for text, code in codes.lookup_table().items() if _squash(text) == key}
+    return matches.pop() if len(matches) == 1 else None
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One value of a coded column that no code list reads, as the validation report found it."""
+
+    table: str
+    column: str
+    value: str
+    lines: int  # rejected lines (among the reported errors) holding it
+    suggestion: str | None  # a code that looks close (shown, not chosen)
+    exact: str | None  # the code it is after normalisation (pre-selected)
+
+
+def corrections_of(report: Mapping) -> list[Correction]:
+    """The unknown values of coded columns in a validation report, each once, with a suggested code.
+
+    Read from the report's errors (the cell as read; a multi-valued cell is
+    split on ``|`` and only its unknown parts are kept), so that the report page
+    can offer one correction per value instead of one per line.
+    """
+    found: dict[tuple[str, str, str], int] = {}
+    for error in report.get("errors", []) or []:
+        table, column, value = error.get("table"), error.get("column"), error.get("value")
+        if table not in TABLES or not value or column not in TABLES[table].column_names:
+            continue
+        col = TABLES[table].column(column)
+        if col.codes is None or col.kind != kinds.CODE:
+            continue
+        parts = [p.strip() for p in str(value).split("|")] if col.multi else [str(value).strip()]
+        for part in parts:
+            if part and col.codes.resolve(part) is None:
+                key = (table, column, part)
+                found[key] = found.get(key, 0) + 1
+    out = []
+    for (table, column, value), lines in found.items():
+        suggestion = suggest_values(column, [value]).get(value, (None, 0.0))[0]
+        out.append(Correction(table, column, value, lines, suggestion, exact_code(column, value)))
+    return out
+
+
 # --------------------------------------------------------------------------- applying a profile
 
 

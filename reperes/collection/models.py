@@ -53,6 +53,30 @@ class ImportRun(models.Model):
     def __str__(self):
         return f"Import {self.pk} — {self.source_name}"
 
+    MODE_LABELS = {
+        "normal": "Import (lignes valides enregistrées)",
+        "dry_run": "Validation seule (rien n'est enregistré)",
+        "strict": "Import strict (rien n'est enregistré si une ligne est rejetée)",
+        "replace": "Remplacement de toutes les données",
+        "replace+strict": "Remplacement de toutes les données, strict",
+    }
+
+    @property
+    def mode_label(self) -> str:
+        return self.MODE_LABELS.get(self.mode, self.mode)
+
+    @property
+    def is_validation(self) -> bool:
+        return self.mode == "dry_run"
+
+    @property
+    def status_label(self) -> str:
+        """The status in words; a validation-only run is not a failed import."""
+        if self.is_validation and self.status in (self.Status.OK, self.Status.PARTIAL):
+            return ("Validation seule : toutes les lignes sont valides" if self.status == self.Status.OK
+                    else "Validation seule : des lignes sont à corriger")
+        return self.get_status_display()
+
     def table_counts(self) -> dict:
         return self.report.get("tables", {})
 

@@ -220,14 +220,33 @@ class ListRange:
         return f"${self.column}$2:${self.column}${self.size + 1}"
 
 
+ENTRY_SUFFIX = " (libellé ou code)"
+
+
+def entry_values(codes: CodeList) -> list[str]:
+    """What a drop-down accepts: every label (shown first, what a person picks), then every code."""
+    values: list[str] = []
+    for value in [c.label for c in codes] + [c.code for c in codes]:
+        if value not in values:
+            values.append(value)
+    return values
+
+
 def list_layout() -> tuple[list[tuple[str, list[str]]], dict[str, ListRange]]:
-    """Columns of the Listes sheet (header, values) and where each list's codes are."""
+    """Columns of the Listes sheet (header, values) and where each drop-down's values are.
+
+    Each list has its codes, its labels, and the column the drop-down reads:
+    labels then codes, so that typing « Femme » or « F » is accepted alike (the
+    import reads both).
+    """
     columns: list[tuple[str, list[str]]] = []
     ranges: dict[str, ListRange] = {}
     for codes in code_lists():
-        ranges[codes.name] = ListRange(codes.name, _column_letter(len(columns)), len(codes))
         columns.append((codes.name, [c.code for c in codes]))
         columns.append((f"{codes.name} (libellé)", [c.label for c in codes]))
+        entries = entry_values(codes)
+        ranges[codes.name] = ListRange(codes.name, _column_letter(len(columns)), len(entries))
+        columns.append((f"{codes.name}{ENTRY_SUFFIX}", entries))
     ranges[BOOLEAN_LIST] = ListRange(BOOLEAN_LIST, _column_letter(len(columns)), len(BOOLEAN_VALUES))
     columns.append((BOOLEAN_LIST, list(BOOLEAN_VALUES)))
     return columns, ranges
@@ -344,14 +363,15 @@ def build_xlsx() -> bytes:
             validation = DataValidation(type="list", formula1=f"={LISTS_SHEET}!{ranges[name].reference}",
                                         allow_blank=True)
             validation.promptTitle = col.name[:32]
-            validation.prompt = (MULTI_NOTE if col.multi else "Choisissez un code dans la liste.")[:255]
+            validation.prompt = (MULTI_NOTE if col.multi else
+                                 "Choisissez un libellé dans la liste, ou tapez son code.")[:255]
             validation.showInputMessage = True
             if col.multi:
                 # Several values separated by | are not in the list: warn, never block.
                 validation.showErrorMessage = False
             else:
-                validation.errorTitle = "Code inconnu"
-                validation.error = f"Choisissez un code de la liste {name} (feuille {LISTS_SHEET})."
+                validation.errorTitle = "Valeur inconnue"
+                validation.error = f"Choisissez un libellé ou un code de la liste {name} (feuille {LISTS_SHEET})."
                 validation.showErrorMessage = True
             validation.add(f"{letter}2:{letter}{VALIDATED_ROWS}")
             sheet.add_data_validation(validation)
@@ -362,7 +382,7 @@ def build_xlsx() -> bytes:
         lists.cell(row=1, column=index + 1, value=header).font = bold
         for row, value in enumerate(values, start=2):
             lists.cell(row=row, column=index + 1, value=value)
-        lists.column_dimensions[_column_letter(index)].width = 18 if not header.endswith("(libellé)") else 40
+        lists.column_dimensions[_column_letter(index)].width = 18 if not header.endswith(")") else 40
     lists.freeze_panes = "A2"
 
     dictionary = book.create_sheet(DICTIONARY_SHEET)

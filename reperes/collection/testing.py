@@ -35,4 +35,5 @@ def sample_url_kwargs() -> dict[str, dict]:
         "collection:import_job": {"token": running},
         "collection:import_job_status": {"token": running},
         "collection:import_mapping": job,
+        "collection:import_resume": {"token": running},
     }

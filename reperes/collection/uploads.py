@@ -125,13 +125,25 @@ def store_upload(uploaded) -> tuple[str, Path]:
     return token, path
 
 
+SOURCE_KEPT_HOURS = 24
+
+
 def forget_old_jobs(days: int = 7) -> None:
-    """Remove what is left of uploads older than ``days`` (their state; an abandoned upload's data too)."""
+    """Remove what is left of uploads older than ``days`` (their state; an abandoned upload's data too).
+
+    The data of an upload kept for a later import (raw identifiers) goes after a day.
+    """
     limit = time.time() - days * 86400
+    source_limit = time.time() - SOURCE_KEPT_HOURS * 3600
     for folder in jobs_dir().iterdir():
         try:
-            if folder.is_dir() and TOKEN.match(folder.name) and folder.stat().st_mtime < limit:
+            if not (folder.is_dir() and TOKEN.match(folder.name)):
+                continue
+            if folder.stat().st_mtime < limit:
                 shutil.rmtree(folder, ignore_errors=True)
+            elif (folder / "source").exists() and (folder / STATE_FILE).exists() \
+                    and (folder / STATE_FILE).stat().st_mtime < source_limit:
+                shutil.rmtree(folder / "source", ignore_errors=True)
         except OSError:
             continue
 
@@ -202,6 +214,8 @@ class Job:
     user_id: int | None = None
     process: str | None = None  # the process whose thread runs it (reperes.background)
     ip: str | None = None  # of the upload request, for the audit trail
+    mapping: dict | None = None  # the profile the last run applied (as its JSON), to add corrections to
+
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -230,6 +244,25 @@ def settle_if_orphaned(job: Job) -> Job:
         discard_source(job)
         save_job(job)
     return job
+
+
+def keeps_source(options: dict, report: dict) -> bool:
+    """Whether the upload stays after its run, so that it can be imported without a new upload.
+
+    After a validation-only run (« Importer ce fichier ») and after a run whose
+    report has unknown codes to correct (« Importer avec ces corrections »); a
+    refused file is never kept. What is kept is removed after a day at most
+    (``forget_old_jobs``), or as soon as the user imports or abandons it.
+    """
+    from reperes.collection.mapping import corrections_of
+
+    if report.get("status") == "refused":
+        return False
+    return bool(options.get("dry_run")) or bool(corrections_of(report))
+
+
+def source_kept(job: Job) -> bool:
+    return job.state == DONE and bool(job.path) and Path(job.path).exists()
 
 
 def discard_source(job: Job) -> None:
@@ -364,7 +397,9 @@ def probe(path: Path) -> dict:
         missing = [c for c in TABLES[table].required if c not in found]
         if table == "participants" and not found & {"date_naissance", "annee_naissance"}:
             missing.append("date_naissance ou annee_naissance")
-        if unknown or missing or unknown_values:
+        # Only a file whose columns are not ours goes to the column mapping. Unknown values in a file
+        # that follows the format go to the validation report, which offers a correction per value.
+        if unknown or missing:
             needs = True
         tables[table] = {"source": source, "headers": [h for h in headers if h], "samples": samples,
                          "distinct": distinct, "unknown": unknown, "missing": missing,
@@ -382,6 +417,10 @@ def _run_sync() -> bool:
 def start(job: Job, *, user, mapping=None, check_headers: bool = True) -> None:
     """Run the job in a background thread (or at once when ``REPERES_IMPORTS_SYNC`` is set, for tests)."""
     job.process = background.current_process()
+    if mapping is not None:
+        from reperes.collection.mapping import as_profile
+
+        job.mapping = as_profile(mapping).to_json()
     save_job(job)
     background.start(_work, job.token, user, mapping, check_headers, name=f"import-{job.token[:8]}",
                      sync=_run_sync())
@@ -422,7 +461,8 @@ def _work(token: str, user, mapping, check_headers: bool) -> None:
         job.run_id = result.run.pk
         job.state = DONE
         job.probe = None
-        discard_source(job)
+        if not keeps_source(options, result.report):
+            discard_source(job)
         save_job(job)
         if result.report["stored"]:  # new data: prepare the dashboards while the user reads the report
             from reperes.collection.signals import rows_stored

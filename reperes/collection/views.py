@@ -13,7 +13,7 @@ from reperes.audit.trail import client_ip, record
 from reperes.exports import csv_bytes, xlsx_bytes
 
 from . import lifecycle, mapping, template, uploads
-from .forms import DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm
+from .forms import CorrectionForm, DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm
 from .importer import settle_interrupted_runs
 from .models import ImportRun, MappingProfile, Participant
 
@@ -21,7 +21,12 @@ from .models import ImportRun, MappingProfile, Participant
 @requires("view_rows")
 def participant_list(request):
     """Pseudonymised row-level data: every consultation is written to the audit trail."""
+    from reperes.territory.services import place_names
+
     page = Paginator(Participant.objects.order_by("-date_entree", "id"), 50).get_page(request.GET.get("page"))
+    names = place_names(p.commune_residence for p in page.object_list)
+    for p in page.object_list:
+        p.commune_nom = names.get(p.commune_residence, p.commune_residence)
     record(Action.ROWS_VIEWED, request=request, target="liste des participants",
            page=page.number, lignes=len(page.object_list))
     return render(request, "collection/participant_list.html", {"page": page})
@@ -70,13 +75,22 @@ def import_list(request):
         "validations": validations})
 
 
+def column_label(table: str | None, column: str | None) -> str:
+    """The French name of an exchange column (« Niveau de formation »), or the header as written."""
+    if table in ref.TABLES and column in ref.TABLES[table].column_names:
+        return ref.TABLES[table].column(column).description.split(" (")[0]
+    return column or ""
+
+
 def report_context(run: ImportRun) -> dict:
     report = run.report or {}
     errors = report.get("errors", [])
     ignored = report.get("ignored_columns", [])
+    shown = [{**e, "column_label": column_label(e.get("table"), e.get("column"))} for e in errors[:1000]]
     return {
-        "run": run, "errors": errors[:1000], "more_errors": max(0, len(errors) - 1000),
-        "error_count": len(errors), "tables": report.get("tables", {}),
+        "run": run, "errors": shown, "more_errors": max(0, len(errors) - 1000),
+        "error_count": len(errors) + report.get("errors_omitted", 0), "tables": report.get("tables", {}),
+        "rejected_count": run.rejected_total, "table_titles": {n: ref.TABLES[n].title for n in ref.TABLES},
         "ignored": [{**c, "identifying": str(c.get("reason", "")).startswith("identifiant direct"),
                      "detail": str(c.get("reason", ""))[len("identifiant direct"):].lstrip(" :")}
                     for c in ignored],
@@ -92,7 +106,58 @@ def report_context(run: ImportRun) -> dict:
 def import_detail(request, pk):
     settle_interrupted_runs()
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
-    return render(request, "collection/import_detail.html", report_context(run))
+    context = report_context(run)
+    job = _kept_job(request, request.GET.get("suivi", ""), run)
+    if job is not None:
+        context["job"] = job
+        context["corrections"] = CorrectionForm(corrections=mapping.corrections_of(run.report or {}))
+    return render(request, "collection/import_detail.html", context)
+
+
+def _kept_job(request, token: str, run: ImportRun):
+    """The upload behind ``run`` when it is still there to import again (same user), else None."""
+    if not token:
+        return None
+    job = uploads.load_job(token)
+    if job is None or job.run_id != run.pk or job.user_id != request.user.pk or not uploads.source_kept(job):
+        return None
+    return job
+
+
+@requires("manage_imports")
+def import_resume(request, token):
+    """Import a kept upload (POST): after a validation-only run, or with the corrections chosen on the report."""
+    job = _job_or_404(request, token)
+    if request.method != "POST":
+        return import_job(request, token)  # the form lives on the report: a GET just follows the upload
+    if not uploads.source_kept(job):
+        if job.state == uploads.DONE and job.run_id:
+            messages.info(request, "Ce fichier n'est plus disponible : envoyez-le à nouveau pour l'importer.")
+            return redirect("collection:import_detail", pk=job.run_id)
+        return redirect("collection:import_job", token=token)
+    if "abandon" in request.POST:
+        uploads.discard_source(job)
+        uploads.save_job(job)
+        messages.info(request, "Le fichier a été supprimé sans être importé.")
+        return redirect("collection:import_detail", pk=job.run_id)
+    run = get_object_or_404(ImportRun, pk=job.run_id)
+    form = CorrectionForm(request.POST, corrections=mapping.corrections_of(run.report or {}))
+    if not form.is_valid():
+        context = {**report_context(run), "job": job, "corrections": form}
+        return render(request, "collection/import_detail.html", context, status=400)
+    profile = dict(job.mapping or {"colonnes": {}, "valeurs": {}})
+    values = {column: dict(entries) for column, entries in (profile.get("valeurs") or {}).items()}
+    for column, entries in form.values().items():
+        values.setdefault(column, {}).update(entries)
+    profile["valeurs"] = values
+    chosen = profile if (profile.get("colonnes") or any(values.values())) else None
+    asked = dict(job.options or {})
+    asked["dry_run"] = False
+    job.options = asked
+    job.state = uploads.RUNNING
+    job.messages = ["Import du fichier en cours…" if chosen is None else "Corrections appliquées, import en cours…"]
+    uploads.start(job, user=request.user, mapping=chosen, check_headers=False)
+    return redirect("collection:import_job", token=token)
 
 
 REPORT_FORMATS = ("csv", "xlsx", "json")
@@ -171,7 +236,8 @@ def _job_or_404(request, token):
 
 def _job_redirect(job) -> str | None:
     if job.state == uploads.DONE and job.run_id:
-        return reverse("collection:import_detail", args=[job.run_id])
+        url = reverse("collection:import_detail", args=[job.run_id])
+        return f"{url}?suivi={job.token}" if uploads.source_kept(job) else url
     if job.state == uploads.NEEDS_MAPPING:
         return reverse("collection:import_mapping", args=[job.token])
     return None
@@ -212,6 +278,11 @@ def _mapping_inputs(job) -> tuple[dict, dict, list]:
     return tables, proposals, suggestions
 
 
+def _code_label(column: str, code: str | None) -> str:
+    codes = mapping._column_codes(column)
+    return codes.label(code) if codes is not None and code else ""
+
+
 @requires("manage_imports")
 def import_mapping(request, token):
     """The file's headers (or a coded column's values) do not match: propose a column and value mapping,
@@ -250,7 +321,8 @@ def import_mapping(request, token):
         fields = [(form[key], source, info["samples"].get(source, []), proposal)
                   for (key, source), proposal in zip(form.column_fields[table], proposals[table], strict=True)]
         rows.append({"table": table, "info": info, "fields": fields, "rules": form.table_rules(table)})
-    values = [(form[key], column, value) for key, column, value in form.value_fields]
+    values = [(form[key], column, value, _code_label(column, form.suggestions.get(key)))
+              for key, column, value in form.value_fields]
     headers_match = not any(info.get("unknown") or info.get("missing") for info in tables.values())
     return render(request, "collection/import_mapping.html", {"job": job, "form": form, "tables": rows,
                                                                "values": values, "headers_match": headers_match},

@@ -28,6 +28,131 @@ class Dashboard:
     coverage_map: object = None
     coverage_map_svg: str = ""
     missing_contours: list = field(default_factory=list)
+    years: tuple[int, int] | None = None  # first and last year the data cover
+    todo: list = field(default_factory=list)  # (what is missing, link text, url or "")
+    comparison: list = field(default_factory=list)  # Comparison rows: this period against the year before
+    previous_period: tuple | None = None
+
+
+@dataclass
+class Comparison:
+    label: str
+    definition: str
+    current: object  # int, rate (0–1), or None when hidden or absent
+    previous: object
+    rate: bool = False
+
+    @property
+    def change(self):
+        """The difference (points for a rate), None when either side is hidden or absent."""
+        if not isinstance(self.current, int | float) or not isinstance(self.previous, int | float):
+            return None
+        return self.current - self.previous
+
+
+# What each count is, in plain words: a « parcours » is not a person, and the counts cover every year.
+COUNT_LABELS = {
+    "participants": "parcours enregistrés, toutes années confondues (une personne revenue au PLIE en a plusieurs)",
+    "etapes": "étapes de parcours (ateliers, formations, emplois…), toutes années",
+    "actions": "actions programmées par le PLIE",
+    "freins": "évaluations de freins (suivi des difficultés des participants)",
+    "acquis": "acquis enregistrés (permis, qualification, RQTH…)",
+}
+
+
+def _shift_year(day):
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def period_figures(debut, fin) -> dict[str, int]:
+    """Accompanied, entries, exits and positive exits of a period (bounds included), counted in the database."""
+    from reperes import referentiel as ref
+
+    positive = [c.code for c in ref.MOTIF_SORTIE if ref.category_of(c.code) == "positive"]
+    exits = Participant.objects.filter(date_sortie__gte=debut, date_sortie__lte=fin)
+    return {
+        "accompagnes": Participant.objects.accompagnes(debut, fin).count(),
+        "entrees": Participant.objects.filter(date_entree__gte=debut, date_entree__lte=fin).count(),
+        "sorties": exits.count(),
+        "positives": exits.filter(motif_sortie__in=positive).count(),
+    }
+
+
+def compare(debut, fin, *, raw: bool, seuil: int) -> list[Comparison]:
+    """The key figures of the period against the same period a year before (disclosure-controlled for partners)."""
+    from reperes.analytics import disclosure
+
+    now = period_figures(debut, fin)
+    before = period_figures(_shift_year(debut), _shift_year(fin))
+
+    def count(value):
+        return value if raw else disclosure.protect_counts({"n": value}, seuil)[0]["n"]
+
+    def rate(figures):
+        if not figures["sorties"]:
+            return None
+        if raw:
+            return figures["positives"] / figures["sorties"]
+        cell = disclosure.rate_cell(figures["positives"], figures["sorties"], seuil)
+        return None if cell.secret else cell.value
+
+    return [
+        Comparison("Participants accompagnés", "parcours en cours à un moment de la période",
+                   count(now["accompagnes"]), count(before["accompagnes"])),
+        Comparison("Entrées", "parcours commencés pendant la période", count(now["entrees"]),
+                   count(before["entrees"])),
+        Comparison("Sorties", "parcours terminés pendant la période", count(now["sorties"]), count(before["sorties"])),
+        Comparison("Taux de sorties positives", "sorties positives (emploi durable, formation qualifiante…) "
+                   "sur l'ensemble des sorties de la période", rate(now), rate(before), rate=True),
+    ]
+
+
+def covered_years() -> tuple[int, int] | None:
+    from django.db.models import Max, Min
+
+    span = Participant.objects.aggregate(first=Min("date_entree"), last_in=Max("date_entree"),
+                                         last_out=Max("date_sortie"))
+    if span["first"] is None:
+        return None
+    last = max(d for d in (span["last_in"], span["last_out"]) if d is not None)
+    return span["first"].year, last.year
+
+
+def todo_list(user, territory) -> list[tuple[str, str, str]]:
+    """What the PLIE has not loaded yet, each with the link to do it (when this user may)."""
+    from django.urls import reverse
+
+    from reperes.offer.models import Service
+    from reperes.surveys.models import Campaign
+
+    items = []
+
+    def add(text, link_text, url_name, permission):
+        allowed = user.can(permission)
+        items.append((text, link_text if allowed else "", reverse(url_name) if allowed else ""))
+
+    if territory is None:
+        add("Aucun territoire n'est défini : les cartes et les taux par habitant ne peuvent pas être calculés.",
+            "Définir le territoire", "configuration:territory_create", "manage_settings")
+    if not Participant.objects.exists():
+        add("Aucun parcours n'est chargé : les analyses sont vides.", "Importer les données du PLIE",
+            "collection:import_upload", "manage_imports")
+    elif not Etape.objects.exists():
+        add("Aucune étape de parcours n'est chargée : les analyses des parcours et des actions sont vides.",
+            "Importer les étapes", "collection:import_upload", "manage_imports")
+    if not Action.objects.exists() and Participant.objects.exists():
+        add("Aucune action du PLIE n'est chargée : les coûts par action ne peuvent pas être calculés.",
+            "Importer les actions", "collection:import_upload", "manage_imports")
+    if not Service.objects.exists():
+        add("Pas encore de catalogue de l'offre d'insertion : la matrice besoins × offre est vide.",
+            "Importer l'offre (data·inclusion)", "offer:import", "manage_imports")
+    if not Campaign.objects.exists():
+        add("Pas encore d'enquête auprès des participants : leur point de vue manque à l'évaluation.",
+            "Préparer une enquête", "surveys:home", "run_analyses")
+    return items
 
 
 
@@ -46,11 +171,11 @@ def build(user) -> Dashboard:
     seuil = installation.seuil
 
     counts = {
-        "Parcours (participants)": Participant.objects.count(),
-        "Étapes de parcours": Etape.objects.count(),
-        "Actions du PLIE": Action.objects.count(),
-        "Évaluations de freins": SuiviFrein.objects.count(),
-        "Acquis": Acquis.objects.count(),
+        COUNT_LABELS["participants"]: Participant.objects.count(),
+        COUNT_LABELS["etapes"]: Etape.objects.count(),
+        COUNT_LABELS["actions"]: Action.objects.count(),
+        COUNT_LABELS["freins"]: SuiviFrein.objects.count(),
+        COUNT_LABELS["acquis"]: Acquis.objects.count(),
     }
     accompagnes = Participant.objects.accompagnes(debut, fin).count()
     if not raw:
@@ -58,6 +183,11 @@ def build(user) -> Dashboard:
         accompagnes = protect_counts({"n": accompagnes}, seuil)[0]["n"]
     board.counts = list(counts.items())
     board.accompagnes = accompagnes
+    board.years = covered_years()
+    board.todo = todo_list(user, installation.territory)
+    if board.years is not None:
+        board.comparison = compare(debut, fin, raw=raw, seuil=seuil)
+        board.previous_period = (_shift_year(debut), _shift_year(fin))
     if user.can("manage_imports") or raw:
         board.imports = list(ImportRun.objects.history().select_related("user")[:5])
 

@@ -21,7 +21,10 @@ category that neither touches (a service in Lille for a territory in Lorraine, a
 - ``statut``, first rule that applies: ``carence`` (demande > 0 and no service),
   ``doublon`` (two or more services of the same type — empty = « non précisé » —
   with overlapping publics — empty = ``tous-publics``, which overlaps any
-  public), ``couvert`` (at least one service), ``sans_besoin``.
+  public), ``sans_besoin`` (no demande, whatever the offer), ``partiel``
+  (a demande, services covering only some communes of the EPCI), ``couvert``
+  (a demande, services covering every commune). A row never reads « Couvert »
+  beside a partial coverage or a demande of 0.
 """
 
 from __future__ import annotations
@@ -36,9 +39,16 @@ from reperes import referentiel as ref
 
 NON_PRECISE = "non-precise"
 FRANCE = ("france", "99100")
-STATUTS = ("carence", "doublon", "couvert", "sans_besoin")
-STATUT_LABELS = {"carence": "Carence", "doublon": "Doublon possible", "couvert": "Couvert",
-                 "sans_besoin": "Sans besoin exprimé"}
+STATUTS = ("carence", "partiel", "doublon", "couvert", "sans_besoin")
+STATUT_LABELS = {"carence": "Carence", "partiel": "Couverture partielle", "doublon": "Doublon possible",
+                 "couvert": "Couvert", "sans_besoin": "Sans besoin exprimé"}
+# The rule, as the matrix page states it under the grid.
+STATUT_RULE = (
+    "Statut, première règle qui s'applique : carence – une demande et aucun service ; doublon possible – au moins "
+    "deux services du même type, aux publics qui se recoupent, dans la même catégorie ; sans besoin exprimé – "
+    "aucune demande (qu'il y ait une offre ou non) ; couverture partielle – une demande et des services qui ne "
+    "couvrent qu'une partie des communes de l'intercommunalité ; couvert – une demande et des services qui "
+    "couvrent toutes ses communes.")
 COUVERTURE_LABELS = {"totale": "Totale", "partielle": "Partielle", "aucune": "Aucune"}
 ASSUMPTIONS = (
     "Seules figurent les catégories que le territoire touche : un frein déclaré à l'entrée par un accompagné de la "
@@ -143,14 +153,16 @@ def is_doublon(services: list[OfferService]) -> bool:
     return False
 
 
-def statut(demande: int, services: list[OfferService]) -> str:
+def statut(demande: int, services: list[OfferService], couverture: str = "totale") -> str:
     if demande > 0 and not services:
         return "carence"
     if len(services) >= 2 and is_doublon(services):
         return "doublon"
-    if services:
-        return "couvert"
-    return "sans_besoin"
+    if demande <= 0:
+        return "sans_besoin"
+    if couverture == "partielle":
+        return "partiel"
+    return "couvert"
 
 
 def demande_frame(participants: pl.DataFrame) -> pl.DataFrame:
@@ -197,7 +209,7 @@ def build_cells(*, geo: Geo, epcis: list[str], services: list[OfferService], par
                 touched.add(category)
             cells.append({"epci": epci, "thematique": category, "demande": demande, "public_potentiel": potentiel,
                           "services": len(present), "places": places, "couverture": couverture,
-                          "statut": statut(demande, present)})
+                          "statut": statut(demande, present, couverture)})
     return [c for c in cells if c["thematique"] in touched]
 
 

@@ -112,10 +112,26 @@ def stats_upload(request):
 
 @requires("view_aggregates")
 def home(request):
-    structures = Structure.objects.prefetch_related("services", "services__actions")
+    structures = list(Structure.objects.prefetch_related("services", "services__actions"))
+    _name_places(structures)
     return render(request, "offer/home.html", {
         "structures": structures, "can_edit": request.user.can("run_analyses"),
         "can_import": request.user.can("manage_imports"), "categories": mx.category_label})
+
+
+def _name_places(structures) -> None:
+    """Give each structure its commune's name and each service the names of its eligibility zone."""
+    codes = {s.code_insee for s in structures}
+    for s in structures:
+        for v in s.services.all():
+            codes.update(v.zone_eligibilite or [])
+    from reperes.territory.services import place_names
+
+    names = place_names(codes)
+    for s in structures:
+        s.commune_nom = names.get(s.code_insee, s.code_insee)
+        for v in s.services.all():
+            v.zone_noms = ", ".join(names.get(code, code) for code in (v.zone_eligibilite or []))
 
 
 @requires("manage_imports")
@@ -236,9 +252,54 @@ def matrix(request):
     if payload is not None:
         rows = _display_cells(payload, installation, installation.seuil)
         counts = {s: sum(1 for r in rows if r["statut"] == s) for s in mx.STATUTS}
+        grid = matrix_grid(rows, statut=request.GET.get("statut", ""), epci=request.GET.get("epci", ""),
+                           sort=request.GET.get("tri", ""))
+        period_query = {k: v for k, v in request.GET.items() if k not in ("statut", "epci", "tri")}
         context.update({"rows": rows, "period": period, "counts": [(mx.STATUT_LABELS[s], n) for s, n in counts.items()],
-                        "query": request.GET.urlencode()})
+                        "query": request.GET.urlencode(), "grid": grid, "statut_rule": mx.STATUT_RULE,
+                        "statut_choices": [(s, mx.STATUT_LABELS[s]) for s in mx.STATUTS],
+                        "sort_choices": SORTS, "period_query": period_query,
+                        "epcis": sorted(installation.territory.epci_names().items(), key=lambda e: e[1])})
     return render(request, "offer/matrix.html", context)
+
+
+SORTS = (("categorie", "Catégorie (ordre data·inclusion)"), ("carences", "Nombre de carences"),
+         ("demande", "Demande totale"), ("nom", "Nom de la catégorie"))
+
+
+def matrix_grid(rows: list[dict], *, statut: str = "", epci: str = "", sort: str = "") -> dict:
+    """The matrix as a grid: one row per need (category), one column per EPCI, filtered and sorted.
+
+    ``statut`` keeps the needs with at least one cell of that status; ``epci``
+    keeps one column; ``sort``: data·inclusion order, most carences, largest
+    known demand, or name.
+    """
+    columns: dict[str, str] = {}
+    needs: dict[str, dict] = {}
+    for r in rows:
+        columns.setdefault(r["epci"], r["epci_nom"])
+        need = needs.setdefault(r["thematique"], {"code": r["thematique"], "label": r["thematique_label"],
+                                                  "cells": {}, "order": len(needs)})
+        need["cells"][r["epci"]] = r
+    if epci in columns:
+        columns = {epci: columns[epci]}
+    lines = []
+    for need in needs.values():
+        cells = [need["cells"].get(code) for code in columns]
+        if statut in mx.STATUTS and not any(c and c["statut"] == statut for c in cells):
+            continue
+        lines.append({**need, "row": cells, "carences": sum(1 for c in cells if c and c["statut"] == "carence"),
+                      "demande": sum(c["demande"] or 0 for c in cells if c)})
+    if sort == "carences":
+        lines.sort(key=lambda n: (-n["carences"], n["order"]))
+    elif sort == "demande":
+        lines.sort(key=lambda n: (-n["demande"], n["order"]))
+    elif sort == "nom":
+        from reperes.referentiel import fold
+
+        lines.sort(key=lambda n: fold(n["label"]))
+    return {"columns": list(columns.items()), "needs": lines, "statut": statut if statut in mx.STATUTS else "",
+            "epci": epci if epci in columns else "", "sort": sort if sort in dict(SORTS) else "categorie"}
 
 
 @requires("view_aggregates")

@@ -18,6 +18,23 @@ def pourcent(value, decimals=1):
 
 
 @register.filter
+def signe(value, decimals=0):
+    """A change with its sign: ``+12``, ``−3`` (minus sign), ``0``."""
+    if value is None:
+        return "–"
+    text = formats.number(abs(value), int(decimals))
+    return f"+{text}" if value > 0 else (f"\u2212{text}" if value < 0 else text)
+
+
+@register.filter
+def points(value):
+    """A change of a rate (fractions) in percentage points: ``0.042`` → ``+4,2 points``."""
+    if value is None:
+        return "–"
+    return f"{signe(value * 100, 1)}\u00a0point{'s' if abs(value * 100) >= 2 else ''}"
+
+
+@register.filter
 def date_fr(value):
     return formats.date(value)
 
@@ -28,3 +45,13 @@ def libelle(code, liste):
     from reperes.referentiel import CODE_LISTS
 
     return CODE_LISTS[liste].label(code, default=code or "–")
+
+
+@register.filter
+def libelles(codes, liste):
+    """The French labels of a list of codes, joined: ``{{ p.criteres|libelles:"criteres" }}``."""
+    from reperes.referentiel import CODE_LISTS
+
+    if not codes:
+        return "–"
+    return ", ".join(CODE_LISTS[liste].label(code, default=code) for code in codes)

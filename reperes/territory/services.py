@@ -122,3 +122,15 @@ def ensure_reference() -> bool:
                 contours.append(Contour(code=code, nom=name, geometry=geometry, source=source))
     Contour.objects.bulk_create(contours, batch_size=200)
     return True
+
+
+def place_names(codes) -> dict[str, str]:
+    """Commune code or EPCI SIREN → its name (« Toul », « CC Terres Touloises »), from the bundled reference."""
+    from reperes.territory.models import Commune
+
+    codes = {c for c in codes if c}
+    if not codes:
+        return {}
+    names = dict(Commune.objects.filter(code__in=codes).values_list("code", "nom"))
+    names.update(Commune.objects.filter(epci_siren__in=codes).values_list("epci_siren", "epci_nom").distinct())
+    return names

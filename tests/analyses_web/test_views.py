@@ -232,3 +232,102 @@ def test_warming_after_an_import_prepares_every_default_page_with_its_charts(pli
             body = client.get(url(name)).content.decode()
             assert not CHART_URL.findall(body), (name, "every chart already drawn")
     assert services.warm() == 0  # nothing left to draw
+
+
+# --------------------------------------------------------------------------- exports for French Excel
+
+
+def test_xlsx_export_has_number_formats_two_interval_columns_and_a_note(plie, client_admin):
+    """Exits by category and by year: the rate of positive exits and its Wilson interval, checked by hand.
+
+    30 exits in 2019, 16 positive (14 women, 2 men): 16/30 over everyone.
+    """
+    from statsmodels.stats.proportion import proportion_confint
+
+    response = client_admin.get("/analyses/export/?page=home&bloc=categories&format=xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    share = headers.index("Part des sorties")
+    positive = next(r for label, r in rows.items() if label and label.startswith("Sortie positive"))
+    assert positive[share].value == pytest.approx(16 / 30)
+    assert positive[share].number_format == "0.0%"
+    count = headers.index("Sorties")
+    assert positive[count].value == 16 and positive[count].number_format == "#,##0"
+    assert sheet["A1"].comment is not None and "Définition" in sheet["A1"].comment.text
+    assert "Source : Repères" in sheet["A1"].comment.text
+
+    response = client_admin.get("/analyses/export/?page=home&bloc=annees&format=xlsx")
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    headers = [c.value for c in sheet[1]]
+    low = next(i for i, h in enumerate(headers) if h.endswith(": borne basse"))
+    assert headers[low + 1].endswith(": borne haute")
+    year_2019 = next(r for r in sheet.iter_rows(min_row=2) if str(r[0].value) == "2019")
+    expected_low, expected_high = proportion_confint(16, 30, method="wilson")
+    assert year_2019[low].value == pytest.approx(expected_low, abs=1e-4)
+    assert year_2019[low + 1].value == pytest.approx(expected_high, abs=1e-4)
+    assert year_2019[low].number_format == "0.0%"
+
+
+def test_csv_for_french_excel_has_decimal_commas_and_plain_csv_decimal_points(plie, client_admin):
+    import csv
+
+    french = client_admin.get("/analyses/export/?page=home&bloc=categories&format=csv")
+    assert french.content.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(french.content.decode("utf-8-sig")), delimiter=";"))
+    share = rows[0].index("Part des sorties")
+    positive = next(r for r in rows[1:] if r[0].startswith("Sortie positive"))
+    assert "," in positive[share] and "." not in positive[share]
+    assert float(positive[share].replace(",", ".")) == pytest.approx(16 / 30)
+
+    plain = client_admin.get("/analyses/export/?page=home&bloc=categories&format=csv-standard")
+    assert not plain.content.startswith("\ufeff".encode())
+    assert plain["Content-Disposition"].endswith('-standard.csv"')
+    rows = list(csv.reader(io.StringIO(plain.content.decode("utf-8"))))
+    positive = next(r for r in rows[1:] if r[0].startswith("Sortie positive"))
+    assert float(positive[share]) == pytest.approx(16 / 30)
+
+    page = client_admin.get(url("sorties")).content.decode()
+    assert "CSV pour Excel (France)" in page and "CSV standard" in page
+
+
+def test_charts_download_as_png_and_svg(plie, client_admin):
+    page = client_admin.get(url("sorties")).context["page"]
+    key = next(b.chart_key for b in page.blocks if b.chart_key)
+    png = client_admin.get(f"/analyses/graphique/{key}/?page=sorties&telecharger=png")
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    assert png.content.startswith(b"\x89PNG")
+    from reperes.analyses import services
+
+    services.clear_caches()  # a page from another process: the chart is found again
+    svg = client_admin.get(f"/analyses/graphique/{key}/?page=sorties&telecharger=svg")
+    assert svg.status_code == 200 and svg["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in svg.content and svg["Content-Disposition"].endswith('.svg"')
+    assert client_admin.get(f"/analyses/graphique/{'0' * 64}/?page=sorties&telecharger=png").status_code == 404
+
+
+def test_definitions_page_is_generated_from_the_registry(plie, client_partner):
+    from reperes.analytics.indicators import CORE_INDICATORS
+
+    response = client_partner.get("/analyses/definitions/")
+    assert response.status_code == 200
+    text = html.unescape(response.content.decode())
+    shown = [i for i in CORE_INDICATORS if not i.staff_only]
+    assert shown and all(i.label in text and i.definition in text for i in shown)
+    assert not any(i.label in text for i in CORE_INDICATORS if i.staff_only and
+                   all(i.label != j.label for j in shown))
+    page = html.unescape(client_partner.get(url("home")).content.decode())
+    assert "docs/indicateurs.md" not in page and "/analyses/definitions/" in page
+
+
+def test_rates_on_fewer_people_than_the_threshold_are_flagged_fragile_for_staff(plie, client_admin, client_partner):
+    # 6 men left in 2019 (2 positive): a rate on 6 people, below the threshold of 11.
+    block = client_admin.get(url("publics")).context["page"].block("profil-sexe")
+    men = next(row for row in block.rows if row[0] == "Homme")
+    assert men[5].endswith("(fragile)") and men[5].startswith("33,3")
+    women = next(row for row in block.rows if row[0] == "Femme")
+    assert "fragile" not in women[5]  # 24 exits
+    assert any("moins de 11 personnes" in note for note in block.notes)
+    partner = client_partner.get(url("publics")).context["page"].block("profil-sexe")
+    assert not any("fragile" in str(cell) for row in partner.rows for cell in row)  # hidden there, not flagged

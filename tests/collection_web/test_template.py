@@ -45,13 +45,19 @@ def test_every_coded_column_has_a_drop_down_list_from_the_listes_sheet(book):
             validation = found[0]
             assert validation.type == "list"
             assert validation.formula1.startswith(f"={template.LISTS_SHEET}!")
-            # The referenced range holds exactly the list's codes.
+            # The referenced range holds the list's labels, then its codes: a label or a code is accepted.
             column_letter = validation.formula1.split("!$")[1].split("$")[0]
-            values = [c.value for c in lists[column_letter][1:] if c.value is not None]
-            expected = col.codes.codes() if col.codes is not None else list(template.BOOLEAN_VALUES)
+            last_row = int(validation.formula1.rsplit("$", 1)[1])
+            values = [c.value for c in lists[column_letter][1:last_row] if c.value is not None]
+            if col.codes is not None:
+                expected = [c.label for c in col.codes]
+                expected += [c.code for c in col.codes if c.code not in expected]
+                assert set(values) >= set(col.codes.codes()) | {c.label for c in col.codes}, (name, col.name)
+            else:
+                expected = list(template.BOOLEAN_VALUES)
             assert values == expected, (name, col.name)
             assert list_headers[openpyxl.utils.column_index_from_string(column_letter) - 1] in (
-                col.codes.name if col.codes is not None else template.BOOLEAN_LIST,)
+                col.codes.name + template.ENTRY_SUFFIX if col.codes is not None else template.BOOLEAN_LIST,)
             # Several values separated by | must not be blocked by the list.
             assert validation.showErrorMessage is (not col.multi), (name, col.name)
 
@@ -209,3 +215,35 @@ def test_template_download_for_admins_and_charges_not_partners(client_admin, cli
     assert reverse("collection:template_download", args=["xlsx"]) in imports_page
     method = client_charge.get(reverse("collection:methodology")).content.decode()
     assert "Qui remplit quoi" in method and reverse("collection:template_download", args=["xlsx"]) in method
+
+
+@pytest.mark.django_db
+def test_drop_downs_accept_labels_and_a_template_filled_with_labels_imports(tmp_path, demo_files):
+    """Typing « Femme » is accepted by the drop-down (it is in its list) and by the import."""
+    from reperes import referentiel as ref
+    from reperes.collection.importer import run_import
+    from reperes.collection.models import Participant
+
+    path = tmp_path / "recueil.xlsx"
+    template.write_template(path)
+    book = openpyxl.load_workbook(path)
+    participants = TABLES["participants"]
+    sexe = template._column_letter(participants.column_names.index("sexe"))
+    validation = next(v for v in book["participants"].data_validations.dataValidation
+                      if any(str(r).startswith(f"{sexe}2:") for r in v.sqref.ranges))
+    letter = validation.formula1.split("!$")[1].split("$")[0]
+    accepted = [c.value for c in book[template.LISTS_SHEET][letter][1:] if c.value is not None]
+    assert "Femme" in accepted and "F" in accepted and accepted.index("Femme") < accepted.index("F")
+
+    header, rows = read_rows(demo_files["participants"])
+    by_label = {"sexe": ref.SEXE, "niveau_formation": ref.NIVEAU_FORMATION, "situation_entree": ref.SITUATION_ENTREE}
+    for row in rows:
+        for column, codes in by_label.items():
+            j = header.index(column)
+            row[j] = codes.label(row[j])  # what a person picks in the drop-down
+        book["participants"].append([v or None for v in row])
+    book.save(path)
+    result = run_import(path)
+    assert result.report["tables"]["participants"]["rejected"] == 0, result.report["errors"][:3]
+    original = {r[header.index("sexe")] for r in read_rows(demo_files["participants"])[1]}
+    assert set(Participant.objects.values_list("sexe", flat=True)) == original

@@ -153,9 +153,15 @@ def test_unknown_headers_lead_to_a_proposed_mapping_that_is_saved_and_imported(c
     assert initial["Genre"] == "sexe" and initial["Date d'entrée"] == "date_entree"
     assert initial["Situation à l'entrée"] == "situation_entree" and initial["Nom"] == ""
     values = {label: form[key].initial for key, _col, label in form.value_fields}
-    assert values["Bac"] == "NIV_4" and values["CAP"] == "NIV_3"
+    # Suggested, shown, never chosen for the user: « Bac » is not a code once normalised.
+    assert values["Bac"] == "" and values["CAP"] == ""
+    suggested = {label: form.suggestions[key] for key, _col, label in form.value_fields}
+    assert suggested["Bac"] == "NIV_4" and suggested["CAP"] == "NIV_3"
+    assert "Niveau 4" in html.unescape(text)  # the suggestion's label is on the page
 
     data = {key: form[key].initial for key in form.fields if key != "name"}
+    for key, _col, label in form.value_fields:
+        data[key] = suggested[label]  # the user takes the suggestions
     for key, source in form.column_fields["participants"]:
         if source == "Dossier":
             data[key] = "id_participant"
@@ -192,35 +198,93 @@ def test_unknown_headers_lead_to_a_proposed_mapping_that_is_saved_and_imported(c
     assert added.status_code == 302 and MappingProfile.objects.get(name="Copie").values == profile.values
 
 
-def test_known_headers_with_labels_for_codes_lead_to_a_value_mapping(client_admin, sync_imports, demo_files):
+def test_known_headers_with_labels_for_codes_lead_to_the_report_and_its_correction_table(
+        client_admin, sync_imports, demo_files):
     header, rows = read_rows(demo_files["participants"])
     level = header.index("niveau_formation")
     labels = {"NIV_4": "Bac", "NIV_3": "CAP"}
     for row in rows:
         row[level] = labels.get(row[level], "Sans diplôme")
-    job = job_of(upload(client_admin, "export.csv", csv_text(header, rows)))
-    assert job.state == uploads.NEEDS_MAPPING
-    assert ImportRun.objects.count() == 0
-
-    url = reverse("collection:import_mapping", args=[job.token])
-    page = client_admin.get(url)
+    response = upload(client_admin, "export.csv", csv_text(header, rows), mode="dry_run")
+    job = job_of(response)
+    assert job.state == uploads.DONE, "a file in our format never goes to the column mapping"
+    run = ImportRun.objects.get(pk=job.run_id)
+    assert Participant.objects.count() == 0
+    report_url = client_admin.get(response.url).url
+    assert report_url == reverse("collection:import_detail", args=[run.pk]) + f"?suivi={job.token}"
+    page = client_admin.get(report_url)
     text = html.unescape(page.content.decode())
-    assert "Les en-têtes du fichier sont reconnus" in text and "Valeurs non reconnues" in text
+    assert "Valeurs à corriger (3)" in text and "Importer avec ces corrections" in text
+    assert "Niveau de formation" in text  # the column's label, not only its code
     raw_ids = [row[header.index("id_participant")] for row in rows[:5]]
-    assert not any(raw_id in text for raw_id in raw_ids), "raw identifiers are never previewed"
-    form = page.context["form"]
-    values = {label: form[key].initial for key, _col, label in form.value_fields}
-    assert values["Bac"] == "NIV_4" and values["CAP"] == "NIV_3"
-    data = {key: form[key].initial for key in form.fields if key != "name"}
-    for key, _col, label in form.value_fields:
-        if label == "Sans diplôme":
-            data[key] = "INFRA_3"
-    assert client_admin.post(url, data).status_code == 302
+    assert not any(raw_id in text for raw_id in raw_ids), "raw identifiers are never shown"
+    form = page.context["corrections"]
+    by_value = {row["correction"].value: row for row in form.bound_rows()}
+    assert set(by_value) == {"Bac", "CAP", "Sans diplôme"}
+    assert all(row["bound"].initial == "" for row in by_value.values()), "nothing chosen for the user"
+    assert by_value["Bac"]["correction"].suggestion == "NIV_4"
+    expected_lines = sum(1 for row in rows if row[level] == "Bac")
+    assert by_value["Bac"]["correction"].lines == expected_lines
 
+    data = {row["field"]: code for row, code in ((by_value["Bac"], "NIV_4"), (by_value["CAP"], "NIV_3"),
+                                                (by_value["Sans diplôme"], "INFRA_3"))}
+    response = client_admin.post(reverse("collection:import_resume", args=[job.token]), data)
+    assert response.status_code == 302
+    job = uploads.load_job(job.token)
+    run = ImportRun.objects.get(pk=job.run_id)
+    assert run.mode == "normal" and run.report["status"] == "ok", run.report["errors"][:3]
+    assert Participant.objects.count() == len(rows)
+    assert Participant.objects.filter(niveau_formation="NIV_4").count() == expected_lines
+    assert not (uploads.job_dir(job.token) / "source").exists(), "imported: the upload is gone"
+
+
+def test_a_typo_is_never_preselected_but_a_code_written_differently_is(client_admin, sync_imports, demo_files):
+    from reperes.collection.mapping import exact_code
+
+    assert exact_code("type_etape", "VOYAGE") is None
+    assert exact_code("niveau_formation", "niv-4") == "NIV_4"
+    files = {name: demo_files[name].read_bytes() for name in ("participants", "actions")}
+    header, rows = read_rows(demo_files["etapes"])
+    kind = header.index("type_etape")
+    rows[0][kind] = "VOYAGE"
+    rows[1][kind] = "VOYAGE"
+    files["etapes"] = csv_text(header, rows)
+    archive = zip_of({f"{name}.csv": content for name, content in files.items()})
+    response = upload(client_admin, "recueil.zip", archive)
+    job = job_of(response)
+    assert job.state == uploads.DONE
+    page = client_admin.get(client_admin.get(response.url).url)
+    rows_ = {row["correction"].value: row for row in page.context["corrections"].bound_rows()}
+    assert rows_["VOYAGE"]["correction"].lines == 2
+    assert rows_["VOYAGE"]["bound"].initial == "", "« VOYAGE » must not be pre-set to any step type"
+    assert 'selected>' not in page.content.decode().split("Valeurs à corriger")[1].split("</table>")[0] \
+        .replace('value="" selected>', "")
+
+
+def test_a_clean_validation_offers_to_import_the_file_without_a_new_upload(client_admin, sync_imports, demo_files):
+    response = upload(client_admin, "participants.csv", participants_csv(demo_files), mode="dry_run")
+    job = job_of(response)
+    report = client_admin.get(client_admin.get(response.url).url)
+    text = html.unescape(report.content.decode())
+    assert "Validation seule : toutes les lignes sont valides" in text
+    assert "Importer ce fichier" in text and "dry_run" not in text
+    assert Participant.objects.count() == 0
+    response = client_admin.post(reverse("collection:import_resume", args=[job.token]), {})
+    assert response.status_code == 302
     run = ImportRun.objects.get(pk=uploads.load_job(job.token).run_id)
-    assert run.report["status"] == "ok", run.report["errors"][:3]
-    assert set(Participant.objects.values_list("niveau_formation", flat=True)) <= {"NIV_4", "NIV_3", "INFRA_3"}
-    assert Participant.objects.filter(niveau_formation="NIV_4").exists()
+    assert run.mode == "normal" and run.stored
+    assert Participant.objects.count() == demo_files["counts"]["participants"]
+    # The file is gone: a second click imports nothing more.
+    again = client_admin.post(reverse("collection:import_resume", args=[job.token]), {})
+    assert again.status_code == 302 and ImportRun.objects.count() == 2
+
+
+def test_abandoning_a_kept_upload_deletes_it(client_admin, sync_imports, demo_files):
+    job = job_of(upload(client_admin, "participants.csv", participants_csv(demo_files), mode="dry_run"))
+    assert (uploads.job_dir(job.token) / "source").exists()
+    client_admin.post(reverse("collection:import_resume", args=[job.token]), {"abandon": "1"})
+    assert not (uploads.job_dir(job.token) / "source").exists()
+    assert Participant.objects.count() == 0
 
 
 def test_a_stray_unknown_code_goes_to_the_report_without_a_mapping_step(client_admin, sync_imports, demo_files):
@@ -279,7 +343,7 @@ def rejected_run(client_admin, sync_imports, demo_files):
 
 def test_report_page_lists_totals_rejected_rows_and_identifying_columns(client_admin, rejected_run):
     text = client_admin.get(reverse("collection:import_detail", args=[rejected_run.pk])).content.decode()
-    assert "Lignes rejetées (2)" in text
+    assert "2 erreurs sur 2 lignes rejetées" in text
     assert "31/02/1980" in text
     assert "identifiant direct, jamais enregistré" in text and "« Nom »" in text
     assert "Dupont" not in text
@@ -445,3 +509,12 @@ def test_the_report_page_shows_what_the_profile_filled_and_approximates(client_a
         reverse("collection:import_report", args=[job.run_id, "xlsx"])).content))
     assert list(book["Rempli par défaut"].values)[1:] == [("participants", "niveau_formation", "INCONNU", 8),
                                                          ("participants", "situation_entree", "INCONNU", 8)]
+def test_errors_and_rejected_lines_are_counted_apart(client_admin, sync_imports, demo_files):
+    header, rows = read_rows(demo_files["participants"])
+    rows[0][header.index("sexe")] = "Z"
+    rows[0][header.index("niveau_formation")] = "NIV_44"  # two errors, one line
+    response = upload(client_admin, "participants.csv", csv_text(header, rows))
+    run = ImportRun.objects.get(pk=job_of(response).run_id)
+    text = html.unescape(client_admin.get(reverse("collection:import_detail", args=[run.pk])).content.decode())
+    assert "2 erreurs sur 1 ligne rejetée" in text
+    assert "Sexe" in text and "Niveau de formation" in text  # errors name the column by its label

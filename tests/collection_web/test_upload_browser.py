@@ -79,3 +79,40 @@ def test_upload_shows_progress_then_the_report_and_downloads_it_as_xlsx(page, ad
     totals = list(book["Totaux"].iter_rows(values_only=True))
     assert totals[1][:3] == ("participants", demo_files["counts"]["participants"],
                              demo_files["counts"]["participants"])
+
+
+def test_a_file_with_one_typo_ends_on_the_correction_table_and_imports_once_corrected(page, admin, demo_files,
+                                                                                        tmp_path):
+    from collection_web_helpers import csv_text, read_rows
+
+    from reperes.collection.models import Participant
+
+    header, rows = read_rows(demo_files["participants"])
+    rows[0][header.index("situation_entree")] = "DEMANDEUR EMPLOI"  # a typo: no such code or label
+    path = tmp_path / "participants.csv"
+    path.write_bytes(csv_text(header, rows))
+
+    page.goto("/comptes/connexion/")
+    page.get_by_label("Adresse électronique").fill("admin@test.fr")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url("**/")
+    page.goto("/donnees/imports/nouveau/")
+    page.get_by_label("Fichier à importer").set_input_files(str(path))
+    page.get_by_label("Validation seule : vérifier le fichier sans rien enregistrer").check()
+    page.get_by_role("button", name="Envoyer et importer").click()
+
+    page.wait_for_url("**/donnees/imports/*/?suivi=*", timeout=30_000)
+    assert "Correspondance des colonnes" not in page.content()
+    assert page.get_by_role("heading", name="Valeurs à corriger (1)").is_visible()
+    assert "Validation seule" in page.locator("main").inner_text()
+    select = page.get_by_label("Remplacer « DEMANDEUR EMPLOI » (Situation sur le marché du travail à l'entrée) par")
+    assert select.input_value() == "", "a suggestion is never chosen for the user"
+    assert "1 erreur sur 1 ligne invalide" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    select.select_option(label="Demandeur d'emploi")
+    page.get_by_role("button", name="Importer avec ces corrections").click()
+
+    page.wait_for_url("**/donnees/imports/*/", timeout=30_000)
+    assert "Aucune erreur" in page.locator("main").inner_text()
+    assert Participant.objects.count() == demo_files["counts"]["participants"]

@@ -185,3 +185,32 @@ def test_stats_upload_page(territory, client_admin):
     upload = SimpleUploadedFile("insee.csv", f"CODGEO;P21_POP\n{TOUL};abc\n99999;3\n".encode())
     html = client_admin.post(reverse("offer:stats_upload"), {"fichier": upload, "source": "insee"}).content.decode()
     assert "non numérique" in html and "Commune inconnue" in html
+
+
+def test_matrix_is_a_grid_of_needs_by_epci_with_filters_sort_and_its_rule(people, client_charge):
+    from django.urls import reverse
+
+    structure = Structure.objects.create(di_id="s-mm", nom="Garage solidaire", code_insee="54395")
+    Service.objects.create(di_id="v-mm", structure=structure, nom="Location de voitures", thematiques=["mobilite"],
+                           zone_eligibilite=[EPCI_MM])
+    response = client_charge.get(reverse("offer:matrix"))
+    grid = response.context["grid"]
+    assert len(grid["columns"]) == 4  # the four EPCI of Terres de Lorraine
+    mobility = next(n for n in grid["needs"] if n["code"] == "mobilite")
+    by_epci = {c["epci"]: c for c in mobility["row"]}
+    # 5 accompagnés of Toul have a mobility barrier and no service covers Terres Touloises: a carence.
+    assert by_epci[EPCI_TOUL]["statut"] == "carence" and by_epci[EPCI_TOUL]["demande"] == 5
+    # Moselle et Madon: a service but no demand: not « Couvert ».
+    assert by_epci[EPCI_MM]["statut"] == "sans_besoin" and by_epci[EPCI_MM]["services"] == 1
+    text = response.content.decode()
+    assert "Règle des statuts." in text and 'class="rp-statut rp-statut--carence"' in text
+
+    only = client_charge.get(reverse("offer:matrix") + "?statut=carence").context["grid"]
+    assert [n["code"] for n in only["needs"]] == ["mobilite"]
+    sorted_ = client_charge.get(reverse("offer:matrix") + "?tri=carences").context["grid"]
+    assert sorted_["needs"][0]["code"] == "mobilite"
+    one = client_charge.get(reverse("offer:matrix") + f"?epci={EPCI_MM}").context["grid"]
+    assert [code for code, _ in one["columns"]] == [EPCI_MM]
+    for need in grid["needs"]:
+        for cell in need["row"]:
+            assert not (cell["statut"] == "couvert" and (cell["couverture"] != "totale" or cell["demande"] == 0))

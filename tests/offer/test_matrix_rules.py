@@ -39,7 +39,9 @@ def test_statut_first_rule_that_applies():
     one = svc("a")
     assert mx.statut(3, []) == "carence"
     assert mx.statut(0, []) == "sans_besoin"
-    assert mx.statut(0, [one]) == "couvert"
+    assert mx.statut(0, [one]) == "sans_besoin"  # an offer without demand is not « Couvert »
+    assert mx.statut(3, [one], "partielle") == "partiel"  # never « Couvert » beside a partial coverage
+    assert mx.statut(3, [one], "totale") == "couvert"
     assert mx.statut(5, [one, svc("b", type="formation")]) == "couvert"  # different types
     assert mx.statut(5, [one, svc("b")]) == "doublon"  # same type, both tous publics
     assert mx.statut(0, [one, svc("b")]) == "doublon"  # a doublon needs no demand
@@ -85,10 +87,13 @@ def test_cells_rows_demande_coverage_places():
     assert by[(B, "mobilite")]["couverture"] == "totale"  # département 54 covers its only commune
     assert by[(B, "mobilite")]["public_potentiel"] is None  # no DARES figure for B
     assert by[(A, "trouver-un-emploi")]["statut"] == "sans_besoin"
-    assert by[(B, "trouver-un-emploi")]["statut"] == "couvert"
+    assert by[(B, "trouver-un-emploi")]["statut"] == "sans_besoin"  # one service, no demand
     partial = mx.build_cells(geo=GEO, epcis=[A], services=[svc("p", zone=["54002"])], participants=people,
                              long_term={})
-    assert next(c for c in partial if c["thematique"] == "mobilite")["couverture"] == "partielle"
+    mobility = next(c for c in partial if c["thematique"] == "mobilite")
+    assert mobility["couverture"] == "partielle" and mobility["demande"] == 1 and mobility["statut"] == "partiel"
+    for cell in partial + cells:  # the contradictions the page used to show
+        assert not (cell["statut"] == "couvert" and (cell["couverture"] != "totale" or cell["demande"] == 0))
 
 
 def test_places_null_unless_every_service_states_it():
