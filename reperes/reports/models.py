@@ -48,6 +48,8 @@ class GeneratedReport(models.Model):
     """One generation of the intermediate report: its parameters, snapshot and files (in MEDIA_ROOT)."""
 
     KIND_INTERMEDIATE = "intermediaire"
+    KIND_FINAL = "final"
+    KIND_LABELS = {KIND_INTERMEDIATE: "Rapport intermédiaire", KIND_FINAL: "Rapport final"}
 
     kind = models.CharField("livrable", max_length=30, default=KIND_INTERMEDIATE)
     created_at = models.DateTimeField("généré le", auto_now_add=True)
@@ -67,4 +69,8 @@ class GeneratedReport(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Rapport intermédiaire n° {self.pk}"
+        return f"{self.label} n° {self.pk}"
+
+    @property
+    def label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, "Rapport")
