@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "reperes.surveys",
     "reperes.reports",
     "reperes.evaluation",
+    "reperes.protocol",
     "reperes.benchmark",
     "reperes.dashboard",
 ]
