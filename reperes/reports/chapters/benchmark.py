@@ -6,6 +6,7 @@ from reperes.documents import Callout, Column, Paragraph, Section, Suppressed, T
 
 from .context import ChapterContext
 
+OWN_YEARS = 3  # this PLIE's last years beside the others' (its whole series is on the benchmark page)
 COMPARED = ("taux_sorties_positives", "duree_moyenne_parcours_mois", "part_rsa", "part_deld",
             "participants_par_referent", "cout_par_participant_euros")
 
@@ -21,12 +22,15 @@ def chapter(cx: ChapterContext) -> Section:
     for indicateur in COMPARED:
         entry = bi.BY_ID[indicateur]
         lines = services.compare(indicateur)["lignes"]
+        own_years = sorted({line["annee"] for line in lines if line["moi"]})[-OWN_YEARS:]
+        lines = [line for line in lines if not line["moi"] or line["annee"] in own_years]
         if not lines:
             continue
         unit = {bi.SHARE: "percent", bi.COUNT: "count"}.get(entry.kind, "number")
         rows = [[("Notre PLIE – " if line["moi"] else "") + line["plie"], str(line["annee"]),
                  Suppressed(cx.seuil) if line["secret"] else line["valeur"],
-                 line["source"] + (" (définition différente)" if not line["comparable"] else "")
+                 ("Repères, fiche protégée" if line["moi"] else line["source"])
+                 + (" (définition différente)" if not line["comparable"] else "")
                  + (" – fictif" if line.get("fictif") else "")] for line in lines]
         blocks.append(Table(f"{entry.label} : comparaison", [Column("PLIE"), Column("Année"),
                                                               Column("Valeur", unit, decimals=None if unit != "number"
