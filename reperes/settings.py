@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "reperes.surveys",
     "reperes.reports",
     "reperes.evaluation",
+    "reperes.protocol",
     "reperes.benchmark",
     "reperes.partners",
     "reperes.dashboard",

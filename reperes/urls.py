@@ -12,6 +12,7 @@ urlpatterns = [
     path("enquetes/", include("reperes.surveys.urls")),
     path("livrables/", include("reperes.reports.urls")),
     path("evaluation/", include("reperes.evaluation.urls")),
+    path("protocole/", include("reperes.protocol.urls")),
     path("comparer/", include("reperes.benchmark.urls")),
     path("partenaires/", include("reperes.partners.urls")),
 ]

@@ -1,4 +1,4 @@
-"""``reperes report intermediate``: the intermediate report in DOCX, PDF, PPTX and HTML."""
+"""``reperes report intermediate`` and ``reperes report final``: the reports in DOCX, PDF, PPTX and HTML."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from .base import UserError, add_parser, err, out_json
 
 
 def register(sub) -> None:
-    p = add_parser(sub, "report", "Générer les livrables (rapport intermédiaire)", _help)
+    p = add_parser(sub, "report", "Générer les livrables (rapport intermédiaire, rapport final)", _help)
     ops = p.add_subparsers(dest="report_command", metavar="LIVRABLE", title="livrables")
     r = add_parser(ops, "intermediate", "Générer le rapport intermédiaire pour le comité de suivi", intermediate,
                    description="Générer le rapport intermédiaire (Word, PDF, PowerPoint, page web) à partir des "
@@ -24,10 +24,25 @@ def register(sub) -> None:
     r.add_argument("--diffusion", action="store_true",
                    help="version pour les partenaires : secret statistique appliqué à chaque effectif")
     r.add_argument("--json", action="store_true", help="écrire le résumé en JSON sur la sortie standard")
+    f = add_parser(ops, "final", "Générer le rapport final de l'évaluation (et le diaporama du COPIL)", final,
+                   description="Générer le rapport final (Word, PDF, page web) et le diaporama du comité de "
+                               "pilotage (PowerPoint, 25 diapositives au plus), à partir des données, du registre "
+                               "de l'évaluation et des décisions des comités. Mêmes données, mêmes décisions et "
+                               "mêmes paramètres : mêmes fichiers.")
+    f.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    f.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,pptx,html "
+                                                "(défaut : tous ; pptx : le diaporama du COPIL)")
+    f.add_argument("--from", dest="debut", default=None, help="début de la période (AAAA-MM-JJ ; défaut : "
+                                                               "période des paramètres)")
+    f.add_argument("--to", dest="fin", default=None, help="fin de la période (AAAA-MM-JJ)")
+    f.add_argument("--date", default=None, help="date du document (AAAA-MM-JJ ; défaut : aujourd'hui)")
+    f.add_argument("--diffusion", action="store_true",
+                   help="version pour les partenaires : secret statistique appliqué à chaque effectif")
+    f.add_argument("--json", action="store_true", help="écrire le résumé en JSON sur la sortie standard")
 
 
 def _help(args) -> int:
-    raise UserError("Précisez le livrable : reperes report intermediate --out DOSSIER (voir --help).")
+    raise UserError("Précisez le livrable : reperes report intermediate|final --out DOSSIER (voir --help).")
 
 
 def _date(text: str | None, option: str) -> dt.date | None:
@@ -39,9 +54,8 @@ def _date(text: str | None, option: str) -> dt.date | None:
         raise UserError(f"{option} : date invalide « {text} » ; écrivez-la AAAA-MM-JJ (par exemple 2019-12-31).") from None
 
 
-def intermediate(args) -> int:
-    from reperes.audit.models import Action
-    from reperes.audit.trail import record
+def _parameters(args):
+    """(formats, debut, fin, date) of a report command, checked, French messages."""
     from reperes.configuration.models import Installation
     from reperes.reports import services
 
@@ -59,6 +73,15 @@ def intermediate(args) -> int:
         raise UserError("--to doit suivre --from.")
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"--out : « {args.out} » existe et n'est pas un dossier.")
+    return formats, debut, fin, date
+
+
+def intermediate(args) -> int:
+    from reperes.audit.models import Action
+    from reperes.audit.trail import record
+    from reperes.reports import services
+
+    formats, debut, fin, date = _parameters(args)
     err(f"Rapport intermédiaire du {debut.isoformat()} au {fin.isoformat()} "
         f"({'diffusion partenaires' if args.diffusion else 'interne'}) : {', '.join(formats)}…")
     generation = services.generate(debut=debut, fin=fin, date=date, diffusion=args.diffusion, formats=formats)
@@ -77,5 +100,35 @@ def intermediate(args) -> int:
                   "date": date.isoformat(), "diffusion": args.diffusion,
                   "imports": metadata.get("Imports de données"),
                   "hash": metadata.get("Empreinte des données (SHA-256)"),
+                  "version": metadata.get("Version de Repères")})
+    return 0
+
+
+def final(args) -> int:
+    from reperes.audit.models import Action
+    from reperes.audit.trail import record
+    from reperes.reports import final as final_report
+    from reperes.reports import services
+
+    formats, debut, fin, date = _parameters(args)
+    err(f"Rapport final du {debut.isoformat()} au {fin.isoformat()} "
+        f"({'diffusion partenaires' if args.diffusion else 'interne'}) : {', '.join(formats)}…")
+    generation = final_report.generate(debut=debut, fin=fin, date=date, diffusion=args.diffusion, formats=formats)
+    try:
+        paths = services.write_files(generation, args.out)
+    except OSError as exc:
+        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
+    record(Action.REPORT, target="rapport final (ligne de commande)", livrable="rapport_final",
+           debut=debut.isoformat(), fin=fin.isoformat(), date=date.isoformat(), diffusion=args.diffusion,
+           formats=formats, email="ligne de commande")
+    for path in paths:
+        err(f"  {path}")
+    metadata = generation.document.metadata
+    if args.json:
+        out_json({"files": [str(p) for p in paths], "debut": debut.isoformat(), "fin": fin.isoformat(),
+                  "date": date.isoformat(), "diffusion": args.diffusion,
+                  "imports": metadata.get("Imports de données"),
+                  "hash": metadata.get("Empreinte des données (SHA-256)"),
+                  "decisions": metadata.get("Empreinte des décisions (SHA-256)"),
                   "version": metadata.get("Version de Repères")})
     return 0

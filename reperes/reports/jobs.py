@@ -79,11 +79,15 @@ def load(token: str) -> Job | None:
     return job
 
 
+LIVRABLES = ("rapport_intermediaire", "rapport_final")
+
+
 def start(*, user, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, formats: list[str],
-          ip: str | None = None) -> Job:
+          ip: str | None = None, livrable: str = "rapport_intermediaire") -> Job:
+    """``livrable``: ``rapport_intermediaire`` or ``rapport_final`` (:mod:`reperes.reports.final`)."""
     job = Job(token=secrets.token_hex(16), state=RUNNING, user_id=user.pk, process=background.current_process(), ip=ip,
               params={"debut": debut.isoformat(), "fin": fin.isoformat(), "date": date.isoformat(),
-                      "diffusion": diffusion, "formats": list(formats)})
+                      "diffusion": diffusion, "formats": list(formats), "livrable": livrable})
     save(job)
     sync = getattr(settings, "REPERES_BACKGROUND_SYNC", False)
     background.start(_work, job.token, name=f"livrable-{job.token[:8]}", sync=sync)
@@ -106,11 +110,21 @@ def _work(token: str) -> None:
     debut, fin, date = (dt.date.fromisoformat(params[k]) for k in ("debut", "fin", "date"))
     try:
         user = User.objects.filter(pk=job.user_id).first()
-        generation = services.generate(debut=debut, fin=fin, date=date, diffusion=params["diffusion"],
-                                       formats=params["formats"])
+        livrable = params.get("livrable") or "rapport_intermediaire"
+        if livrable == "rapport_final":
+            from . import final
+
+            generate = final.generate
+        else:
+            generate = services.generate
+        generation = generate(debut=debut, fin=fin, date=date, diffusion=params["diffusion"],
+                              formats=params["formats"])
         report = services.store(generation, debut=debut, fin=fin, date=date, diffusion=params["diffusion"],
                                 user=user)
-        record(Action.REPORT, user=user, ip=job.ip, target=str(report), livrable="rapport_intermediaire",
+        if livrable == "rapport_final":
+            report.kind = report.KIND_FINAL
+            report.save(update_fields=["kind"])
+        record(Action.REPORT, user=user, ip=job.ip, target=str(report), livrable=livrable,
                debut=params["debut"], fin=params["fin"], date=params["date"], diffusion=params["diffusion"],
                formats=list(generation.outputs),
                empreinte=generation.document.metadata.get("Empreinte des données (SHA-256)", ""))
@@ -118,7 +132,7 @@ def _work(token: str) -> None:
     except services.ReportError as exc:
         job.state, job.error = FAILED, str(exc)
     except Exception:
-        logger.exception("Generation of the intermediate report failed")
+        logger.exception("Generation of the report failed")
         job.state, job.error = FAILED, FAILURE
     finally:
         save(job)

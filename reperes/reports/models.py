@@ -54,6 +54,8 @@ class GeneratedReport(models.Model):
     """One generation of the intermediate report: its parameters, snapshot and files (in MEDIA_ROOT)."""
 
     KIND_INTERMEDIATE = "intermediaire"
+    KIND_FINAL = "final"
+    KIND_LABELS = {KIND_INTERMEDIATE: "Rapport intermédiaire", KIND_FINAL: "Rapport final"}
 
     kind = models.CharField("livrable", max_length=30, default=KIND_INTERMEDIATE)
     created_at = models.DateTimeField("généré le", auto_now_add=True)
@@ -79,11 +81,15 @@ class GeneratedReport(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
-        return f"Rapport intermédiaire n° {self.pk}"
+        return f"{self.label} n° {self.pk}"
+
+    @property
+    def label(self) -> str:
+        return self.KIND_LABELS.get(self.kind, "Rapport")
 
     @property
     def title(self) -> str:
-        return f"Rapport intermédiaire – {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
+        return f"{self.label} – {self.debut:%d/%m/%Y} au {self.fin:%d/%m/%Y}"
 
     @property
     def shared(self) -> bool:

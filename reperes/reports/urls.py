@@ -5,6 +5,7 @@ from . import views
 app_name = "reports"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("rapport-final/", views.final, name="final"),
     path("<int:pk>/", views.detail, name="detail"),
     path("generation/<str:token>/", views.job, name="job"),
     path("generation/<str:token>/etat/", views.job_status, name="job_status"),
@@ -14,6 +15,7 @@ urlpatterns = [
 # tests/foundation/test_authorisation.py for every role.
 URL_PERMISSIONS: dict = {
     "home": "run_analyses",
+    "final": "run_analyses",
     "detail": "run_analyses",
     "job": "run_analyses",
     "job_status": "run_analyses",

@@ -86,11 +86,22 @@ def home(request):
     })
 
 
-def _generate(request, form):
+@requires("run_analyses")
+def final(request):
+    """The final report and the COPIL deck (its PowerPoint format), generated from the decisions."""
+    form = GenerateForm(initial=default_dates(Installation.get()), prefix="fin")
+    if request.method == "POST":
+        form = GenerateForm(request.POST, prefix="fin")
+        if form.is_valid():
+            return _generate(request, form, livrable="rapport_final")
+    return render(request, "reports/final.html", {"form": form})
+
+
+def _generate(request, form, livrable: str = "rapport_intermediaire"):
     """Start the generation in the background; the page that follows it goes to the report when it is there."""
     data = form.cleaned_data
     job = jobs.start(user=request.user, debut=data["debut"], fin=data["fin"], date=data["date"],
-                     diffusion=data["diffusion"], formats=data["formats"], ip=client_ip(request))
+                     diffusion=data["diffusion"], formats=data["formats"], ip=client_ip(request), livrable=livrable)
     if job.state == jobs.DONE:  # already over (tests run it at once)
         messages.success(request, "Rapport généré.")
         return redirect("reports:detail", pk=job.report_id)

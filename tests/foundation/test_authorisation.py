@@ -13,7 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from reperes.accounts.roles import PERMISSIONS, Role, allowed
 
 APPS = ("accounts", "audit", "configuration", "collection", "dashboard", "territory", "analyses", "offer",
-        "surveys", "reports", "evaluation", "benchmark", "partners")
+        "surveys", "reports", "evaluation", "benchmark", "partners", "protocol")
 
 
 def expected_permissions() -> dict:
