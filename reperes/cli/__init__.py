@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "reperes.cli.report_cmd",
     "reperes.cli.evaluation_cmd",
     "reperes.cli.benchmark_cmd",
+    "reperes.cli.committee_cmd",
 )
 
 
