@@ -185,6 +185,9 @@ def seance(request, pk):
             if index + 1 < len(items):
                 return redirect(f"{reverse('evaluation:seance', args=[comite.pk])}?n={index + 2}")
             return redirect("evaluation:comite_detail", pk=comite.pk)
+        wrong = next((name for name in ("texte_amende", "motif") if name in form.errors), None)
+        if wrong:
+            form.fields[wrong].widget.attrs["autofocus"] = True  # the keyboard lands where the fix is
     else:
         initial = {"decision": taken.decision, "motif": taken.motif, "texte_amende": taken.texte_amende} if taken \
             else {}

@@ -233,6 +233,12 @@ def test_minutes_and_convocation_from_the_command_line(client_charge, tmp_path, 
     assert "Préconisations" in docx_text(next(tmp_path.glob("convocation-*.docx")).read_bytes())
     assert main(["committee", "minutes", comite.code, "--out", str(tmp_path), "--format", "docx"]) == 0
     assert "Motif : Pas de financement." in docx_text(next(tmp_path.glob("releve-*.docx")).read_bytes())
+    assert main(["committee", "minutes", comite.code, "--out", str(tmp_path / "pdf"), "--format", "pdf"]) == 0
+    assert (tmp_path / "pdf" / f"releve-decisions-{comite.code}.pdf").read_bytes().startswith(b"%PDF")
+    from reperes.documents.pdf import typst_source
+    from reperes.evaluation.committees import minutes_document
+
+    assert "Pas de financement." in typst_source(minutes_document(comite))
     assert main(["committee", "minutes", "CP404", "--out", str(tmp_path)]) == 2
     assert "Aucun comité" in capsys.readouterr().err
     assert main(["committee", "minutes", comite.code, "--out", str(tmp_path), "--format", "odt"]) == 2
