@@ -282,3 +282,24 @@ def test_calendar_by_month_and_the_modalites_note(client_charge):
     text = docx_text(client_charge.get(reverse("evaluation:modalites")).content)
     assert "Note de modalités opérationnelles" in text and "Comité de lancement" in text
     assert "Qui fournit quoi" in text
+
+
+# ------------------------------------------------------------------------------------ the evaluation file
+
+
+def test_the_file_carries_a_committees_place_time_and_agenda(plie, sample):
+    from reperes.evaluation.exchange import InvalidFile, export, import_file
+
+    sample["comites"][0].update({"heure_debut": "25:00", "ordre_du_jour": "pas une liste"})
+    with pytest.raises(InvalidFile) as invalid:
+        import_file(sample)
+    paths = {p.as_dict()["chemin"] for p in invalid.value.problems}
+    assert {"comites[0].heure_debut", "comites[0].ordre_du_jour"} <= paths
+    assert not m.Comite.objects.exists()
+    sample["comites"][0].update({"heure_debut": "14:30", "heure_fin": "16:00", "lieu": "Toul",
+                                 "ordre_du_jour": ["Rapport", "Décisions"]})
+    import_file(sample)
+    item = export()["comites"][0]
+    assert (item["heure_debut"], item["heure_fin"], item["lieu"], item["ordre_du_jour"]) == (
+        "14:30", "16:00", "Toul", ["Rapport", "Décisions"])
+    assert "heure_debut" not in export()["comites"][1]
