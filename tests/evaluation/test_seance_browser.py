@@ -18,7 +18,7 @@ def _no_violations(page, where):
     from axe_playwright_python.sync_playwright import Axe
 
     violations = Axe().run(page).response["violations"]
-    assert [(v["id"], len(v["nodes"])) for v in violations] == [], where
+    assert [(v["id"], [n["html"] for n in v["nodes"]]) for v in violations] == [], where
 
 
 def test_a_committee_held_with_the_keyboard_alone(page):
@@ -96,3 +96,15 @@ def test_a_committee_held_with_the_keyboard_alone(page):
     assert "Texte soumis au comité : Texte proposé 1." in text
     assert "Motif : Ce public relève de la mission locale." in text
     assert "Présents : Département, Mission locale." in text and "Absents : État." in text
+
+    # the other new pages pass axe too: the committee, the follow-up, the calendar, the history
+    _no_violations(page, "comité")
+    m.Jalon.objects.create(code="J1", intitule="COPIL", date=dt.date(2020, 10, 15), statut="fait")
+    reco = m.Preconisation.objects.get(code="R1")
+    m.Action.objects.create(code="A1", preconisation=reco, action="Écrire l’objectif", responsable="PLIE",
+                            echeance=dt.date(2021, 6, 30), statut="en_cours")
+    for url, where in (("/evaluation/suivi/", "suivi"), ("/evaluation/calendrier/", "calendrier"),
+                       (f"/evaluation/preconisations/{reco.pk}/historique/", "historique"),
+                       ("/evaluation/consultations/", "consultations")):
+        page.goto(url)
+        _no_violations(page, where)
