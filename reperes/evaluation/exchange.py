@@ -588,7 +588,7 @@ def _write(data: dict, report: Report, user) -> None:
             "preconisation": recos[item["preconisation"]], "action": item["action"],
             "responsable": item["responsable"], "echeance": _date(item["echeance"]), "statut": item["statut"]},
             report, "actions")
-        if "historique" in item:
+        if item.get("historique") is not None:  # null: as if absent
             action.historique.all().delete()
             m.ActionStatut.objects.bulk_create(
                 m.ActionStatut(action=action, statut=x["statut"], date=_date(x["date"]), auteur=x.get("auteur") or "",

@@ -194,8 +194,10 @@ def seance(request, pk):
         form = forms.DecisionForm(initial=initial)
     earlier = [x for x in reco.decisions.select_related("comite") if x.comite_id != comite.pk
                and (x.comite.date, x.comite.position, x.comite.pk) < (comite.date, comite.position, comite.pk)]
+    opinions = reco.consultations.filter(campagne__comite=comite).order_by("institution")
     return render(request, "evaluation/seance.html", _context(
         request, comite=comite, reco=reco, taken=taken, form=form, index=index + 1, total=len(items),
+        opinions=[(o.institution, voc.AVIS_REPONSES[o.avis], o.commentaire) for o in opinions],
         texte=standing_of(reco, earlier).texte, done=sum(1 for x in items if x["decision"]),
         title=f"Séance – {comite.intitule}"))
 

@@ -186,6 +186,12 @@ def test_the_seance_records_decisions_with_their_rules_and_the_minutes_carry_the
     client_charge.post(reverse("evaluation:seance_presences", args=[comite.pk]), {"present": ids[:2]})
     assert [x.present for x in comite.membres.all()] == [True, True, False]
 
+    campagne = m.ConsultationCampagne.objects.create(intitule="Avant le COPIL", ouverture=D(2020, 9, 1),
+                                                     cloture=D(2020, 10, 1), comite=comite)
+    m.Consultation.objects.create(campagne=campagne, preconisation=recos[0], institution="Mission locale",
+                                  avis="reserve", commentaire="Trop ambitieux.", date=D(2020, 9, 20))
+    page = client_charge.get(seance + "?n=1").content.decode()
+    assert "Mission locale : d’accord avec réserves – Trop ambitieux." in page  # the debate sees the opinions
     page = client_charge.post(seance + "?n=1", {"decision": "rejetee", "motif": " "}).content.decode()
     assert "Indiquez le motif du rejet" in page
     page = client_charge.post(seance + "?n=1", {"decision": "amendee"}).content.decode()
@@ -303,3 +309,12 @@ def test_the_file_carries_a_committees_place_time_and_agenda(plie, sample):
     assert (item["heure_debut"], item["heure_fin"], item["lieu"], item["ordre_du_jour"]) == (
         "14:30", "16:00", "Toul", ["Rapport", "Décisions"])
     assert "heure_debut" not in export()["comites"][1]
+
+
+def test_an_action_history_given_as_null_is_as_if_absent(plie, sample):
+    from reperes.evaluation.exchange import import_file
+
+    sample["actions"][0]["historique"] = None
+    import_file(sample)
+    action = m.Action.objects.get(code=sample["actions"][0]["id"])
+    assert [h.statut for h in action.historique.all()] == [action.statut]  # the import records the status
