@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, tuple[str, frozenset[str]]] = {
                     frozenset({Role.ADMINISTRATEUR, Role.CHARGE_ETUDE})),
     "run_analyses": ("Lancer des analyses et générer des livrables",
                      frozenset({Role.ADMINISTRATEUR, Role.CHARGE_ETUDE})),
+    "give_opinion": ("Donner l'avis de son institution sur les préconisations lors d'une consultation",
+                     frozenset({Role.PARTENAIRE})),
     "manage_imports": ("Importer des données et consulter l'historique des imports",
                        frozenset({Role.ADMINISTRATEUR})),
     "manage_users": ("Créer, modifier et désactiver des comptes ; changer les rôles",

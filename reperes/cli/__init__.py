@@ -35,6 +35,7 @@ COMMAND_MODULES = (
     "reperes.cli.evaluation_cmd",
     "reperes.cli.benchmark_cmd",
     "reperes.cli.protocol_cmd",
+    "reperes.cli.committee_cmd",
 )
 
 

@@ -16,6 +16,10 @@ DEMO_PASSWORD = "demo-reperes-2019"
 DEMO_NAME = "PLIE du Pays Terres de Lorraine"
 
 
+# the demo partner answers consultations for an institution of the demo committees
+DEMO_PARTNER_INSTITUTION = "Mission locale Terres de Lorraine"
+
+
 def register(sub) -> None:
     p = add_parser(sub, "demo", "Construire l'instance de démonstration (fictive) et la servir", build)
     p.add_argument("--no-serve", action="store_true", help="construire la démo puis quitter")
@@ -86,7 +90,8 @@ def _build(args, installation) -> None:
         if not User.objects.filter(email=email).exists():
             first, _, last = name.partition(" ")
             User.objects.create_user(email, DEMO_PASSWORD, role=role, first_name=first, last_name=last,
-                                     organisation="Démonstration")
+                                     organisation=DEMO_PARTNER_INSTITUTION if role == "partenaire"
+                                     else "Démonstration")
 
     out = Path(settings.DATA_DIR) / "demo-files"
     err(f"[3/4] Génération de {args.participants} parcours fictifs dans {out}…")

@@ -260,6 +260,14 @@ def validate(data: Any) -> list[Problem]:
         c.date(item, "date", path)
         c.text(item, "intitule", path, max_length=300)
         c.text(item, "releve", path, required=False)
+        # the application's own optional fields: where, when and the agenda (the convocation)
+        c.text(item, "lieu", path, required=False, max_length=300)
+        for key in ("heure_debut", "heure_fin"):
+            if item.get(key) not in (None, "") and _time(item[key]) is None:
+                c.add(f"{path}.{key}", f"heure invalide « {item[key]} » : format HH:MM (par exemple 14:30)")
+        agenda = item.get("ordre_du_jour")
+        if agenda is not None and (not isinstance(agenda, list) or not all(isinstance(x, str) for x in agenda)):
+            c.add(f"{path}.ordre_du_jour", "une liste de textes est attendue (un point par texte)")
         for j, membre in enumerate(c.items(item, "membres", path)):
             where = f"{path}.membres[{j}]"
             if c.obj(membre, where) is not None:
@@ -484,6 +492,16 @@ def _upsert(model, code: str, values: dict, report: Report, section: str):
     return obj
 
 
+def _time(value) -> dt.time | None:
+    """``HH:MM`` as a time; None when absent or not a valid time."""
+    if not isinstance(value, str) or len(value) != 5:
+        return None
+    try:
+        return dt.time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
 def _date(value) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
@@ -542,7 +560,11 @@ def _write(data: dict, report: Report, user) -> None:
         position = base + i
         comite = _upsert(m.Comite, item["id"], {"type": item["type"], "date": _date(item["date"]),
                                                 "intitule": item["intitule"], "releve": item.get("releve") or "",
-                                                "position": position}, report, "comites")
+                                                "position": position, "lieu": item.get("lieu") or "",
+                                                "heure_debut": _time(item.get("heure_debut")),
+                                                "heure_fin": _time(item.get("heure_fin")),
+                                                "ordre_du_jour": "\n".join(item.get("ordre_du_jour") or [])},
+                          report, "comites")
         comite.membres.all().delete()
         m.ComiteMembre.objects.bulk_create(
             m.ComiteMembre(comite=comite, institution=x["institution"], present=x["present"], position=j)
@@ -566,7 +588,7 @@ def _write(data: dict, report: Report, user) -> None:
             "preconisation": recos[item["preconisation"]], "action": item["action"],
             "responsable": item["responsable"], "echeance": _date(item["echeance"]), "statut": item["statut"]},
             report, "actions")
-        if "historique" in item:
+        if item.get("historique") is not None:  # null: as if absent
             action.historique.all().delete()
             m.ActionStatut.objects.bulk_create(
                 m.ActionStatut(action=action, statut=x["statut"], date=_date(x["date"]), auteur=x.get("auteur") or "",
@@ -694,6 +716,13 @@ def export(*, diffusion: bool = False, resolver=None) -> dict:
                 "decisions": decisions}
         if c.releve:
             item["releve"] = c.releve
+        if c.lieu:
+            item["lieu"] = c.lieu
+        for key in ("heure_debut", "heure_fin"):
+            if getattr(c, key):
+                item[key] = getattr(c, key).strftime("%H:%M")
+        if c.ordre_du_jour.strip():
+            item["ordre_du_jour"] = [x.strip() for x in c.ordre_du_jour.splitlines() if x.strip()]
         comites.append(item)
     actions = [{"id": a.code, "preconisation": a.preconisation.code, "action": a.action,
                 "responsable": a.responsable, "echeance": a.echeance.isoformat(), "statut": a.statut,

@@ -184,3 +184,125 @@ def parse_date(value: str | None) -> dt.date | None:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+# ------------------------------------------------------------------------------------ committees and follow-up
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+class ComiteForm(forms.ModelForm):
+    membres = forms.CharField(label="Institutions membres", widget=forms.Textarea(attrs={"rows": 8}),
+                              help_text="Une institution par ligne.",
+                              error_messages={"required": "Inscrivez au moins une institution membre."})
+
+    class Meta:
+        model = m.Comite
+        fields = ["type", "intitule", "date", "heure_debut", "heure_fin", "lieu", "ordre_du_jour"]
+        widgets = {"date": DATE_INPUT, "heure_debut": TIME_INPUT, "heure_fin": TIME_INPUT,
+                   "ordre_du_jour": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {"date": {"required": "Indiquez la date du comité.",
+                                   "invalid": "Date invalide : écrivez-la AAAA-MM-JJ."},
+                          "intitule": {"required": "Donnez un intitulé au comité."}}
+
+    def clean_membres(self):
+        names = []
+        for line in self.cleaned_data["membres"].splitlines():
+            name = line.strip()
+            if name and name not in names:
+                names.append(name)
+        if not names:
+            raise forms.ValidationError("Inscrivez au moins une institution membre.")
+        return names
+
+    def clean(self):
+        data = super().clean()
+        if data.get("heure_debut") and data.get("heure_fin") and data["heure_fin"] <= data["heure_debut"]:
+            self.add_error("heure_fin", "L’heure de fin doit suivre l’heure de début.")
+        return data
+
+
+class ComiteDocumentForm(forms.Form):
+    titre = forms.CharField(label="Titre du document", max_length=300, required=False)
+    fichier = forms.FileField(label="Fichier présenté", required=False)
+    registre = forms.BooleanField(label="Joindre plutôt le registre des préconisations, généré maintenant (Word)",
+                                  required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("registre") and not data.get("fichier"):
+            raise forms.ValidationError("Choisissez le fichier présenté, ou cochez le registre des préconisations.")
+        if data.get("fichier") and not data.get("registre") and not (data.get("titre") or "").strip():
+            self.add_error("titre", "Donnez le titre du document présenté.")
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Décision", choices=voc.choices(voc.DECISIONS), widget=forms.RadioSelect,
+                                 error_messages={"required": "Choisissez la décision : adoptée, amendée, ajournée "
+                                                             "ou rejetée."})
+    texte_amende = forms.CharField(label="Nouveau texte (si amendée)", required=False,
+                                   widget=forms.Textarea(attrs={"rows": 3}))
+    motif = forms.CharField(label="Motif (obligatoire si ajournée ou rejetée)", required=False,
+                            widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean(self):
+        from .committees import check_decision
+
+        data = super().clean()
+        if "decision" in data:
+            for name, message in check_decision(data["decision"], data.get("motif", ""),
+                                                data.get("texte_amende", "")).items():
+                self.add_error(name, message)
+        return data
+
+
+class CampagneForm(forms.ModelForm):
+    class Meta:
+        model = m.ConsultationCampagne
+        fields = ["intitule", "ouverture", "cloture", "comite"]
+        widgets = {"ouverture": DATE_INPUT, "cloture": DATE_INPUT}
+        error_messages = {"ouverture": {"required": "Indiquez la date d’ouverture.",
+                                        "invalid": "Date invalide : écrivez-la AAAA-MM-JJ."},
+                          "cloture": {"required": "Indiquez la date de clôture.",
+                                      "invalid": "Date invalide : écrivez-la AAAA-MM-JJ."},
+                          "intitule": {"required": "Donnez un intitulé à la consultation."}}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("ouverture") and data.get("cloture") and data["cloture"] < data["ouverture"]:
+            self.add_error("cloture", "La clôture doit suivre l’ouverture.")
+        return data
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = m.Action
+        fields = ["action", "responsable", "echeance", "statut"]
+        widgets = {"action": forms.Textarea(attrs={"rows": 2}), "echeance": DATE_INPUT}
+        labels = {"responsable": "Qui (institution ou personne)", "echeance": "Pour quand"}
+        error_messages = {"echeance": {"required": "Indiquez l’échéance de l’action.",
+                                       "invalid": "Date invalide : écrivez-la AAAA-MM-JJ."},
+                          "action": {"required": "Décrivez l’action."},
+                          "responsable": {"required": "Indiquez qui porte l’action."}}
+
+
+class ActionStatutForm(forms.Form):
+    statut = forms.ChoiceField(label="Nouveau statut", choices=voc.choices(voc.ACTION_STATUTS))
+
+
+class JalonForm(forms.ModelForm):
+    class Meta:
+        model = m.Jalon
+        fields = ["code", "intitule", "date", "statut"]
+        widgets = {"date": DATE_INPUT}
+        help_texts = {"code": "Identifiant stable, par exemple J5."}
+        error_messages = {"date": {"required": "Indiquez la date du jalon.",
+                                   "invalid": "Date invalide : écrivez-la AAAA-MM-JJ."}}
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if m.Jalon.objects.filter(code=code).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(f"L’identifiant « {code} » est déjà utilisé : choisissez-en un autre.")
+        return code

@@ -132,6 +132,11 @@ class Comite(models.Model):
     intitule = models.CharField("intitulé", max_length=300)
     releve = models.TextField("relevé de décisions", blank=True)
     position = models.PositiveIntegerField("ordre", default=0)  # order in the file: breaks ties between dates
+    # what the convocation needs (fields of the application, beyond the file)
+    heure_debut = models.TimeField("heure de début", null=True, blank=True)
+    heure_fin = models.TimeField("heure de fin", null=True, blank=True)
+    lieu = models.CharField("lieu", max_length=300, blank=True)
+    ordre_du_jour = models.TextField("ordre du jour", blank=True, help_text="Un point par ligne.")
 
     class Meta:
         verbose_name = "comité"
@@ -222,9 +227,34 @@ class ActionStatut(models.Model):
         return f"{self.date} {self.statut}"
 
 
+class ConsultationCampagne(models.Model):
+    """A consultation of the partners opened by the team, with its dates (before a committee, usually the COPIL)."""
+
+    intitule = models.CharField("intitulé", max_length=300)
+    ouverture = models.DateField("ouverture")
+    cloture = models.DateField("clôture")
+    comite = models.ForeignKey(Comite, null=True, blank=True, on_delete=models.SET_NULL, related_name="consultations",
+                               verbose_name="comité préparé")
+    created_at = models.DateTimeField("ouverte le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "consultation des partenaires"
+        ordering = ("-ouverture", "-pk")
+
+    def __str__(self) -> str:
+        return self.intitule
+
+    def is_open(self, today) -> bool:
+        return self.ouverture <= today <= self.cloture
+
+
 class Consultation(models.Model):
     """A partner's opinion on a recommendation before a committee (never in the --diffusion export)."""
 
+    campagne = models.ForeignKey(ConsultationCampagne, null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="avis", verbose_name="consultation")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name="auteur")
     preconisation = models.ForeignKey(Preconisation, on_delete=models.CASCADE, related_name="consultations")
     institution = models.CharField("institution", max_length=300)
     avis = models.CharField("avis", max_length=20, choices=voc.choices(voc.AVIS))

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from . import views_committees as vc
 
 app_name = "evaluation"
 urlpatterns = [
@@ -21,6 +22,27 @@ urlpatterns = [
     path("tracabilite/", views.trace, name="trace"),
     path("evaluation.json", views.export_json, name="export_json"),
     path("importer/", views.import_file, name="import"),
+    # committees, consultation, séance, follow-up, mission plan (views_committees.py)
+    path("preconisations/<int:pk>/historique/", vc.preconisation_detail, name="preconisation_detail"),
+    path("comites/", vc.comites, name="comites"),
+    path("comites/nouveau/", vc.comite_create, name="comite_create"),
+    path("comites/<int:pk>/", vc.comite_detail, name="comite_detail"),
+    path("comites/<int:pk>/modifier/", vc.comite_edit, name="comite_edit"),
+    path("comites/<int:pk>/document/", vc.comite_document, name="comite_document"),
+    path("comites/<int:pk>/convocation.<str:fmt>", vc.comite_convocation, name="comite_convocation"),
+    path("comites/<int:pk>/releve-de-decisions.docx", vc.comite_minutes, name="comite_minutes"),
+    path("comites/<int:pk>/seance/", vc.seance, name="seance"),
+    path("comites/<int:pk>/seance/presences/", vc.seance_presences, name="seance_presences"),
+    path("consultations/", vc.consultations, name="consultations"),
+    path("consultations/<int:pk>/", vc.consultation_detail, name="consultation_detail"),
+    path("consultations/mon-avis/", vc.consultation_answer, name="consultation_answer"),
+    path("suivi/", vc.suivi, name="suivi"),
+    path("preconisations/<int:pk>/action/", vc.action_create, name="action_create"),
+    path("actions/<int:pk>/statut/", vc.action_status, name="action_status"),
+    path("calendrier/", vc.calendrier, name="calendrier"),
+    path("calendrier/jalon/", vc.jalon_create, name="jalon_create"),
+    path("calendrier/jalon/<int:pk>/", vc.jalon_edit, name="jalon_edit"),
+    path("calendrier/modalites-operationnelles.docx", vc.modalites, name="modalites"),
 ]
 # url name → permission (or None: any logged-in user; "public": no login); checked by
 # tests/foundation/test_authorisation.py for every role.
@@ -42,4 +64,24 @@ URL_PERMISSIONS: dict = {
     "trace": "view_aggregates",
     "export_json": "view_aggregates",
     "import": "run_analyses",
+    "preconisation_detail": "view_aggregates",
+    "comites": "view_aggregates",
+    "comite_create": "run_analyses",
+    "comite_detail": "view_aggregates",
+    "comite_edit": "run_analyses",
+    "comite_document": "run_analyses",
+    "comite_convocation": "run_analyses",
+    "comite_minutes": "view_aggregates",
+    "seance": "run_analyses",
+    "seance_presences": "run_analyses",
+    "consultations": "run_analyses",
+    "consultation_detail": "run_analyses",
+    "consultation_answer": "give_opinion",
+    "suivi": "view_aggregates",
+    "action_create": "run_analyses",
+    "action_status": "run_analyses",
+    "calendrier": "view_aggregates",
+    "jalon_create": "run_analyses",
+    "jalon_edit": "run_analyses",
+    "modalites": "run_analyses",
 }

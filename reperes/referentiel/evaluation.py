@@ -68,6 +68,24 @@ COMITE_TYPES: dict[str, str] = {
     "comite_technique": "Comité technique",
 }
 
+# members proposed for a new committee (the call: the comité de suivi is organised by the Maison de l'emploi
+# with the Département, the Pays Terres de Lorraine, Pôle emploi, the Mission locale, the État and the Région;
+# the COPIL Emploi et Insertion gathers the same institutions)
+MEMBRES_PROPOSES: tuple[str, ...] = (
+    "Maison de l’emploi",
+    "Département de Meurthe-et-Moselle",
+    "Pays Terres de Lorraine",
+    "Pôle emploi",
+    "Mission locale",
+    "État",
+    "Région Grand Est",
+)
+COMITE_MEMBRES_PROPOSES: dict[str, tuple[str, ...]] = {
+    "comite_suivi": MEMBRES_PROPOSES,
+    "copil": MEMBRES_PROPOSES,
+    "comite_technique": ("Maison de l’emploi", "Pôle emploi", "Mission locale"),
+}
+
 # decisions of a committee on a recommendation; PROPOSEE: before any decision
 PROPOSEE = "proposee"
 DECISIONS: dict[str, str] = {
@@ -90,6 +108,9 @@ ACTION_STATUTS: dict[str, str] = {
 }
 
 AVIS: dict[str, str] = {"accord": "Accord", "reserve": "Réserve", "desaccord": "Désaccord"}
+# what a partner answers in a consultation
+AVIS_REPONSES: dict[str, str] = {"accord": "D’accord", "reserve": "D’accord avec réserves",
+                                 "desaccord": "Pas d’accord"}
 
 JALON_STATUTS: dict[str, str] = {"prevu": "Prévu", "fait": "Fait", "reporte": "Reporté"}
 

@@ -42,5 +42,19 @@ def test_the_demo_evaluation_shows_the_whole_chain(demo_data):
     assert flagged == ["taux_valorisation_sorties_non_positives"]  # the one retained with an older value
     decisions = {r["id"]: r["decision"] for r in payload["preconisations"]}
     assert decisions["R7"] == "rejetee" and decisions["R9"] == "proposee" and decisions["R1"] == "adoptee"
+    # the committees: launch and intermediate comités de suivi, a COPIL with every kind of decision
+    assert [c["id"] for c in payload["comites"]] == ["CS0", "CS1", "CP1"]
+    copil = payload["comites"][2]
+    assert {x["decision"] for x in copil["decisions"]} == set(voc.DECISIONS)
+    assert copil["heure_debut"] == "14:00" and len(payload["comites"][0]["ordre_du_jour"]) == 4
+    assert decisions["R10"] == "amendee" and decisions["R11"] == "ajournee"
+    # partner opinions, grouped into the consultation before each committee
+    assert {x["avis"] for x in payload["consultations"]} == set(voc.AVIS)
+    assert not m.Consultation.objects.filter(campagne__isnull=True).exists()
+    assert sorted(c.comite.code for c in m.ConsultationCampagne.objects.all()) == ["CP1", "CS1"]
+    # an action plan using the whole scale of the financial courts, and the mission calendar
+    assert {a["statut"] for a in payload["actions"]} == set(voc.ACTION_STATUTS)
+    assert len(payload["jalons"]) >= 7
     load_demo()  # rebuilt: updated, never duplicated
     assert m.Preuve.objects.count() == len(items)
+    assert m.ConsultationCampagne.objects.count() == 2 and m.Comite.objects.count() == 3

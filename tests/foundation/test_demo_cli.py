@@ -30,6 +30,11 @@ def test_demo_builds_then_reuses(tmp_path):
     assert participants == 300
     assert count(tmp_path, "select count(*) from collection_importrun") == 1
     assert count(tmp_path, "select is_demo from configuration_installation") == 1
+    # the committees of the demo evaluation, and a partner answering for an institution sitting on them
+    assert count(tmp_path, "select count(*) from evaluation_comite") == 3
+    assert count(tmp_path, "select count(*) from evaluation_consultationcampagne") == 2
+    assert count(tmp_path, "select organisation from accounts_user where role = 'partenaire'") == \
+        "Mission locale Terres de Lorraine"
     # No raw identifier of the generated files reaches the database.
     raw_id = (tmp_path / "demo-files" / "participants.csv").read_text(encoding="utf-8").splitlines()[1].split(";")[0]
     assert count(tmp_path, f"select count(*) from collection_participant where id_hash = '{raw_id}'") == 0
