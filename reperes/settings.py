@@ -149,6 +149,14 @@ REPERES_WARM_AFTER_IMPORT = True
 
 # Upload limit (bytes), checked by the import pages before reading a file.
 REPERES_MAX_UPLOAD_BYTES = int(os.environ.get("REPERES_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+# Bounded reading of every uploaded file (reperes.safefiles): an archive (XLSX, ODS, DOCX, ODT, ZIP) is refused
+# above this uncompressed size or number of entries, a workbook above this many cells (rows × columns, counted
+# while the sheets are streamed, before parsing), a table above this many columns (before the mapping page).
+REPERES_UPLOAD_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("REPERES_UPLOAD_MAX_UNCOMPRESSED_BYTES",
+                                                           256 * 1024 * 1024))
+REPERES_UPLOAD_MAX_ARCHIVE_ENTRIES = int(os.environ.get("REPERES_UPLOAD_MAX_ARCHIVE_ENTRIES", 1000))
+REPERES_UPLOAD_MAX_CELLS = int(os.environ.get("REPERES_UPLOAD_MAX_CELLS", 5_000_000))
+REPERES_UPLOAD_MAX_COLUMNS = int(os.environ.get("REPERES_UPLOAD_MAX_COLUMNS", 300))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

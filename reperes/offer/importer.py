@@ -25,6 +25,8 @@ import pydantic
 from data_inclusion.schema import v1 as di
 from django.db import transaction
 
+from reperes import safefiles
+
 from .models import Service, Structure
 
 LIST_FIELDS_STRUCTURE = ("reseaux_porteurs",)
@@ -153,23 +155,31 @@ def _read_rows(path: Path) -> list[dict]:
             text = data.decode("cp1252", errors="replace")
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
-        return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+        try:
+            safefiles.check_width(path.name, first.count(delimiter) + 1)
+            return list(csv.DictReader(io.StringIO(text.replace("\x00", "")), delimiter=delimiter))
+        except safefiles.FileRefused as exc:
+            raise OfferUnusable(exc.message) from exc
+        except csv.Error as exc:  # « new-line character seen in unquoted field »…
+            raise OfferUnusable(safefiles.unreadable(path.name)) from exc
     raise OfferUnusable(f"Format non pris en charge pour {path.name} : JSON, CSV ou XLSX attendu.")
 
 
 def _read_workbook(path: Path) -> dict[str, list[dict]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # noqa: BLE001
-        raise OfferUnusable(f"Le classeur {path.name} est illisible.") from exc
+    try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
+        book = safefiles.open_workbook(path.name, path)
+    except safefiles.FileRefused as exc:
+        raise OfferUnusable(exc.message) from exc
     tables = {}
     for name in book.sheet_names:
         key = name.strip().lower()
         if key not in ("structures", "services"):
             continue
-        rows = book.get_sheet_by_name(name).to_python()
+        try:
+            rows = safefiles.sheet_rows(path.name, book, name)
+            safefiles.check_width(f"{path.name}, feuille « {name} »", max((len(r) for r in rows), default=0))
+        except safefiles.FileRefused as exc:
+            raise OfferUnusable(exc.message) from exc
         if not rows:
             continue
         headers = [str(h).strip() for h in rows[0]]
@@ -207,6 +217,11 @@ def read_inputs(path: Path) -> tuple[dict[str, list[dict]], dict[str, int]]:
     rows = _read_rows(path)
     if not rows:
         raise OfferUnusable(f"Le fichier {path.name} ne contient aucune ligne.")
+    fields = set(di.Structure.model_fields) | set(di.Service.model_fields)
+    if not any(str(k).strip() in fields for k in rows[0] if k is not None):
+        raise OfferUnusable(f"« {path.name} » : fichier illisible, aucune colonne du schéma data·inclusion (id, "
+                            "nom, structure_id…). Envoyez un export data·inclusion (JSON ou CSV) ou le modèle XLSX "
+                            "de l’offre.")
     table = "services" if "structure_id" in rows[0] else "structures"
     return {table: rows}, {table: _base(path)}
 
