@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "reperes.surveys",
     "reperes.reports",
     "reperes.dashboard",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -62,6 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "reperes.urls"
@@ -108,6 +111,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one account, or from one address,
+# logins are refused for AXES_COOLOFF_TIME (a French page, HTTP 429); failures and lockouts go to the audit trail;
+# an administrator unlocks from the users page or with `reperes user unlock`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("REPERES_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("REPERES_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reperes.accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "reperes.audit.trail.client_ip"
+AXES_USERNAME_CALLABLE = "reperes.accounts.security.login_username"
+AXES_USERNAME_FORM_FIELD = "username"  # the field of the login form (the e-mail)
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
