@@ -84,6 +84,9 @@ def report_context(run: ImportRun) -> dict:
 def import_detail(request, pk):
     settle_interrupted_runs()
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
+    # The report lists rejected rows with their line, column and value: a view of individual data.
+    record(Action.ROWS_VIEWED, request=request, target=f"rapport de l'import n° {run.pk}",
+           erreurs=len((run.report or {}).get("errors", [])))
     return render(request, "collection/import_detail.html", report_context(run))
 
 
