@@ -30,6 +30,16 @@ def bump(*args, **kwargs) -> None:
     cache.set(GENERATION_KEY, generation() + 1, None)
 
 
+def offer_state() -> list:
+    """Rows and latest id of each offer table: with the generation (edits), what the offer pages show."""
+    from django.db.models import Count, Max
+
+    from .models import Figure, Service, StatImport, Structure
+
+    return [sorted(m.objects.aggregate(n=Count("pk"), last=Max("pk")).items())
+            for m in (Structure, Service, Figure, StatImport)]
+
+
 def shared(name: str, request, build, *extra):
     """``build()`` for staff; for partners, the cached result of ``build()`` for this page and query."""
     if request.user.can("view_raw_aggregates"):
@@ -39,8 +49,8 @@ def shared(name: str, request, build, *extra):
 
     installation = Installation.get()  # its default period and threshold shape every page
     key = "partenaires:" + hashlib.sha256(json.dumps(
-        [name, sorted(request.GET.lists()), data_version(), generation(), installation.default_period(),
-         installation.seuil, installation.plie_name, *extra], default=str).encode()
+        [name, sorted(request.GET.lists()), data_version(), generation(), offer_state(),
+         installation.default_period(), installation.seuil, installation.plie_name, *extra], default=str).encode()
     ).hexdigest()
     context = cache.get(key)
     if context is None:

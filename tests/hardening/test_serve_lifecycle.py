@@ -90,6 +90,7 @@ def test_serve_settles_interrupted_imports_before_serving(dead_process, monkeypa
     run = ImportRun.objects.create(source_name="gros-fichier.csv", process=dead_process)
     started = []
     monkeypatch.setattr(instance_cmd.os, "execv", lambda path, argv: started.append(argv))
+    monkeypatch.setenv("REPERES_PRELOAD", "")  # serve sets it for gunicorn: restored after the test
     instance_cmd.serve(argparse.Namespace(host="127.0.0.1", port=8000, workers=2))
     run.refresh_from_db()
     assert run.status == ImportRun.Status.INTERRUPTED and run.get_status_display() == "Interrompu"
