@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "reperes.benchmark",
     "reperes.partners",
     "reperes.dashboard",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "reperes.urls"
@@ -116,6 +119,24 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # An account invitation's set-your-password link (Django's token generator) expires after three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+# Login protection (django-axes): after AXES_FAILURE_LIMIT failed logins for one account, or from one address,
+# logins are refused for AXES_COOLOFF_TIME (a French page, HTTP 429); failures and lockouts go to the audit trail;
+# an administrator unlocks from the users page or with `reperes user unlock`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("REPERES_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("REPERES_LOGIN_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one: per account and per address
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reperes.accounts.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "reperes.audit.trail.client_ip"
+AXES_USERNAME_CALLABLE = "reperes.accounts.security.login_username"
+AXES_USERNAME_FORM_FIELD = "username"  # the field of the login form (the e-mail)
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -157,6 +178,14 @@ REPERES_WARM_AFTER_IMPORT = True
 
 # Upload limit (bytes), checked by the import pages before reading a file.
 REPERES_MAX_UPLOAD_BYTES = int(os.environ.get("REPERES_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))
+# Bounded reading of every uploaded file (reperes.safefiles): an archive (XLSX, ODS, DOCX, ODT, ZIP) is refused
+# above this uncompressed size or number of entries, a workbook above this many cells (rows × columns, counted
+# while the sheets are streamed, before parsing), a table above this many columns (before the mapping page).
+REPERES_UPLOAD_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("REPERES_UPLOAD_MAX_UNCOMPRESSED_BYTES",
+                                                           256 * 1024 * 1024))
+REPERES_UPLOAD_MAX_ARCHIVE_ENTRIES = int(os.environ.get("REPERES_UPLOAD_MAX_ARCHIVE_ENTRIES", 1000))
+REPERES_UPLOAD_MAX_CELLS = int(os.environ.get("REPERES_UPLOAD_MAX_CELLS", 5_000_000))
+REPERES_UPLOAD_MAX_COLUMNS = int(os.environ.get("REPERES_UPLOAD_MAX_COLUMNS", 300))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -9,6 +9,7 @@ from django.utils.decorators import method_decorator
 from reperes.audit.models import Action
 from reperes.audit.trail import record
 
+from . import security
 from .decorators import requires
 from .forms import LoginForm, PasswordChoiceForm, UserCreateForm, UserEditForm
 from .invitations import send_invitation, validity_days
@@ -34,8 +35,21 @@ class LoginView(auth_views.LoginView):
 
 @requires("manage_users")
 def user_list(request):
+    """The accounts; an account (or an address) locked out after repeated login failures is unlocked here."""
+    if request.method == "POST":
+        email = request.POST.get("unlock_email", "").strip().lower()
+        ip = request.POST.get("unlock_ip", "").strip()
+        if (email and email in security.locked_emails()) or (ip and ip in security.locked_addresses()):
+            security.unlock(email=email or None, ip=None if email else ip)
+            record(Action.LOGIN_UNLOCKED, request=request, target=email or ip)
+            messages.success(request, f"Connexions de nouveau possibles pour {email or ip}.")
+        else:
+            messages.error(request, "Rien à débloquer : ce compte ou cette adresse n’est pas bloqué.")
+        return redirect("accounts:user_list")
     page = Paginator(User.objects.all(), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/user_list.html", {"page": page, "roles": Role})
+    return render(request, "accounts/user_list.html", {
+        "page": page, "roles": Role, "locked": security.locked_emails(),
+        "locked_addresses": sorted(security.locked_addresses())})
 
 
 def _invite(request, user) -> None:

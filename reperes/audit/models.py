@@ -12,6 +12,8 @@ from django.db import models
 class Action(models.TextChoices):
     LOGIN = "connexion", "Connexion"
     LOGIN_FAILED = "echec_connexion", "Échec de connexion"
+    LOGIN_LOCKED = "connexion_bloquee", "Connexion bloquée (trop d'échecs)"
+    LOGIN_UNLOCKED = "connexion_debloquee", "Connexion débloquée"
     LOGOUT = "deconnexion", "Déconnexion"
     IMPORT = "import", "Import de données"
     IMPORT_UNDO = "annulation_import", "Annulation d'un import"

@@ -83,6 +83,11 @@ class Chart:
     _draw: DrawFunction = field(repr=False)
     missing_contours: list[str] = field(default_factory=list)
 
+    def __getstate__(self) -> dict:
+        """Pickled (a page context kept in the cache) without its drawing function, a closure: the copy keeps
+        its title, description and table, and cannot be drawn again (the page keeps the SVG it drew)."""
+        return {**self.__dict__, "_draw": None}
+
     def figure(self, *, with_title: bool = True) -> Figure:
         """A fresh matplotlib Figure (for callers that need to tweak or save it themselves)."""
         with style.LOCK, rc_context(style.RC):

@@ -39,11 +39,19 @@ def serve(args) -> int:
 
     if settings.PRODUCTION:
         run_checks(deploy=True)
+    from reperes.collection.importer import settle_interrupted_runs
+
+    settled = settle_interrupted_runs()  # imports cut by the last stop: « interrompu », not « en cours »
+    if settled:
+        err(f"{settled} import(s) interrompu(s) par le dernier arrêt du serveur : rien n'en a été enregistré "
+            "(voir l'historique des imports).")
     url = f"http://{args.host}:{args.port}"
     err(f"Repères est servi sur {url} (Ctrl+C pour arrêter).")
     argv = [sys.executable, "-m", "gunicorn", "reperes.wsgi:application", "--bind", f"{args.host}:{args.port}",
             "--workers", str(getattr(args, "workers", 2)), "--threads", "4", "--timeout", "300",
-            "--access-logfile", "-", "--log-level", "warning", "--preload"]
+            "--access-logfile", "-", "--log-level", "warning", "--preload", "--graceful-timeout", "10"]
+    # This process becomes gunicorn's master (exec, same PID): SIGTERM or Ctrl+C reach it directly, and it stops
+    # its workers (10 s at most for requests under way) — no orphan, the port is freed.
     # Loaded once before the workers fork (see reperes/wsgi.py): no worker pays 3–4 s of imports on its
     # first analysis page.
     os.environ["REPERES_PRELOAD"] = "1"

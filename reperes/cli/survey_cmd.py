@@ -134,6 +134,10 @@ def import_answers(args) -> int:
     if args.json:
         out_json(report.as_json())
         return report.exit_status
+    if report.refused:
+        for error in report.errors[:50]:
+            err(f"Fichier refusé, rien n’a été enregistré : {error['message']}")
+        return report.exit_status
     table = report.as_json()["tables"]["reponses"]
     print(f"Réponses : {table['read']} lues, {table['accepted']} acceptées, {table['rejected']} rejetées, "
           f"{table['skipped']} déjà importées.", file=sys.stdout)

@@ -17,7 +17,36 @@ def register(sub) -> None:
     c.add_argument("--role", required=True, help="administrateur, charge_etude ou partenaire")
     c.add_argument("--password", help="mot de passe (sinon demandé, ou généré et affiché)")
     c.add_argument("--name", default="", help="prénom et nom")
+    u = add_parser(ops, "unlock", "Débloquer les connexions d'un compte (ou d'une adresse) après trop d'échecs",
+                   unlock)
+    u.add_argument("email", nargs="?", metavar="EMAIL", help="adresse électronique du compte bloqué")
+    u.add_argument("--ip", help="adresse IP bloquée (au lieu d'un compte)")
+    u.add_argument("--list", action="store_true", help="lister les comptes et adresses bloqués")
     p.set_defaults(func=lambda args: p.print_help() or 0)
+
+
+def unlock(args) -> int:
+    from reperes.accounts import security
+    from reperes.audit.models import Action
+    from reperes.audit.trail import record
+
+    if args.list or not (args.email or args.ip):
+        emails, addresses = sorted(security.locked_emails()), sorted(security.locked_addresses())
+        for email in emails:
+            print(f"compte\t{email}")
+        for ip in addresses:
+            print(f"adresse\t{ip}")
+        if not emails and not addresses:
+            err("Aucun compte ni aucune adresse bloqués.")
+        return 0
+    target = args.email.strip().lower() if args.email else args.ip.strip()
+    locked = security.locked_emails() if args.email else security.locked_addresses()
+    if target not in locked:
+        raise UserError(f"Rien à débloquer : {target} n'est pas bloqué (reperes user unlock --list).")
+    security.unlock(email=target if args.email else None, ip=None if args.email else target)
+    record(Action.LOGIN_UNLOCKED, target=target, source="cli")
+    err(f"Connexions de nouveau possibles pour {target}.")
+    return 0
 
 
 def resolve_role(value: str) -> str:

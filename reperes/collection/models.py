@@ -30,6 +30,7 @@ class ImportRun(models.Model):
         PARTIAL = "partial", "Lignes rejetées"
         REFUSED = "refused", "Fichier refusé"
         UNDONE = "annule", "Annulé"
+        INTERRUPTED = "interrompu", "Interrompu"
 
     created_at = models.DateTimeField("date", auto_now_add=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)

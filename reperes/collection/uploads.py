@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from reperes import background
+from reperes import background, safefiles
 from reperes.referentiel import TABLES
 
 logger = logging.getLogger("reperes.collection.uploads")
@@ -119,6 +119,7 @@ def store_upload(uploaded) -> tuple[str, Path]:
         if written == 0:
             raise UploadError(f"« {name} » est vide (0 octet) : vérifiez que vous avez choisi le bon fichier.")
         path = _unpack_zip(target, limit) if suffix == ".zip" and not _is_workbook_zip(target) else target
+        check_bounds(path)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -126,6 +127,31 @@ def store_upload(uploaded) -> tuple[str, Path]:
 
 
 SOURCE_KEPT_HOURS = 24
+
+
+def check_bounds(path: Path) -> None:
+    """Refuse at once (``UploadError``) a workbook over the limits of ``reperes.safefiles`` (a zip bomb, a giant
+    grid) and a CSV file wider than the column cap: nothing of it is parsed, the mapping page never shows it."""
+    files = sorted(p for p in path.iterdir() if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        try:
+            if file.suffix.lower() in WORKBOOK_SUFFIXES:
+                safefiles.check_archive(file.name, file)
+            elif file.suffix.lower() in CSV_SUFFIXES:
+                safefiles.check_width(file.name, _csv_width(file))
+        except safefiles.FileRefused as exc:
+            raise UploadError(exc.message) from exc
+
+
+def _csv_width(path: Path) -> int:
+    """Cells of the first line that is no comment (the headers), read from the first megabyte only."""
+    with path.open("rb") as fh:
+        text = _decode(fh.read(1 << 20))
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            delimiter = max((";", "\t", ","), key=line.count)
+            return line.count(delimiter) + 1
+    return 0
 
 
 def forget_old_jobs(days: int = 7) -> None:
@@ -310,7 +336,8 @@ def _grids_of_workbook(path: Path) -> dict[str, list[list[str]]]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     grids = {}
     for sheet in book.sheet_names:
-        rows = book.get_sheet_by_name(sheet).to_python(nrows=PROBE_ROWS + 1)
+        rows = safefiles.sheet_rows(path.name, book, sheet, nrows=PROBE_ROWS + 1)
+        safefiles.check_width(f"{path.name}, feuille « {sheet} »", max((len(r) for r in rows), default=0))
         grids[sheet] = [[_cell_text(v) or "" for v in row] for row in rows]
     return grids
 
@@ -348,6 +375,8 @@ def probe(path: Path) -> dict:
                 table = table_for_name(file.stem) or ("participants" if single else None)
                 if table and table not in grids:
                     grids[table] = (file.name, _grid_of_csv(file))
+        except safefiles.TooWide as exc:  # too wide for the mapping page
+            raise UploadError(exc.message) from exc
         except Exception:  # unreadable here: the import itself will report it in French
             continue
     tables = {}
@@ -468,6 +497,12 @@ def _work(token: str, user, mapping, check_headers: bool) -> None:
             from reperes.collection.signals import rows_stored
 
             rows_stored.send(sender=result.run.__class__, run=result.run)
+    except UploadError as exc:  # refused before the mapping page (a table too wide): the message says why
+        job.state = FAILED
+        job.error = str(exc)
+        job.probe = None
+        discard_source(job)
+        save_job(job)
     except Exception as exc:
         # Never a traceback to the user, never a raw value in the log: the exception class only.
         logger.error("Import en arrière-plan interrompu (jeton %s) : %s.", token[:8], exc.__class__.__name__)

@@ -107,6 +107,9 @@ def import_detail(request, pk):
     settle_interrupted_runs()
     run = get_object_or_404(ImportRun.objects.select_related("user"), pk=pk)
     context = report_context(run)
+    # The report lists rejected rows with their line, column and value: a view of individual data.
+    record(Action.ROWS_VIEWED, request=request, target=f"rapport de l'import n° {run.pk}",
+           erreurs=len((run.report or {}).get("errors", [])))
     job = _kept_job(request, request.GET.get("suivi", ""), run)
     if job is not None:
         context["job"] = job

@@ -7,7 +7,11 @@ from . import services
 
 @requires("view_aggregates")
 def home(request):
-    return render(request, "dashboard/home.html", {"board": services.build(request.user)})
+    from reperes.offer.shared import shared
+
+    # The same protected figures for every partner: computed once per data version (reperes/offer/shared.py).
+    return render(request, "dashboard/home.html", {"board": shared("tableau-de-bord", request,
+                                                                   lambda: services.build(request.user))})
 
 
 def forbidden(request, exception=None):

@@ -35,6 +35,8 @@ import pydantic
 from data_inclusion.schema import v1 as di
 from django.db import transaction
 
+from reperes import safefiles
+
 from . import v0
 from .models import Service, Structure
 
@@ -297,10 +299,13 @@ def _read_rows(path: Path) -> list[dict]:
         delimiter = max((";", ",", "\t"), key=first.count)
         csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # long descriptions in open data
         try:
-            reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+            reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter)
             headers = [h.strip() for h in next(reader, [])]
+            safefiles.check_width(path.name, len(headers))
             _duplicates(headers, f"le fichier {path.name}")
             return [dict(zip(headers, r, strict=False)) for r in reader if any(v.strip() for v in r)]
+        except safefiles.FileRefused as exc:
+            raise OfferUnusable(exc.message) from exc
         except csv.Error as exc:
             raise OfferUnusable(f"Le fichier {path.name} n’est pas un CSV lisible (ligne {reader.line_num}) : "
                                 "vérifiez les guillemets et le séparateur.") from exc
@@ -321,13 +326,15 @@ def _sheet_rows(rows: list[list], where: str) -> list[dict]:
 
 
 def _read_workbook(path: Path) -> dict[str, list[dict]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_path(str(path))
-        sheets = {name: book.get_sheet_by_name(name).to_python() for name in book.sheet_names}
-    except Exception as exc:  # noqa: BLE001 - calamine raises its own errors on a damaged file
-        raise OfferUnusable(f"Le classeur {path.name} est illisible : enregistrez-le au format XLSX ou ODS.") from exc
+    try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
+        book = safefiles.open_workbook(path.name, path)
+        sheets = {}
+        for name in book.sheet_names:
+            rows = safefiles.sheet_rows(path.name, book, name)
+            safefiles.check_width(f"{path.name}, feuille « {name} »", max((len(r) for r in rows), default=0))
+            sheets[name] = rows
+    except safefiles.FileRefused as exc:
+        raise OfferUnusable(exc.message) from exc
     tables = {}
     for name, rows in sheets.items():
         key = name.strip().lower()
@@ -407,6 +414,11 @@ def read_inputs(path: Path, notes: list[str] | None = None,
     rows = _read_rows(path)
     if not rows:
         raise OfferUnusable(f"Le fichier {path.name} ne contient aucune ligne.")
+    fields = set(di.Structure.model_fields) | set(di.Service.model_fields) | v0.USED["structures"] | v0.USED["services"]
+    if not any(str(k).strip() in fields for k in rows[0] if k is not None):
+        raise OfferUnusable(f"« {path.name} » : fichier illisible, aucune colonne du schéma data·inclusion (id, "
+                            "nom, structure_id…). Envoyez un export data·inclusion (JSON ou CSV) ou le modèle XLSX "
+                            "de l’offre.")
     table = _table_of(path, rows)
     names[table] = path.stem
     return {table: rows}, {table: _base(path)}

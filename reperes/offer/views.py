@@ -22,6 +22,7 @@ from . import matrix as mx
 from . import services
 from .forms import OfferUploadForm, ServiceForm, StatsUploadForm, StructureForm
 from .models import Service, StatImport, Structure
+from .shared import shared
 
 
 def _period(request):
@@ -49,13 +50,18 @@ def _context(request):
 
 @requires("view_aggregates")
 def territory(request):
+    context = shared("territoire", request, lambda: _territory_context(request))
+    context["can_import"] = request.user.can("manage_imports")
+    return render(request, "offer/territory.html", context)
+
+
+def _territory_context(request) -> dict:
     installation, raw, seuil = _context(request)
     terr = installation.territory
     context = {"installation": installation, "raw": raw, "seuil": seuil, "territory": terr, "maps": services.MAPS,
-               "can_import": request.user.can("manage_imports"),
                "ratios": services.RATIOS}
     if terr is None:
-        return render(request, "offer/territory.html", context)
+        return context
     debut, fin = _period(request)
     epci_rows, commune_rows = services.coverage(terr, debut, fin, raw=raw, seuil=seuil)
     key = request.GET.get("carte") if request.GET.get("carte") in services.MAPS else "pop"
@@ -70,12 +76,12 @@ def territory(request):
         "missing": [(c, names.get(c, c)) for c in missing],
         "missing_departements": services.missing_contour_departements(missing),
         "underserved": ranked, "underserved_measure": measure, "underserved_method": services.UNDERSERVED_METHOD,
-        "imports": StatImport.objects.exclude(status="refused")[:10],
+        "imports": list(StatImport.objects.exclude(status="refused")[:10]),
         "provenances": sorted({f"{label} : {fig.provenance}" for p in epci_rows + commune_rows
                                for label, fig in (("Demandeurs d'emploi de longue durée", p.long_term),
                                                   ("Foyers RSA", p.rsa_households)) if fig}),
     })
-    return render(request, "offer/territory.html", context)
+    return context
 
 
 def _upload_to_temp(upload) -> Path:
@@ -246,6 +252,10 @@ def _display_cells(payload, installation, seuil):
 
 @requires("view_aggregates")
 def matrix(request):
+    return render(request, "offer/matrix.html", shared("matrice", request, lambda: _matrix_context(request)))
+
+
+def _matrix_context(request) -> dict:
     installation, raw, payload, period = _matrix(request)
     context = {"installation": installation, "raw": raw, "assumptions": mx.ASSUMPTIONS, "territory":
                installation.territory, "seuil": installation.seuil}
@@ -260,7 +270,7 @@ def matrix(request):
                         "statut_choices": [(s, mx.STATUT_LABELS[s]) for s in mx.STATUTS],
                         "sort_choices": SORTS, "period_query": period_query,
                         "epcis": sorted(installation.territory.epci_names().items(), key=lambda e: e[1])})
-    return render(request, "offer/matrix.html", context)
+    return context
 
 
 SORTS = (("categorie", "Catégorie (ordre data·inclusion)"), ("carences", "Nombre de carences"),
@@ -348,6 +358,10 @@ def matrix_xlsx(request):
 
 @requires("view_aggregates")
 def actors(request):
+    return render(request, "offer/actors.html", shared("acteurs", request, lambda: _actors_context(request)))
+
+
+def _actors_context(request) -> dict:
     from reperes.analytics.disclosure import protect_counts
     from reperes.charts import bar_chart
 
@@ -383,6 +397,5 @@ def actors(request):
                            source_label="De", destination_label="Vers",
                            source="Repères, données du PLIE, accompagnés " + mx.period_text(debut, fin) + ".",
                            suppressed=formats.suppressed(seuil))
-    return render(request, "offer/actors.html", {
-        "groups": groups, "period": (debut, fin), "raw": raw, "seuil": seuil, "diagram": diagram,
-        "diagram_svg": diagram.svg(id="flux-svg", with_title=False)})
+    return {"groups": groups, "period": (debut, fin), "raw": raw, "seuil": seuil, "diagram": diagram,
+            "diagram_svg": diagram.svg(id="flux-svg", with_title=False)}

@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import transaction
 
+from reperes import safefiles
 from reperes.referentiel.enquetes import AUDIENCES
 
 from .models import FormVersion, Response
@@ -99,21 +100,27 @@ def _decode(data: bytes) -> str:
     raise AnswersFileError("Le fichier n'est ni en UTF-8 ni en Windows-1252.")
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes, name: str = "Le fichier") -> list[list[str]]:
+    if b"\0" in data[:8192]:
+        raise AnswersFileError(safefiles.unreadable(name))  # binary: no export of a collection tool
     text = _decode(data)
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        values = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except Exception as exc:  # noqa: BLE001
-        raise AnswersFileError("Le classeur XLSX est illisible (fichier abîmé ou d'un autre type ?).") from exc
+        safefiles.check_width(name, first.count(delimiter) + 1, safefiles.limits().tighter(columns=5000))
+        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
+    except safefiles.FileRefused as exc:
+        raise AnswersFileError(exc.message) from exc
+    except csv.Error as exc:
+        raise AnswersFileError(safefiles.unreadable(name)) from exc
+
+
+def _read_xlsx(data: bytes, name: str = "Le classeur") -> list[list[str]]:
+    try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
+        workbook = safefiles.open_workbook(name, data)
+        values = safefiles.sheet_rows(name, workbook, 0, skip_empty_area=False)
+    except safefiles.FileRefused as exc:
+        raise AnswersFileError(exc.message) from exc
     rows = []
     for row in values:
         cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
@@ -127,24 +134,29 @@ def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]], 
     """(headers, rows, detected format) of an export."""
     suffix = Path(filename).suffix.lower()
     kind = "csv"
+    name = Path(filename).name or "Le fichier"
     if suffix == ".zip" or data[:2] == b"PK" and suffix not in (".xlsx",):
         try:
+            safefiles.check_archive(name, data)
             archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise AnswersFileError("L'archive ZIP est illisible.") from exc
-        names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
-        if not names:
-            raise AnswersFileError("L'archive ne contient aucun fichier CSV (export ODK Central attendu).")
-        main = min(names, key=len)  # ODK Central: form.csv, then form-repeat.csv for each repeat
-        rows = _read_csv(archive.read(main))
+            names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
+            if not names:
+                raise AnswersFileError("L'archive ne contient aucun fichier CSV (export ODK Central attendu).")
+            main = min(names, key=len)  # ODK Central: form.csv, then form-repeat.csv for each repeat
+            content = archive.read(main)
+        except safefiles.FileRefused as exc:
+            raise AnswersFileError(exc.message) from exc
+        except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as exc:
+            raise AnswersFileError(safefiles.unreadable(name)) from exc
+        rows = _read_csv(content, name)
         kind = "odk"
     elif suffix == ".xlsx":
-        rows = _read_xlsx(data)
+        rows = _read_xlsx(data, name)
         kind = "xlsx"
     else:
-        rows = _read_csv(data)
+        rows = _read_csv(data, name)
     if not rows:
-        raise AnswersFileError("Le fichier est vide.")
+        raise AnswersFileError(f"« {name} » est vide ou illisible : aucune ligne d’en-têtes ni de réponses.")
     headers = [h.strip() for h in rows[0]]
     folded = {_fold(h) for h in headers}
     if kind != "odk" and {"submitdate", "lastpage", "startlanguage"} & folded:

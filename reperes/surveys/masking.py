@@ -231,12 +231,23 @@ def read_document(data: bytes, filename: str) -> str:
     """Text of a TXT, DOCX or ODT file; ValueError with a French message otherwise."""
     suffix = Path(filename).suffix.lower()
     if suffix in (".txt", ".md", ""):
+        if b"\0" in data[:8192]:
+            raise ValueError(f"« {Path(filename).name} » : fichier illisible (binaire, pas un texte). Déposez un "
+                             "fichier TXT, DOCX ou ODT.")
         for encoding in ("utf-8-sig", "cp1252"):
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
         raise ValueError("Le fichier texte n'est ni en UTF-8 ni en Windows-1252.")
+    if suffix in (".docx", ".odt"):
+        from reperes import safefiles
+
+        try:  # bounded: a zip bomb is refused before the document is parsed (whole, in memory)
+            safefiles.check_archive(Path(filename).name, data,
+                                    safefiles.limits().tighter(uncompressed=32 * 1024 * 1024))
+        except safefiles.FileRefused as exc:
+            raise ValueError(exc.message) from exc
     if suffix == ".docx":
         import io
 

@@ -330,6 +330,9 @@ def enter(request, pk: int):
             messages.success(request, "Réponse enregistrée.")
             return redirect("surveys:enter", pk=pk)
         values = raw
+    # The page lists the respondents still expected (pseudonyms, public): a view of individual data.
+    record("consultation_individuelle", request=request, target=f"saisie campagne {campaign.pk}",
+           en_attente=pending.count())
     return render(request, "surveys/enter.html", {
         "campaign": campaign, "fields": question_fields(questions, values, errors), "errors": errors,
         "sources": [(k, v) for k, v in SOURCES.items() if k in ("papier", "telephone")],

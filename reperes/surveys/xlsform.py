@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from reperes import safefiles
+
 from . import expressions
 
 # type as written in the sheet → our type
@@ -160,21 +162,28 @@ def _label(value: Any) -> str:
     return str(value)
 
 
+def form_limits() -> safefiles.Limits:
+    """A questionnaire is small: tighter limits than a data file (pyxform parses it whole, with openpyxl)."""
+    return safefiles.limits().tighter(uncompressed=32 * 1024 * 1024, cells=500_000)
+
+
 def _raw_rows(data: bytes) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The survey sheet's rows (with their Excel row number) and the settings row."""
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
-        raise XLSFormError([f"Le fichier n'est pas un classeur XLSX lisible ({type(exc).__name__})."]) from exc
+    name = "Le questionnaire"
+    try:  # bounded: a zip bomb or a giant grid is refused before it is parsed (pyxform reads it again)
+        workbook = safefiles.open_workbook(name, data, form_limits())
+    except safefiles.FileRefused as exc:
+        raise XLSFormError([exc.message]) from exc
     sheets = {name.strip().lower(): name for name in workbook.sheet_names}
     if "survey" not in sheets:
         raise XLSFormError(["La feuille « survey » est absente : un XLSForm a les feuilles survey, choices "
                             "et settings."])
 
     def rows_of(key):
-        rows = workbook.get_sheet_by_name(sheets[key]).to_python(skip_empty_area=False)
+        try:
+            rows = safefiles.sheet_rows(name, workbook, sheets[key], form_limits(), skip_empty_area=False)
+        except safefiles.FileRefused as exc:
+            raise XLSFormError([exc.message]) from exc
         if not rows:
             return []
         header = [str(h).strip() if h not in (None, "") else "" for h in rows[0]]
@@ -305,9 +314,6 @@ def _walk(children, group_path: str, group_label: str, out: list[Question], rows
 
 def read_xlsform(data: bytes | Path | str, filename: str = "") -> ParsedForm:
     """Parse and check an XLSForm; raises :class:`XLSFormError` (French messages with rows)."""
-    from pyxform.errors import PyXFormError
-    from pyxform.xls2json import parse_file_to_json
-
     if isinstance(data, (str, Path)):
         path = Path(data)
         filename = filename or path.name
@@ -316,7 +322,10 @@ def read_xlsform(data: bytes | Path | str, filename: str = "") -> ParsedForm:
         except OSError as exc:
             raise XLSFormError([f"Le fichier {path} est illisible ({exc.strerror or exc})."]) from exc
     stem = Path(filename or "questionnaire.xlsx").stem
-    rows, settings = _raw_rows(data)
+    rows, settings = _raw_rows(data)  # bounded reading first: pyxform parses the whole workbook
+    from pyxform.errors import PyXFormError
+    from pyxform.xls2json import parse_file_to_json
+
     messages = _check_rows(rows)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{re.sub(r'[^A-Za-z0-9_-]', '_', stem) or 'questionnaire'}.xlsx"

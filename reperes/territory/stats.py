@@ -35,6 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
+from reperes import safefiles
 from reperes.referentiel import fold
 
 SOURCES = ("insee", "dares", "caf", "qpv", "generic")
@@ -116,13 +117,13 @@ def read_grid(path: Path | str, data: bytes | None = None) -> pl.DataFrame:
             raise StatsUnusable(f"Impossible de lire le fichier {path.name} : {exc.strerror or exc}.") from exc
     if not data.strip():
         raise StatsUnusable(f"Le fichier {path.name} est vide.")
-    if data[:2] == b"PK":
-        from python_calamine import CalamineWorkbook
-
-        try:
-            rows = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
-        except Exception as exc:  # noqa: BLE001 - any reader failure is a French message
-            raise StatsUnusable(f"Le classeur {path.name} est illisible ({exc.__class__.__name__}).") from exc
+    if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
+            book = safefiles.open_workbook(path.name, data)
+            rows = safefiles.sheet_rows(path.name, book, 0)
+            safefiles.check_width(path.name, max((len(r) for r in rows), default=0))
+        except safefiles.FileRefused as exc:
+            raise StatsUnusable(exc.message) from exc
         if not rows:
             raise StatsUnusable(f"La première feuille du classeur {path.name} est vide.")
         headers: list[str] = []
@@ -139,10 +140,13 @@ def read_grid(path: Path | str, data: bytes | None = None) -> pl.DataFrame:
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t", "|"), key=first.count)
     try:
+        safefiles.check_width(path.name, first.count(delimiter) + 1)
         return pl.read_csv(io.StringIO(text), separator=delimiter, infer_schema=False, truncate_ragged_lines=True,
                            quote_char='"')
+    except safefiles.FileRefused as exc:
+        raise StatsUnusable(exc.message) from exc
     except Exception as exc:  # noqa: BLE001
-        raise StatsUnusable(f"Le fichier {path.name} n'est pas un CSV lisible ({exc.__class__.__name__}).") from exc
+        raise StatsUnusable(safefiles.unreadable(path.name)) from exc
 
 
 def _cell_text(value) -> str | None:

@@ -132,10 +132,8 @@ def test_zip_bomb_disguised_as_xlsx_is_refused_before_opening(tmp_path, capsys, 
     refused_with(report, "bombe de décompression")
 
 
-def test_zip_declaring_too_much_content_is_refused(tmp_path, monkeypatch):
-    from reperes.collection.importer import readers
-
-    monkeypatch.setattr(readers, "ZIP_MAX_UNCOMPRESSED", 1000)
+def test_zip_declaring_too_much_content_is_refused(tmp_path, settings):
+    settings.REPERES_UPLOAD_MAX_UNCOMPRESSED_BYTES = 1000
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         archive.writestr("xl/worksheets/sheet1.xml", b"x" * 5000)

@@ -37,8 +37,10 @@ def test_runs_of_dead_processes_are_settled_with_a_message(client_admin, dead_pr
 
     assert page.status_code == 200
     status = dict(ImportRun.objects.values_list("source_name", "status"))
-    assert status == {"gros-fichier.csv": "refused", "en-cours.csv": "en_cours", "autre-serveur.csv": "en_cours",
-                      "ancien.csv": "refused"}
+    assert status == {"gros-fichier.csv": "interrompu", "en-cours.csv": "en_cours",
+                      "autre-serveur.csv": "en_cours", "ancien.csv": "interrompu"}
+    history = page.content.decode()
+    assert "Interrompu" in history and "Fichier refusé" not in history
     orphan.refresh_from_db()
     assert orphan.finished_at is not None and not orphan.stored
     assert orphan.report["errors"][0]["message"] == INTERRUPTED
@@ -56,8 +58,9 @@ def test_the_cli_list_settles_them_too(dead_process):
     ImportRun.objects.create(source_name="gros-fichier.csv", process=dead_process)
     with redirect_stdout(io.StringIO()) as out:
         assert args.func(args) == 0
-    assert ImportRun.objects.get().status == ImportRun.Status.REFUSED
+    assert ImportRun.objects.get().status == ImportRun.Status.INTERRUPTED
     assert "gros-fichier.csv" in out.getvalue()
+    assert "Interrompu" in out.getvalue() and "Fichier refusé" not in out.getvalue()
 
 
 def test_an_upload_job_of_a_dead_process_stops_polling_and_says_so(client_admin, admin_user_, dead_process):

@@ -177,8 +177,10 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
 
 
 def settle_interrupted_runs() -> int:
-    """Mark « en cours » runs whose process is gone as refused, saying why (each run records its process:
-    a server restart mid-import leaves it « en cours », with nothing stored). Returns how many."""
+    """Mark « en cours » runs whose process is gone as « interrompu », saying why (each run records its
+    process: a server restart mid-import leaves it « en cours », with nothing stored). Returns how many.
+
+    Called when the server starts (``reperes serve``), and by the history (page and ``reperes imports list``)."""
     from reperes.background import is_alive
     from reperes.collection.models import ImportRun
 
@@ -189,7 +191,7 @@ def settle_interrupted_runs() -> int:
         if alive or (alive is None and now - run.created_at < FOREIGN_RUN_MAX_AGE):
             continue
         settled += ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.RUNNING).update(
-            status=ImportRun.Status.REFUSED, stored=False, finished_at=now,
+            status=ImportRun.Status.INTERRUPTED, stored=False, finished_at=now,
             report=reports.refused([{"table": None, "line": None, "column": None, "value": None,
                                      "message": INTERRUPTED}], None))
     return settled

@@ -24,6 +24,7 @@ from xml.etree import ElementTree
 
 import polars as pl
 
+from reperes import safefiles
 from reperes.referentiel import IDENTIFYING_COLUMNS, TABLES, fold
 
 from .cells import fmt_count
@@ -157,6 +158,7 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
     tables: dict[str, RawTable] = {}
     ignored_sheets: list[dict] = []
     for path in files:
+        check_zip(path.name, path)  # before reading: a zip bomb is refused on its central directory
         try:
             data = path.read_bytes()
         except OSError as exc:
@@ -169,8 +171,6 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
         progress(f"Lecture de « {path.name} »…")
         _check_content(path, data)
         if _is_workbook(path, data):
-            if data[:4] == b"PK\x03\x04":
-                check_zip(path.name, data)
             found, ignored = _read_workbook(path, data, single=single or len(files) == 1, header_map=header_map)
             ignored_sheets.extend(ignored)
         else:
@@ -205,13 +205,6 @@ def read_paths(paths: Iterable[Path], progress: Callable[[str], None] = lambda m
 
 # --------------------------------------------------------------------------- files that are no table
 
-# Largest uncompressed content of a workbook (a ZIP), and the largest compression ratio of one of its
-# members: a « zip bomb » declares gigabytes for a few kilobytes. Real workbooks compress 5 to 30 times.
-ZIP_MAX_UNCOMPRESSED = 2 * 1024**3
-ZIP_MAX_RATIO = 200
-ZIP_MAX_MEMBERS = 10_000
-_RATIO_FROM_BYTES = 1024**2  # small members may compress a lot (empty styles…)
-
 _SIGNATURES = (
     (b"%PDF", "un document PDF"),
     (b"\x89PNG\r\n\x1a\n", "une image PNG"),
@@ -225,14 +218,7 @@ _SIGNATURES = (
 )
 
 
-def human_size(size: int) -> str:
-    """``104857600`` → ``100 Mo`` (French units, for messages)."""
-    for unit, factor in (("Go", 1024**3), ("Mo", 1024**2), ("ko", 1024)):
-        if size >= factor:
-            value = size / factor
-            text = f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
-            return f"{text.replace('.', ',')} {unit}"
-    return f"{size} octet{'s' if size > 1 else ''}"
+human_size = safefiles.human_size
 
 
 def _check_sizes(files: list[Path], max_bytes: int) -> None:
@@ -278,31 +264,12 @@ def _check_content(path: Path, data: bytes) -> None:
                             "données du logiciel (ou du tableur) au format CSV, XLSX ou ODS.")
 
 
-def check_zip(name: str, data: bytes) -> None:
-    """Refuse a workbook whose ZIP declares too much content or compresses too well (a « zip bomb»).
-
-    Only the central directory is read (declared sizes): nothing is decompressed.
-    """
-    import io
-
+def check_zip(name: str, data: bytes | Path) -> None:
+    """Refuse a workbook over the limits of ``reperes.safefiles`` (entries, uncompressed size, cells), unparsed."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise UnusableInput(f"« {name} » n'est pas un classeur XLSX ou ODS lisible (archive endommagée). "
-                            "Ouvrez-le et enregistrez-le à nouveau au format XLSX ou ODS.") from exc
-    refused = (f"« {name} » est refusé : ce classeur déclare un contenu démesuré par rapport à sa taille "
-               "(« bombe de décompression »). S'il vient bien de votre tableur, enregistrez-le en CSV, ou "
-               "découpez-le, puis importez à nouveau.")
-    if len(infos) > ZIP_MAX_MEMBERS:
-        raise UnusableInput(refused)
-    total = 0
-    for info in infos:
-        total += info.file_size
-        if info.file_size > _RATIO_FROM_BYTES and info.file_size > ZIP_MAX_RATIO * max(info.compress_size, 1):
-            raise UnusableInput(refused)
-    if total > ZIP_MAX_UNCOMPRESSED:
-        raise UnusableInput(refused)
+        safefiles.check_archive(name, data)
+    except safefiles.FileRefused as exc:
+        raise UnusableInput(exc.message) from exc
 
 
 def _is_workbook(path: Path, data: bytes) -> bool:
@@ -386,6 +353,10 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
     if not cols:
         raise UnusableInput(f"« {source} » est vide : la première ligne doit contenir les en-têtes de colonnes.",
                             table=table)
+    try:
+        safefiles.check_width(source, len(cols))
+    except safefiles.FileRefused as exc:
+        raise UnusableInput(exc.message, table=table) from exc
     first = pl.col(cols[0])
     empty = pl.all_horizontal(pl.col(cols).is_null())
     comment = first.str.starts_with("#").fill_null(False)
@@ -492,10 +463,9 @@ def _read_workbook(path: Path, data: bytes, *, single: bool,
     out = []
     for sheet, table in matched.items():
         try:
-            rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise UnusableInput(f"« {path.name} » : la feuille « {sheet} » est illisible "
-                                f"({exc.__class__.__name__}).", table=table) from exc
+            rows = safefiles.sheet_rows(f"{path.name}, feuille « {sheet} »", book, sheet, skip_empty_area=False)
+        except safefiles.FileRefused as exc:
+            raise UnusableInput(exc.message, table=table) from exc
         width = max((len(r) for r in rows), default=0)
         columns = {f"column_{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
         grid = pl.DataFrame(columns, schema={c: pl.String for c in columns})
