@@ -297,6 +297,9 @@ def _read_rows(path: Path) -> list[dict]:
             text = data.decode("cp1252", errors="replace")
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
+        if "\n" in text and re.search(r"\r(?!\n)", text.replace('""', "")) and not _quoted_cr(text):
+            # a carriage return alone inside lines that end with a line feed: a cell was cut in two
+            raise OfferUnusable(safefiles.unreadable(path.name))
         csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # long descriptions in open data
         try:
             reader = csv.reader(io.StringIO(text.replace("\x00", ""), newline=""), delimiter=delimiter)
@@ -323,6 +326,17 @@ def _sheet_rows(rows: list[list], where: str) -> list[dict]:
         if any(_scalar(v) for v in record.values()):
             out.append(record)
     return out
+
+
+def _quoted_cr(text: str) -> bool:
+    """Whether every lone carriage return of the text sits inside a quoted cell (where it is allowed)."""
+    inside = False
+    for index, char in enumerate(text):
+        if char == '"':
+            inside = not inside
+        elif char == "\r" and not inside and text[index + 1:index + 2] != "\n":
+            return False
+    return True
 
 
 def _read_workbook(path: Path) -> dict[str, list[dict]]:

@@ -282,7 +282,7 @@ def test_unreadable_workbook_is_refused(tmp_path):
     path.write_bytes(b"PK\x03\x04 ceci n'est pas un classeur")
     result = run_import(path)
     assert result.exit_status == 2
-    assert "n'est pas un classeur XLSX ou ODS lisible" in result.report["errors"][0]["message"]
+    assert "fichier illisible" in result.report["errors"][0]["message"]
 
 
 def test_empty_folder_is_refused(tmp_path):

@@ -213,10 +213,10 @@ def test_the_seance_records_decisions_with_their_rules_and_the_minutes_carry_the
                                      details__preconisation="R1").exists()
 
     text = docx_text(client_partner.get(reverse("evaluation:comite_minutes", args=[comite.pk])).content)
-    assert "Présents : Département de Meurthe-et-Moselle, Mission locale." in text
-    assert "Absents : État." in text
-    assert "Texte soumis au comité : Texte d’origine 1." in text and "Texte amendé : Texte amendé 1." in text
-    assert "Motif : Hors du champ du PLIE." in text and "Attendre le bilan." in text
+    assert "Présents\u00a0: Département de Meurthe-et-Moselle, Mission locale." in text
+    assert "Absents\u00a0: État." in text
+    assert "Texte soumis au comité\u00a0: Texte d’origine 1." in text and "Texte amendé\u00a0: Texte amendé 1." in text
+    assert "Motif\u00a0: Hors du champ du PLIE." in text and "Attendre le bilan." in text
 
     # the history keeps the original text readable after the amendment
     history = client_charge.get(reverse("evaluation:preconisation_detail", args=[recos[0].pk])).content.decode()
@@ -238,7 +238,7 @@ def test_minutes_and_convocation_from_the_command_line(client_charge, tmp_path, 
     assert str(Calendar.from_ical(ics.read_bytes()).walk("VEVENT")[0]["SUMMARY"]) == "COPIL Emploi et Insertion"
     assert "Préconisations" in docx_text(next(tmp_path.glob("convocation-*.docx")).read_bytes())
     assert main(["committee", "minutes", comite.code, "--out", str(tmp_path), "--format", "docx"]) == 0
-    assert "Motif : Pas de financement." in docx_text(next(tmp_path.glob("releve-*.docx")).read_bytes())
+    assert "Motif\u00a0: Pas de financement." in docx_text(next(tmp_path.glob("releve-*.docx")).read_bytes())
     assert main(["committee", "minutes", comite.code, "--out", str(tmp_path / "pdf"), "--format", "pdf"]) == 0
     assert (tmp_path / "pdf" / f"releve-decisions-{comite.code}.pdf").read_bytes().startswith(b"%PDF")
     from reperes.documents.pdf import typst_source

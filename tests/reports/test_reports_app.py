@@ -127,7 +127,7 @@ def test_texts_and_comments_survive_regeneration(client_charge, db, settings, tm
         assert _generate(client_charge, **{"gen-formats": ["html"]}).status_code == 302
     for report in GeneratedReport.objects.all():
         html = unescape(re.sub(r"<[^>]+>", "", report.html))
-        assert "Notre introduction." in html and "Commentaire du PLIE : Les abandons baissent." in html
+        assert "Notre introduction." in html and "Commentaire du PLIE\u00a0: Les abandons baissent." in html
         # Without data, each section says so rather than vanishing.
         assert "Cette partie sera alimentée dès que des données de parcours auront été importées" in html
 

@@ -15,7 +15,11 @@ from report_helpers import build
 from reperes.documents.docx import TemplateError, check_template, render_docx
 from reperes.documents.pdf import render_pdf, typst_source
 from reperes.documents.pptx import render_pptx
-from reperes.reports.builder import MENTION, SECTIONS
+from reperes.formats import typography
+from reperes.reports.builder import MENTION
+from reperes.reports.builder import SECTIONS as RAW_SECTIONS
+
+SECTIONS = [(slug, typography(title)) for slug, title in RAW_SECTIONS]  # as printed
 
 WP_DOCPR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
