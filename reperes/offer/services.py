@@ -72,13 +72,24 @@ def offer_services() -> list[mx.OfferService]:
 # --------------------------------------------------------------------------- matrix
 
 
+def plie_etapes_frame(debut, fin) -> pl.DataFrame:
+    """(epci, type_etape): the PLIE's étapes started in the period by its accompagnés, on a barrier
+    (référentiel ``ETAPE_FREINS``), with the EPCI where the participant lives."""
+    from reperes.collection.models import Etape
+
+    rows = list(Etape.objects.filter(participant__in=participant_ids(debut, fin), date_debut__gte=debut,
+                                     date_debut__lte=fin, type_etape__in=list(ref.ETAPE_FREINS))
+                .values_list("participant__epci_siren", "type_etape"))
+    return pl.DataFrame(rows, schema={"epci": pl.String, "type_etape": pl.String}, orient="row")
+
+
 def matrix_payload(territory, debut, fin, *, diffusion: bool, seuil: int) -> dict:
     geo = geo_for(territory)
     epcis = territory_epcis(territory)
     frame = accompagnes_frame(debut, fin)
     long_term = {code: f.value for code, f in latest(st.DELD, epcis).items()}
     cells = mx.build_cells(geo=geo, epcis=epcis, services=offer_services(), participants=frame,
-                           long_term=long_term)
+                           long_term=long_term, etapes=plie_etapes_frame(debut, fin))
     secret: list[str] = []
     if diffusion:
         cells, secret = mx.protect(cells, seuil)

@@ -76,7 +76,7 @@ def test_matrix_command_prints_the_contract(people, cli, capsys):
     assert set(payload) == {"cells", "secret"} and payload["secret"] == []
     mob = next(c for c in payload["cells"] if c["epci"] == EPCI_TOUL and c["thematique"] == "mobilite")
     assert mob == {"epci": EPCI_TOUL, "thematique": "mobilite", "demande": 5, "public_potentiel": round(600 * 5 / 12),
-                   "services": 1, "places": None, "couverture": "totale", "statut": "couvert"}
+                   "services": 1, "actions_plie": 0, "places": None, "couverture": "totale", "statut": "couvert"}
     assert cli(offer_cmd, "offer", "matrix", "--from", "2019-01-01", "--to", "2019-12-31", "--json",
                "--diffusion") == 0
     diffused = json.loads(capsys.readouterr().out)
@@ -84,6 +84,29 @@ def test_matrix_command_prints_the_contract(people, cli, capsys):
                                          and c["thematique"] == "mobilite"))
     assert diffused["cells"][index]["demande"] is None
     assert f"cells.{index}.demande" in diffused["secret"]
+
+
+def test_matrix_counts_the_plie_own_etapes_by_epci_and_barrier(people, cli, capsys):
+    """Hand count: 3 étapes santé and 1 mobilité started in 2019 by accompagnés of Toul; one étape santé
+    started in 2018 (outside the period) and one étape emploi (no barrier) do not count."""
+    from reperes.collection.models import Etape, Participant
+
+    toul = list(Participant.objects.filter(epci_siren=EPCI_TOUL, date_entree__year=2019).order_by("id")[:4])
+    for n, (p, kind, start) in enumerate([(toul[0], "SANTE", dt.date(2019, 4, 1)),
+                                          (toul[0], "SANTE", dt.date(2019, 9, 1)),
+                                          (toul[1], "SANTE", dt.date(2019, 5, 2)),
+                                          (toul[2], "MOBILITE", dt.date(2019, 6, 3)),
+                                          (toul[3], "SANTE", dt.date(2018, 12, 31)),
+                                          (toul[3], "EMPLOI_CDD", dt.date(2019, 7, 1))]):
+        Etape.objects.create(etape_key=f"e{n}", participant=p, type_etape=kind, date_debut=start)
+    assert cli(offer_cmd, "offer", "matrix", "--from", "2019-01-01", "--to", "2019-12-31", "--json") == 0
+    cells = json.loads(capsys.readouterr().out)["cells"]
+    by = {(c["epci"], c["thematique"]): c for c in cells}
+    sante = by[(EPCI_TOUL, "sante")]  # nobody declared santé at entry: no demand, the PLIE acts
+    assert sante["actions_plie"] == 3 and sante["demande"] == 0 and sante["statut"] == "sans_besoin"
+    mob = by[(EPCI_TOUL, "mobilite")]  # 5 declared mobilité, no service, 1 étape mobilité
+    assert (mob["demande"], mob["services"], mob["actions_plie"], mob["statut"]) == (5, 0, 1, "plie_seul")
+    assert all(c["actions_plie"] == 0 for c in cells if c["epci"] != EPCI_TOUL)
 
 
 def test_matrix_command_bad_dates(people, cli):
