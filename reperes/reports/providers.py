@@ -123,7 +123,8 @@ def potential_public(ctx):
     provenance = sorted({v.provenance for p in epci_rows for v in (p.long_term, p.rsa_households) if v})
     definition = ("Accompagnés DELD de la période rapportés aux demandeurs d'emploi de longue durée (France Travail "
                   "/ DARES) ; accompagnés au RSA rapportés aux foyers allocataires du RSA (CAF) : la CAF compte des "
-                  "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible.")
+                  "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible."
+                  + services.YEARLY_AVERAGE_NOTE)
     columns = [Column("Intercommunalité"), Column("Accompagnés DELD", "count"),
                Column("Demandeurs d'emploi de longue durée", "count"), Column("Ratio DELD", "percent"),
                Column("Accompagnés RSA", "count"), Column("Foyers RSA (CAF)", "count"), Column("Ratio RSA", "percent")]

@@ -56,6 +56,40 @@ def test_named_ratios_per_commune_and_epci(people):
     assert toul.accompagnes == 12 and toul.deld is None and toul.ratio_secret["deld"]
 
 
+def test_two_year_period_divides_the_yearly_average_by_the_stock(territory, participant):
+    """Hand count over 2019–2020 in Toul: 4 accompagnés in 2019 only (1 DELD), 2 from 2019 through 2020
+    (both DELD, one RSA), 6 in 2020 only (3 DELD, 2 RSA). 2019: 6 accompagnés (3 DELD, 1 RSA); 2020: 8
+    (5 DELD, 3 RSA); yearly average 7 (4 DELD, 2 RSA) — not the 12 people of the whole period."""
+    n = 0
+    for i in range(4):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"] if i == 0 else [],
+                    entree=dt.date(2019, 2, 1), sortie=dt.date(2019, 11, 30))
+    for i in range(2):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD", "RSA"] if i == 0 else ["DELD"],
+                    entree=dt.date(2019, 5, 1))
+    for i in range(6):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"] if i < 3 else (["RSA"] if i < 5
+                                                                                                 else []),
+                    entree=dt.date(2020, 3, 1), sortie=dt.date(2020, 12, 1))
+    figure(TOUL, "DEFM_ABC_DELD", 80)
+    figure(TOUL, "CAF_FOYERS_RSA", 40)
+    _, communes = services.coverage(territory, dt.date(2019, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert (toul.accompagnes, toul.deld, toul.rsa) == (12, 6, 3)  # the period's people, each once
+    assert toul.ratios["pop"] == pytest.approx(1000 * 7 / toul.population)
+    assert toul.ratios["deld"] == pytest.approx(4 / 80)
+    assert toul.ratios["rsa"] == pytest.approx(2 / 40)
+    # a one-year period is its own average
+    _, communes = services.coverage(territory, dt.date(2020, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.accompagnes == 8 and toul.ratios["deld"] == pytest.approx(5 / 80)
+    # the users are told which denominator a rate uses
+    for ratio in services.RATIOS:
+        assert "moyen d’accompagnés par année civile" in ratio.note and "dernier millésime" in ratio.note
+    assert services.calendar_years(dt.date(2019, 7, 1), dt.date(2020, 12, 31)) == [
+        (dt.date(2019, 7, 1), dt.date(2019, 12, 31)), (dt.date(2020, 1, 1), dt.date(2020, 12, 31))]
+
+
 def test_underserved_ranking_explained(people):
     _, communes = services.coverage(people, dt.date(2019, 1, 1), dt.date(2019, 12, 31), raw=True, seuil=11)
     other = next(p for p in communes if p.code != TOUL)  # a large need and nobody accompanied
