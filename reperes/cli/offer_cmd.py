@@ -27,8 +27,10 @@ MATRIX_DESCRIPTION = """\
 La matrice besoins × offre : une ligne par EPCI du territoire et par
 catégorie data·inclusion que les besoins ou l'offre du territoire touchent
 (un frein déclaré par un accompagné, un service couvrant une de ses communes) : demande (accompagnés ayant ce frein à l'entrée), public potentiel,
-services, places, couverture (totale, partielle, aucune) et statut (carence,
-doublon, couvert, sans_besoin). --diffusion applique le secret statistique."""
+services, actions du PLIE (étapes de la période sur un frein de la catégorie),
+places, couverture (totale, partielle, aucune) et statut (carence, plie_seul,
+partiel, doublon, plie_et_services, couvert, sans_besoin). --diffusion applique
+le secret statistique."""
 
 
 def register(sub) -> None:
@@ -99,6 +101,8 @@ def run_matrix(args) -> int:
     for cell in payload["cells"]:
         demande = formats.suppressed(installation.seuil) if cell["demande"] is None else formats.number(
             cell["demande"])
+        actions = (formats.suppressed(installation.seuil) if cell.get("actions_plie") is None
+                   else formats.number(cell["actions_plie"]))
         print(f"  {cell['epci']}  {mx.category_label(cell['thematique']):45.45}  demande {demande:>6}  "
-              f"services {cell['services']:>3}  {cell['couverture']:9}  {cell['statut']}")
+              f"services {cell['services']:>3}  actions PLIE {actions:>4}  {cell['couverture']:9}  {cell['statut']}")
     return 0

@@ -18,10 +18,15 @@ category that neither touches (a service in Lille for a territory in Lorraine, a
 - ``services``: services covering at least one commune of the EPCI with a
   thématique of the category; ``places``: the sum of their capacity when every
   one of them states it, else ``null``.
-- ``statut``, first rule that applies: ``carence`` (demande > 0 and no service),
+- ``actions_plie``: the PLIE's own actions, étapes started in the period by
+  accompagnés living in the EPCI whose step type works on a barrier of that
+  category (référentiel ``ETAPE_FREINS``); an étape counted once per category.
+- ``statut``, first rule that applies: ``carence`` (demande > 0, no service and
+  no PLIE action), ``plie_seul`` (demande > 0, no service, PLIE actions),
   ``doublon`` (two or more services of the same type — empty = « non précisé » —
   with overlapping publics — empty = ``tous-publics``, which overlaps any
-  public), ``sans_besoin`` (no demande, whatever the offer), ``partiel``
+  public), ``sans_besoin`` (no demande, whatever the offer), ``plie_et_services``
+  (a demande, PLIE actions and services side by side), ``partiel``
   (a demande, services covering only some communes of the EPCI), ``couvert``
   (a demande, services covering every commune). A row never reads « Couvert »
   beside a partial coverage or a demande of 0.
@@ -39,14 +44,17 @@ from reperes import referentiel as ref
 
 NON_PRECISE = "non-precise"
 FRANCE = ("france", "99100")
-STATUTS = ("carence", "partiel", "doublon", "couvert", "sans_besoin")
-STATUT_LABELS = {"carence": "Carence", "partiel": "Couverture partielle", "doublon": "Doublon possible",
+STATUTS = ("carence", "plie_seul", "partiel", "doublon", "plie_et_services", "couvert", "sans_besoin")
+STATUT_LABELS = {"carence": "Carence", "plie_seul": "Assuré par le PLIE seul", "partiel": "Couverture partielle",
+                 "doublon": "Doublon possible", "plie_et_services": "PLIE et autres services",
                  "couvert": "Couvert", "sans_besoin": "Sans besoin exprimé"}
 # The rule, as the matrix page states it under the grid.
 STATUT_RULE = (
-    "Statut, première règle qui s'applique : carence – une demande et aucun service ; doublon possible – au moins "
-    "deux services du même type, aux publics qui se recoupent, dans la même catégorie ; sans besoin exprimé – "
-    "aucune demande (qu'il y ait une offre ou non) ; couverture partielle – une demande et des services qui ne "
+    "Statut, première règle qui s’applique : carence – une demande, aucun service et aucune action du PLIE ; "
+    "assuré par le PLIE seul – une demande, aucun service des autres acteurs, mais des actions du PLIE ; "
+    "doublon possible – au moins deux services du même type, aux publics qui se recoupent, dans la même "
+    "catégorie ; sans besoin exprimé – aucune demande (qu’il y ait une offre ou non) ; PLIE et autres services – "
+    "une demande, des actions du PLIE et des services d’autres acteurs (voir la couverture) ; couverture partielle – une demande et des services qui ne "
     "couvrent qu'une partie des communes de l'intercommunalité ; couvert – une demande et des services qui "
     "couvrent toutes ses communes.")
 COUVERTURE_LABELS = {"totale": "Totale", "partielle": "Partielle", "aucune": "Aucune"}
@@ -58,6 +66,11 @@ ASSUMPTIONS = (
     "Un service sans publics est réputé ouvert à tous les publics (« tous-publics »), qui recoupe tout autre public.",
     "Un service couvre une commune quand sa zone d'éligibilité nomme la commune, son EPCI, son département ou la "
     "France entière.",
+    "Actions du PLIE : étapes commencées dans la période par les accompagnés résidant dans l’intercommunalité, "
+    "dont le type agit sur un frein de la catégorie (action mobilité, santé, logement, garde d’enfants, inclusion "
+    "numérique, remobilisation, savoirs de base, accompagnement social pour les difficultés financières, "
+    "administratives ou juridiques) ; une étape compte une fois par catégorie ; les étapes d’emploi, de formation "
+    "qualifiante et d’orientation ne sont pas comptées.",
     "Places : somme des capacités des services, indiquée seulement quand chacun d'eux la connaît.",
     "Public potentiel : estimation, demandeurs d'emploi de longue durée de l'EPCI (France Travail / DARES, dernier "
     "millésime) × part des accompagnés de l'EPCI ayant ce frein ; vide sans ces chiffres.",
@@ -153,13 +166,15 @@ def is_doublon(services: list[OfferService]) -> bool:
     return False
 
 
-def statut(demande: int, services: list[OfferService], couverture: str = "totale") -> str:
+def statut(demande: int, services: list[OfferService], couverture: str = "totale", actions_plie: int = 0) -> str:
     if demande > 0 and not services:
-        return "carence"
+        return "plie_seul" if actions_plie > 0 else "carence"
     if len(services) >= 2 and is_doublon(services):
         return "doublon"
     if demande <= 0:
         return "sans_besoin"
+    if actions_plie > 0:
+        return "plie_et_services"
     if couverture == "partielle":
         return "partiel"
     return "couvert"
@@ -178,12 +193,29 @@ def demande_frame(participants: pl.DataFrame) -> pl.DataFrame:
     return frame.group_by("epci", "thematique").agg(pl.len().cast(pl.Int64).alias("demande"))
 
 
+def actions_frame(etapes: pl.DataFrame | None) -> dict[tuple[str, str], int]:
+    """(epci, category) → PLIE étapes, from étapes with columns ``epci`` and ``type_etape``.
+
+    An étape counts once in each category its type works on (référentiel ``ETAPE_FREINS``)."""
+    counts: dict[tuple[str, str], int] = {}
+    if etapes is None or etapes.height == 0:
+        return counts
+    for epci, type_etape in etapes.select("epci", "type_etape").iter_rows():
+        for category in ref.datainclusion_categories_of_etape(type_etape):
+            counts[(epci, category)] = counts.get((epci, category), 0) + 1
+    return counts
+
+
 def build_cells(*, geo: Geo, epcis: list[str], services: list[OfferService], participants: pl.DataFrame,
-                long_term: dict[str, float | None]) -> list[dict]:
+                long_term: dict[str, float | None], etapes: pl.DataFrame | None = None) -> list[dict]:
     """The raw matrix cells (no disclosure control), in the order EPCI × category."""
     demand = {(r["epci"], r["thematique"]): r["demande"] for r in demande_frame(participants).iter_rows(named=True)}
+    actions = actions_frame(etapes)
     per_epci = dict(participants.group_by("epci").len().iter_rows()) if participants.height else {}
     categories = barrier_categories()
+    for _, c in actions:
+        if c not in categories:
+            categories.append(c)
     for s in services:
         for c in sorted(s.categories):
             if c not in categories:
@@ -205,23 +237,30 @@ def build_cells(*, geo: Geo, epcis: list[str], services: list[OfferService], par
             potentiel = round(deld * demande / total) if deld is not None and total else None
             places = (sum(s.places for s in present) if present and all(s.places is not None for s in present)
                       else None)
-            if demande or present:
+            actions_plie = int(actions.get((epci, category), 0))
+            if demande or present or actions_plie:
                 touched.add(category)
             cells.append({"epci": epci, "thematique": category, "demande": demande, "public_potentiel": potentiel,
-                          "services": len(present), "places": places, "couverture": couverture,
-                          "statut": statut(demande, present, couverture)})
+                          "services": len(present), "actions_plie": actions_plie, "places": places,
+                          "couverture": couverture, "statut": statut(demande, present, couverture, actions_plie)})
     return [c for c in cells if c["thematique"] in touched]
 
 
 def protect(cells: list[dict], seuil: int) -> tuple[list[dict], list[str]]:
-    """The --diffusion version: a demande from 1 to seuil − 1 is hidden, and the estimate derived from it."""
+    """The --diffusion version: a demande from 1 to seuil − 1 is hidden, and the estimate derived from it.
+
+    ``actions_plie`` (étapes of a few people) is protected the same way, on its own."""
     from reperes.analytics.disclosure import protect_counts
 
     values = {i: c["demande"] for i, c in enumerate(cells)}
     protected = protect_counts(values, seuil)
+    actions = protect_counts({i: c.get("actions_plie", 0) for i, c in enumerate(cells)}, seuil).values
     out, secret = [], []
     for i, cell in enumerate(cells):
         cell = dict(cell)
+        if "actions_plie" in cell and actions[i] is None:
+            cell["actions_plie"] = None
+            secret.append(f"cells.{i}.actions_plie")
         if protected.values[i] is None:
             cell["demande"] = None
             secret.append(f"cells.{i}.demande")

@@ -72,13 +72,24 @@ def offer_services() -> list[mx.OfferService]:
 # --------------------------------------------------------------------------- matrix
 
 
+def plie_etapes_frame(debut, fin) -> pl.DataFrame:
+    """(epci, type_etape): the PLIE's étapes started in the period by its accompagnés, on a barrier
+    (référentiel ``ETAPE_FREINS``), with the EPCI where the participant lives."""
+    from reperes.collection.models import Etape
+
+    rows = list(Etape.objects.filter(participant__in=participant_ids(debut, fin), date_debut__gte=debut,
+                                     date_debut__lte=fin, type_etape__in=list(ref.ETAPE_FREINS))
+                .values_list("participant__epci_siren", "type_etape"))
+    return pl.DataFrame(rows, schema={"epci": pl.String, "type_etape": pl.String}, orient="row")
+
+
 def matrix_payload(territory, debut, fin, *, diffusion: bool, seuil: int) -> dict:
     geo = geo_for(territory)
     epcis = territory_epcis(territory)
     frame = accompagnes_frame(debut, fin)
     long_term = {code: f.value for code, f in latest(st.DELD, epcis).items()}
     cells = mx.build_cells(geo=geo, epcis=epcis, services=offer_services(), participants=frame,
-                           long_term=long_term)
+                           long_term=long_term, etapes=plie_etapes_frame(debut, fin))
     secret: list[str] = []
     if diffusion:
         cells, secret = mx.protect(cells, seuil)
@@ -98,16 +109,22 @@ class Ratio:
     per: int = 1  # 1000 for « pour 1 000 habitants »
 
 
+# Said in every ratio's note: what a rate over a multi-year period divides by what.
+YEARLY_AVERAGE_NOTE = (
+    " Sur une période de plusieurs années, le numérateur est le nombre moyen d’accompagnés par année civile "
+    "(accompagnés de chaque année civile de la période, moyennés), rapporté au dernier millésime importé du "
+    "dénominateur : jamais plusieurs années d’accompagnés divisées par le stock d’une seule année.")
+
 RATIOS = (
     Ratio("deld", "Accompagnés DELD / demandeurs d'emploi de longue durée",
           "accompagnés DELD", "demandeurs d'emploi de longue durée (A, B, C, un an ou plus ; France Travail / DARES)",
-          "Part du public de longue durée inscrit à France Travail que le PLIE accompagne."),
+          "Part du public de longue durée inscrit à France Travail que le PLIE accompagne." + YEARLY_AVERAGE_NOTE),
     Ratio("rsa", "Accompagnés RSA / foyers allocataires du RSA",
           "accompagnés au RSA", "foyers allocataires percevant le RSA (CAF)",
           "Attention : la CAF compte des foyers, pas des personnes ; un foyer peut compter plusieurs adultes. "
-          "Le ratio rapporte des personnes à des foyers : c'est un ordre de grandeur."),
+          "Le ratio rapporte des personnes à des foyers : c'est un ordre de grandeur." + YEARLY_AVERAGE_NOTE),
     Ratio("pop", "Accompagnés pour 1 000 habitants", "accompagnés", "population municipale (INSEE, référentiel)",
-          "Nombre d'accompagnés pour 1 000 habitants.", per=1000),
+          "Nombre d'accompagnés pour 1 000 habitants." + YEARLY_AVERAGE_NOTE, per=1000),
 )
 RATIO_BY_KEY = {r.key: r for r in RATIOS}
 
@@ -125,10 +142,35 @@ class Place:
     rsa_households: FigureValue | None = None
     ratios: dict = field(default_factory=dict)  # key → value | None
     ratio_secret: dict = field(default_factory=dict)  # key → True when hidden by disclosure or source secret
+    per_year: dict = field(default_factory=dict)  # n | deld | rsa → yearly average over the period (raw)
 
 
-def _ratio(numerator, denominator_value: FigureValue | float | None, per: int, *, raw: bool, seuil: int):
-    """(value, secret). A source secret or a small numerator (partners) hides the ratio."""
+def calendar_years(debut: dt.date, fin: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """Each calendar year of the period, clipped to it: 2019-07-01 → 2020-12-31 gives two slices."""
+    return [(max(debut, dt.date(y, 1, 1)), min(fin, dt.date(y, 12, 31))) for y in range(debut.year, fin.year + 1)]
+
+
+def yearly_average_counts(debut: dt.date, fin: dt.date, column: str) -> dict[str, dict[str, float]]:
+    """key (``commune`` or ``epci`` code) → {n, deld, rsa}: accompagnés of each calendar year of the period,
+    averaged over its years (a person accompanied in two years counts in each)."""
+    years = calendar_years(debut, fin)
+    totals: dict[str, dict[str, float]] = {}
+    for start, end in years:
+        frame = accompagnes_frame(start, end)
+        for r in frame.group_by(column).agg(pl.len().alias("n"), pl.col("deld").sum().alias("deld"),
+                                            pl.col("rsa").sum().alias("rsa")).to_dicts():
+            row = totals.setdefault(r[column], {"n": 0.0, "deld": 0.0, "rsa": 0.0})
+            for m in ("n", "deld", "rsa"):
+                row[m] += int(r[m] or 0)
+    return {k: {m: v / len(years) for m, v in row.items()} for k, row in totals.items()}
+
+
+def _ratio(numerator, denominator_value: FigureValue | float | None, per: int, *, raw: bool, seuil: int,
+           yearly: float | None = None):
+    """(value, secret). A source secret or a small numerator (partners) hides the ratio.
+
+    ``numerator``: the (protected) count of the period, None when hidden; ``yearly``: its average per calendar
+    year, what the ratio divides (the count itself when not given)."""
     from reperes.analytics.disclosure import rate_cell
 
     if isinstance(denominator_value, FigureValue):
@@ -139,17 +181,21 @@ def _ratio(numerator, denominator_value: FigureValue | float | None, per: int, *
         denominator = denominator_value
     if numerator is None:
         return None, True
+    value = numerator if yearly is None else yearly
     if not denominator:
         return None, False
     if not raw:
-        cell = rate_cell(numerator, int(round(denominator)), seuil, share=False)
+        cell = rate_cell(int(round(value)), int(round(denominator)), seuil, share=False)
         if cell.secret:
             return None, True
-    return per * numerator / denominator, False
+    return per * value / denominator, False
 
 
 def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Place], list[Place]]:
-    """(EPCI rows, commune rows) with counts of accompagnés, the source figures and the named ratios."""
+    """(EPCI rows, commune rows) with counts of accompagnés, the source figures and the named ratios.
+
+    Counts are those of the whole period; ratios divide the yearly average of accompagnés over the period's
+    calendar years by the stock (``YEARLY_AVERAGE_NOTE``)."""
     from reperes.analytics.disclosure import protect_counts
 
     frame = accompagnes_frame(debut, fin)
@@ -160,6 +206,8 @@ def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Plac
     epcis = territory_epcis(territory)
     by_epci = {r["epci"]: r for r in frame.group_by("epci").agg(
         pl.len().alias("n"), pl.col("deld").sum().alias("deld"), pl.col("rsa").sum().alias("rsa")).to_dicts()}
+    yearly = {"commune": yearly_average_counts(debut, fin, "commune"),
+              "epci": yearly_average_counts(debut, fin, "epci")}
     long_term = latest(st.DELD, codes + epcis)
     households = latest(st.RSA_HOUSEHOLDS, codes + epcis)
 
@@ -181,9 +229,11 @@ def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Plac
 
     def place(code, nom, niveau, pop, c) -> Place:
         p = Place(code, nom, niveau, pop, c["n"], c["deld"], c["rsa"], long_term.get(code), households.get(code))
-        for key, num, den in (("deld", p.deld, p.long_term), ("rsa", p.rsa, p.rsa_households),
-                              ("pop", p.accompagnes, pop)):
-            p.ratios[key], p.ratio_secret[key] = _ratio(num, den, RATIO_BY_KEY[key].per, raw=raw, seuil=seuil)
+        p.per_year = yearly[niveau].get(code) or {"n": 0.0, "deld": 0.0, "rsa": 0.0}
+        for key, num, den, m in (("deld", p.deld, p.long_term, "deld"), ("rsa", p.rsa, p.rsa_households, "rsa"),
+                                 ("pop", p.accompagnes, pop, "n")):
+            p.ratios[key], p.ratio_secret[key] = _ratio(num, den, RATIO_BY_KEY[key].per, raw=raw, seuil=seuil,
+                                                        yearly=p.per_year[m])
         return p
 
     epci_rows = [place(e, epci_names.get(e, e), "epci", epci_pop.get(e, 0), epci_counts[e]) for e in epcis]

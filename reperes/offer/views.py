@@ -244,6 +244,7 @@ def _display_cells(payload, installation, seuil):
                      "demande_text": show(cell["demande"]),
                      "potentiel_text": "–" if cell["public_potentiel"] is None and cell["demande"] is not None
                      else show(cell["public_potentiel"]),
+                     "actions_text": show(cell.get("actions_plie", 0)),
                      "places_text": "–" if cell["places"] is None else formats.number(cell["places"]),
                      "statut_label": mx.STATUT_LABELS[cell["statut"]],
                      "couverture_label": mx.COUVERTURE_LABELS[cell["couverture"]]})
@@ -328,15 +329,16 @@ def matrix_xlsx(request):
     else:
         sheet.append([neutralise(f"Matrice besoins × offre, {mx.period_text(*period)}"
                                  + ("" if raw else " — version diffusion (secret statistique)"))])
-    headers = ["EPCI", "SIREN", "Catégorie", "Demande", "Public potentiel", "Services", "Places", "Couverture",
-               "Statut"]
+    headers = ["EPCI", "SIREN", "Catégorie", "Demande", "Public potentiel", "Services", "Actions du PLIE (étapes)",
+               "Places", "Couverture", "Statut"]
     sheet.append(headers)
     for r in rows:
         sheet.append([neutralise(v) for v in (
             r["epci_nom"], r["epci"], r["thematique_label"],
             r["demande"] if r["demande"] is not None else r["demande_text"],
             r["public_potentiel"] if r["public_potentiel"] is not None else r["potentiel_text"],
-            r["services"], r["places"] if r["places"] is not None else "–", r["couverture_label"],
+            r["services"], r["actions_plie"] if r["actions_plie"] is not None else r["actions_text"],
+            r["places"] if r["places"] is not None else "–", r["couverture_label"],
             r["statut_label"])])
     if not raw:  # the mark's note under the table
         from reperes.analytics.disclosure import legend

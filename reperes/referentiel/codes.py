@@ -309,6 +309,38 @@ def datainclusion_category_of(frein: str | None) -> str | None:
     return FREINS.attr(frein) if frein else None
 
 
+# Which barriers (``FREINS``) a step type (``TYPE_ETAPE``) works on: the PLIE's own actions placed beside the
+# other actors' services in the needs × offer matrix. Stated once here:
+# - MOBILITE (action mobilité) → MOBILITE; SANTE (action santé) → SANTE; LOGEMENT (action logement) → LOGEMENT;
+# - GARDE_ENFANTS (solution de garde) → GARDE_ENFANTS; NUMERIQUE (inclusion numérique) → NUMERIQUE;
+# - REMOBILISATION (remobilisation, confiance en soi) → CONFIANCE;
+# - SAVOIRS_DE_BASE (savoirs de base, français langue étrangère) → SAVOIRS_DE_BASE and LANGUE;
+# - ACCOMPAGNEMENT_SOCIAL (accompagnement social) → FINANCES, ADMINISTRATIF and JUSTICE (budget, droits,
+#   démarches, suites judiciaires: the barriers a social follow-up works on).
+# Not mapped: the EMPLOI types, the other FORMATION types and the ACCOMPAGNEMENT family (orientation, techniques
+# de recherche d'emploi, autre): they work on employment, not on a barrier of the list.
+ETAPE_FREINS: dict[str, tuple[str, ...]] = {
+    "MOBILITE": ("MOBILITE",),
+    "SANTE": ("SANTE",),
+    "LOGEMENT": ("LOGEMENT",),
+    "GARDE_ENFANTS": ("GARDE_ENFANTS",),
+    "NUMERIQUE": ("NUMERIQUE",),
+    "REMOBILISATION": ("CONFIANCE",),
+    "SAVOIRS_DE_BASE": ("SAVOIRS_DE_BASE", "LANGUE"),
+    "ACCOMPAGNEMENT_SOCIAL": ("FINANCES", "ADMINISTRATIF", "JUSTICE"),
+}
+
+
+def freins_addressed_by(type_etape: str | None) -> tuple[str, ...]:
+    """The barriers (``FREINS`` codes) a step type works on (``ETAPE_FREINS``); empty for the others."""
+    return ETAPE_FREINS.get(type_etape or "", ())
+
+
+def datainclusion_categories_of_etape(type_etape: str | None) -> tuple[str, ...]:
+    """The data·inclusion categories a step type answers, through the barriers it works on (no repeat)."""
+    return tuple(dict.fromkeys(c for f in freins_addressed_by(type_etape) if (c := datainclusion_category_of(f))))
+
+
 def age_band(age: int | None) -> str | None:
     if age is None:
         return None

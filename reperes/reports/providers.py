@@ -62,25 +62,30 @@ def offer_matrix(ctx):
     statuts = Counter(cell["statut"] for cell in cells)
     rows = []
     for cell in cells:
-        if cell["statut"] not in ("carence", "doublon"):
+        if cell["statut"] not in ("carence", "plie_seul", "doublon"):
             continue
         demande = cell.get("demande")
+        actions = cell.get("actions_plie", 0)
         rows.append([names.get(cell["epci"], cell["epci"]), mx.category_label(cell["thematique"]),
                      Suppressed(ctx.seuil) if demande is None else demande, cell.get("services") or 0,
+                     Suppressed(ctx.seuil) if actions is None else actions,
                      mx.STATUT_LABELS.get(cell["statut"], cell["statut"])])
     summary = ", ".join(f"{mx.STATUT_LABELS[s].lower()} : {statuts.get(s, 0)}" for s in mx.STATUTS)
     blocks = [Paragraph(f"La matrice croise, pour chaque intercommunalité, les besoins des participants (freins "
-                        f"à l'entrée) et les services de l'offre d'insertion. Cases par statut – {summary}.")]
+                        f"à l'entrée), les services de l'offre d'insertion et les actions du PLIE lui-même (étapes qui agissent "
+                        f"sur ces freins). Cases par statut – {summary}.")]
     if rows:
         blocks.append(Table(
-            "Carences et doublons possibles de l'offre, par intercommunalité et thématique",
+            "Carences, besoins assurés par le PLIE seul et doublons possibles, par intercommunalité et thématique",
             [Column("Intercommunalité"), Column("Thématique"), Column("Participants concernés", "count"),
-             Column("Services", "count"), Column("Statut")], rows,
+             Column("Services", "count"), Column("Actions du PLIE (étapes)", "count"), Column("Statut")], rows,
             source="Repères : données de parcours et catalogue de l'offre (data·inclusion)", period=ctx.period,
-            definition="Carence : des participants ont ce besoin et aucun service ne le couvre. Doublon "
-                       "possible : deux services ou plus du même type, pour des publics qui se recoupent."))
+            definition="Carence : des participants ont ce besoin, aucun service ne le couvre et le PLIE n’y mène "
+                       "aucune action. Assuré par le PLIE seul : aucun service d’un autre acteur, mais des étapes du "
+                       "PLIE sur ce frein. Doublon possible : deux services ou plus du même type, pour des publics qui se recoupent."))
     else:
-        blocks.append(Paragraph("Aucune carence ni aucun doublon n'apparaît dans la matrice."))
+        blocks.append(Paragraph("Aucune carence, aucun besoin assuré par le PLIE seul ni aucun doublon n'apparaît "
+                                "dans la matrice."))
     return blocks
 
 
@@ -118,7 +123,8 @@ def potential_public(ctx):
     provenance = sorted({v.provenance for p in epci_rows for v in (p.long_term, p.rsa_households) if v})
     definition = ("Accompagnés DELD de la période rapportés aux demandeurs d'emploi de longue durée (France Travail "
                   "/ DARES) ; accompagnés au RSA rapportés aux foyers allocataires du RSA (CAF) : la CAF compte des "
-                  "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible.")
+                  "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible."
+                  + services.YEARLY_AVERAGE_NOTE)
     columns = [Column("Intercommunalité"), Column("Accompagnés DELD", "count"),
                Column("Demandeurs d'emploi de longue durée", "count"), Column("Ratio DELD", "percent"),
                Column("Accompagnés RSA", "count"), Column("Foyers RSA (CAF)", "count"), Column("Ratio RSA", "percent")]

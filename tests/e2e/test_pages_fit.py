@@ -97,10 +97,12 @@ def test_dashboard_guides_and_the_matrix_reads_as_a_grid(page, demo_plie):
 
     page.goto("/offre/matrice/")
     grid = page.get_by_role("table", name="Besoins (catégories de freins) × intercommunalités : statut, demande et "
-                                           "services")
+                                           "services, et actions du PLIE")
     headers = grid.locator("thead th").all_inner_texts()
     assert headers[0] == "Besoin" and len(headers) == 5  # four EPCI
-    assert "Carence" in grid.inner_text()  # no offer catalogue yet: every need with a demand is a carence
+    # no offer catalogue yet: a need with a demand is either met by the PLIE's own étapes alone or a carence
+    assert "Assuré par le PLIE seul" in grid.inner_text() and "Actions du PLIE" in main.inner_text()
+    assert "actions du PLIE" in grid.inner_text()
     assert "Règle des statuts." in main.inner_text()
     assert axe_violations(page) == []
     page.get_by_label("Besoins ayant au moins une cellule").select_option(label="sans besoin exprimé")

@@ -56,6 +56,40 @@ def test_named_ratios_per_commune_and_epci(people):
     assert toul.accompagnes == 12 and toul.deld is None and toul.ratio_secret["deld"]
 
 
+def test_two_year_period_divides_the_yearly_average_by_the_stock(territory, participant):
+    """Hand count over 2019–2020 in Toul: 4 accompagnés in 2019 only (1 DELD), 2 from 2019 through 2020
+    (both DELD, one RSA), 6 in 2020 only (3 DELD, 2 RSA). 2019: 6 accompagnés (3 DELD, 1 RSA); 2020: 8
+    (5 DELD, 3 RSA); yearly average 7 (4 DELD, 2 RSA) — not the 12 people of the whole period."""
+    n = 0
+    for i in range(4):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"] if i == 0 else [],
+                    entree=dt.date(2019, 2, 1), sortie=dt.date(2019, 11, 30))
+    for i in range(2):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD", "RSA"] if i == 0 else ["DELD"],
+                    entree=dt.date(2019, 5, 1))
+    for i in range(6):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"] if i < 3 else (["RSA"] if i < 5
+                                                                                                 else []),
+                    entree=dt.date(2020, 3, 1), sortie=dt.date(2020, 12, 1))
+    figure(TOUL, "DEFM_ABC_DELD", 80)
+    figure(TOUL, "CAF_FOYERS_RSA", 40)
+    _, communes = services.coverage(territory, dt.date(2019, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert (toul.accompagnes, toul.deld, toul.rsa) == (12, 6, 3)  # the period's people, each once
+    assert toul.ratios["pop"] == pytest.approx(1000 * 7 / toul.population)
+    assert toul.ratios["deld"] == pytest.approx(4 / 80)
+    assert toul.ratios["rsa"] == pytest.approx(2 / 40)
+    # a one-year period is its own average
+    _, communes = services.coverage(territory, dt.date(2020, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.accompagnes == 8 and toul.ratios["deld"] == pytest.approx(5 / 80)
+    # the users are told which denominator a rate uses
+    for ratio in services.RATIOS:
+        assert "moyen d’accompagnés par année civile" in ratio.note and "dernier millésime" in ratio.note
+    assert services.calendar_years(dt.date(2019, 7, 1), dt.date(2020, 12, 31)) == [
+        (dt.date(2019, 7, 1), dt.date(2019, 12, 31)), (dt.date(2020, 1, 1), dt.date(2020, 12, 31))]
+
+
 def test_underserved_ranking_explained(people):
     _, communes = services.coverage(people, dt.date(2019, 1, 1), dt.date(2019, 12, 31), raw=True, seuil=11)
     other = next(p for p in communes if p.code != TOUL)  # a large need and nobody accompanied
@@ -76,7 +110,7 @@ def test_matrix_command_prints_the_contract(people, cli, capsys):
     assert set(payload) == {"cells", "secret"} and payload["secret"] == []
     mob = next(c for c in payload["cells"] if c["epci"] == EPCI_TOUL and c["thematique"] == "mobilite")
     assert mob == {"epci": EPCI_TOUL, "thematique": "mobilite", "demande": 5, "public_potentiel": round(600 * 5 / 12),
-                   "services": 1, "places": None, "couverture": "totale", "statut": "couvert"}
+                   "services": 1, "actions_plie": 0, "places": None, "couverture": "totale", "statut": "couvert"}
     assert cli(offer_cmd, "offer", "matrix", "--from", "2019-01-01", "--to", "2019-12-31", "--json",
                "--diffusion") == 0
     diffused = json.loads(capsys.readouterr().out)
@@ -84,6 +118,29 @@ def test_matrix_command_prints_the_contract(people, cli, capsys):
                                          and c["thematique"] == "mobilite"))
     assert diffused["cells"][index]["demande"] is None
     assert f"cells.{index}.demande" in diffused["secret"]
+
+
+def test_matrix_counts_the_plie_own_etapes_by_epci_and_barrier(people, cli, capsys):
+    """Hand count: 3 étapes santé and 1 mobilité started in 2019 by accompagnés of Toul; one étape santé
+    started in 2018 (outside the period) and one étape emploi (no barrier) do not count."""
+    from reperes.collection.models import Etape, Participant
+
+    toul = list(Participant.objects.filter(epci_siren=EPCI_TOUL, date_entree__year=2019).order_by("id")[:4])
+    for n, (p, kind, start) in enumerate([(toul[0], "SANTE", dt.date(2019, 4, 1)),
+                                          (toul[0], "SANTE", dt.date(2019, 9, 1)),
+                                          (toul[1], "SANTE", dt.date(2019, 5, 2)),
+                                          (toul[2], "MOBILITE", dt.date(2019, 6, 3)),
+                                          (toul[3], "SANTE", dt.date(2018, 12, 31)),
+                                          (toul[3], "EMPLOI_CDD", dt.date(2019, 7, 1))]):
+        Etape.objects.create(etape_key=f"e{n}", participant=p, type_etape=kind, date_debut=start)
+    assert cli(offer_cmd, "offer", "matrix", "--from", "2019-01-01", "--to", "2019-12-31", "--json") == 0
+    cells = json.loads(capsys.readouterr().out)["cells"]
+    by = {(c["epci"], c["thematique"]): c for c in cells}
+    sante = by[(EPCI_TOUL, "sante")]  # nobody declared santé at entry: no demand, the PLIE acts
+    assert sante["actions_plie"] == 3 and sante["demande"] == 0 and sante["statut"] == "sans_besoin"
+    mob = by[(EPCI_TOUL, "mobilite")]  # 5 declared mobilité, no service, 1 étape mobilité
+    assert (mob["demande"], mob["services"], mob["actions_plie"], mob["statut"]) == (5, 0, 1, "plie_seul")
+    assert all(c["actions_plie"] == 0 for c in cells if c["epci"] != EPCI_TOUL)
 
 
 def test_matrix_command_bad_dates(people, cli):

@@ -76,8 +76,8 @@ def test_cells_rows_demande_coverage_places():
     categories = {"mobilite", "sante", "lecture-ecriture-calcul", "trouver-un-emploi"}
     assert {mx.category_of_thematique(c) for c in categories} == categories  # real data·inclusion categories
     assert set(by) == {(e, c) for e in (A, B) for c in categories}
-    assert set(cells[0]) == {"epci", "thematique", "demande", "public_potentiel", "services", "places", "couverture",
-                             "statut"}
+    assert set(cells[0]) == {"epci", "thematique", "demande", "public_potentiel", "services", "actions_plie", "places",
+                             "couverture", "statut"}
     mob = by[(A, "mobilite")]
     assert mob["demande"] == 1 and mob["services"] == 2 and mob["places"] == 15
     assert mob["couverture"] == "totale" and mob["statut"] == "couvert"
@@ -125,3 +125,72 @@ def test_categories_no_need_nor_covering_service_touches_have_no_row():
     assert {(c["epci"], c["statut"]) for c in cells} == {(A, "couvert"), (B, "sans_besoin")}  # a grid: both EPCI
     nobody = mx.build_cells(geo=GEO, epcis=[A], services=[lille], participants=participants([]), long_term={})
     assert nobody == []
+
+
+def etapes(rows):
+    return pl.DataFrame(rows, schema={"epci": pl.String, "type_etape": pl.String}, orient="row")
+
+
+def test_the_plie_own_actions_beside_the_other_services():
+    """Hand-made case: santé in A has demand, no service, two PLIE étapes santé → « Assuré par le PLIE seul »;
+    logement in A has demand and nothing → carence; mobilité in A has demand, a service and one PLIE
+    étape → PLIE et autres services; savoirs de base covers two barriers of one category (counted once)."""
+    people = participants([(A, ["SANTE", "LOGEMENT", "MOBILITE"]), (A, ["SANTE", "LANGUE"]), (B, ["SANTE"])])
+    steps = etapes([(A, "SANTE"), (A, "SANTE"), (A, "MOBILITE"), (A, "SAVOIRS_DE_BASE"),
+                    (A, "ACCOMPAGNEMENT_SOCIAL"), (A, "EMPLOI_CDI"), (B, "LOGEMENT")])
+    cells = mx.build_cells(geo=GEO, epcis=[A, B], services=[svc("m", zone=[A])], participants=people,
+                           long_term={}, etapes=steps)
+    by = {(c["epci"], c["thematique"]): c for c in cells}
+    sante, logement, mobilite = by[(A, "sante")], by[(A, "logement-hebergement")], by[(A, "mobilite")]
+    assert (sante["demande"], sante["services"], sante["actions_plie"]) == (2, 0, 2)
+    assert sante["statut"] == "plie_seul"
+    assert mx.STATUT_LABELS["plie_seul"] == "Assuré par le PLIE seul"
+    assert (logement["demande"], logement["services"], logement["actions_plie"]) == (1, 0, 0)
+    assert logement["statut"] == "carence"
+    assert (mobilite["demande"], mobilite["services"], mobilite["actions_plie"]) == (1, 1, 1)
+    assert mobilite["statut"] == "plie_et_services"
+    reading = by[(A, "lecture-ecriture-calcul")]
+    assert reading["actions_plie"] == 1 and reading["statut"] == "plie_seul"  # one étape, once per category
+    # B: santé demand and nothing there (A's étapes do not count for B) → carence; a PLIE logement action
+    # without any declared demand keeps « sans besoin exprimé »
+    assert by[(B, "sante")]["actions_plie"] == 0 and by[(B, "sante")]["statut"] == "carence"
+    assert by[(B, "logement-hebergement")]["actions_plie"] == 1
+    assert by[(B, "logement-hebergement")]["statut"] == "sans_besoin"
+    # accompagnement social works on finances and démarches/justice (two categories); employment steps on none
+    assert by[(A, "difficultes-financieres")]["actions_plie"] == 1
+    assert by[(A, "difficultes-administratives-ou-juridiques")]["actions_plie"] == 1
+    assert by[(A, "difficultes-financieres")]["statut"] == "sans_besoin"  # nobody declared it at entry
+    assert sum(c["actions_plie"] for c in cells) == 7
+    for cell in cells:
+        assert not (cell["statut"] == "carence" and cell["actions_plie"] > 0)
+
+
+def test_statut_with_plie_actions():
+    one = svc("a")
+    assert mx.statut(3, [], actions_plie=0) == "carence"
+    assert mx.statut(3, [], actions_plie=2) == "plie_seul"
+    assert mx.statut(3, [one], "totale", actions_plie=2) == "plie_et_services"
+    assert mx.statut(3, [one, svc("b")], "totale", actions_plie=2) == "doublon"  # services overlap each other
+    assert mx.statut(0, [], actions_plie=2) == "sans_besoin"
+    assert set(mx.STATUTS) == set(mx.STATUT_LABELS)
+
+
+def test_every_step_type_mapped_works_on_real_barriers():
+    from reperes import referentiel as ref
+
+    assert set(ref.ETAPE_FREINS) <= set(ref.TYPE_ETAPE.codes())
+    assert {f for fs in ref.ETAPE_FREINS.values() for f in fs} <= set(ref.FREINS.codes())
+    assert all(ref.family_of(t) in ("LEVEE_FREINS", "FORMATION") for t in ref.ETAPE_FREINS)
+    assert ref.datainclusion_categories_of_etape("SANTE") == ("sante",)
+    assert ref.datainclusion_categories_of_etape("ACCOMPAGNEMENT_SOCIAL") == (
+        "difficultes-financieres", "difficultes-administratives-ou-juridiques")  # ADMINISTRATIF, JUSTICE: once
+    assert ref.datainclusion_categories_of_etape("EMPLOI_CDI") == ()
+
+
+def test_diffusion_hides_small_plie_action_counts():
+    cells = [{"epci": A, "thematique": t, "demande": 40, "public_potentiel": None, "services": 0,
+              "actions_plie": n, "places": None, "couverture": "aucune", "statut": "plie_seul"}
+             for t, n in (("sante", 3), ("logement-hebergement", 30), ("mobilite", 25))]
+    out, secret = mx.protect(cells, 11)
+    assert out[0]["actions_plie"] is None and "cells.0.actions_plie" in secret
+    assert out[1]["actions_plie"] == 30 and out[2]["actions_plie"] == 25
