@@ -129,7 +129,7 @@ def test_a_failing_provider_never_loses_the_report(monkeypatch):
     monkeypatch.setattr(builder, "_parcours", lambda ctx, facts: broken(ctx))
     document = build()
     parcours = next(s for s in document.sections if s.slug == "parcours-et-etapes")
-    assert "n'a pas pu être produite" in unescape(render_html(document.__class__(title="x", sections=[parcours])))
+    assert "n’a pas pu être produite" in unescape(render_html(document.__class__(title="x", sections=[parcours])))
     assert len(document.sections) == len(SECTIONS)
 
 
