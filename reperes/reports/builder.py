@@ -690,6 +690,7 @@ def _esf_section(ctx: ReportContext, facts: _Facts) -> Section | None:
         return None
     if facts.indicators is None or not any(i.id in facts.indicators for i in esf.ESF_INDICATORS):
         return None
+
     def shown(name: str) -> Any:
         if name in facts.pub.publication:
             return facts.show(name)
