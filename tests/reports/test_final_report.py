@@ -72,7 +72,7 @@ def test_the_report_has_every_part_in_order(evaluated):
     questions = next(s for s in document.sections if s.slug == "questions-evaluatives")
     assert [s.title for s in questions.subsections] == [
         "Q1. Le PLIE atteint-il ses objectifs de sorties ?", "Q2. Le PLIE accompagne-t-il les bons publics ?"]
-    assert "« J'ai trouvé un CDI grâce au PLIE. »" in text
+    assert "« J’ai trouvé un CDI grâce au PLIE. »" in text  # spaces collapsed by _text
     assert "Conclusion : 1 constat répond à cette question ; il fonde les préconisations n° 1" in text
 
 
@@ -103,7 +103,7 @@ def test_recommendations_as_decided_with_amendments_and_reasons(evaluated):
     assert "Préconisation 1 – Viser plus de sorties positives Porter le taux à 52 %." in text
     assert "Texte initial (avant amendement) Porter le taux à 55 %." in text
     # postponed and rejected ones appear with their reason
-    assert "Motif de l'ajournement Financement à trouver." in text
+    assert "Motif de l’ajournement Financement à trouver." in text
     assert "Motif du rejet Relève de la mission locale." in text
     # action plan, register of decisions, attendance
     assert "Inscrire l'objectif au protocole" in text

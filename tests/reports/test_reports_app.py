@@ -13,6 +13,7 @@ from django.urls import reverse
 from docx import Document as open_docx
 
 from reperes.audit.models import Action, AuditEvent
+from reperes.formats import typography
 from reperes.reports.models import GeneratedReport, ReportSettings, SectionComment
 
 
@@ -127,7 +128,7 @@ def test_texts_and_comments_survive_regeneration(client_charge, db, settings, tm
         assert _generate(client_charge, **{"gen-formats": ["html"]}).status_code == 302
     for report in GeneratedReport.objects.all():
         html = unescape(re.sub(r"<[^>]+>", "", report.html))
-        assert "Notre introduction." in html and "Commentaire du PLIE : Les abandons baissent." in html
+        assert "Notre introduction." in html and typography("Commentaire du PLIE : Les abandons baissent.") in html
         # Without data, each section says so rather than vanishing.
         assert "Cette partie sera alimentée dès que des données de parcours auront été importées" in html
 
