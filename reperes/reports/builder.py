@@ -40,7 +40,7 @@ import polars as pl
 
 from reperes import formats
 from reperes import referentiel as ref
-from reperes.analytics import disclosure
+from reperes.analytics import disclosure, stats
 from reperes.documents import (
     BulletList,
     Callout,
@@ -391,6 +391,16 @@ class _Facts:
         """A figure of the period's publication as this document shows it (raw, or protected for partners)."""
         return self.pub.show(name, self.ctx.diffusion)
 
+    def interval(self, name: str) -> Any:
+        """The 95 % Wilson interval of a rate of the publication (Suppressed when the rate is secret)."""
+        if self.pub is None:
+            return None
+        return self.pub.interval(name, self.ctx.diffusion)
+
+    def rate_text(self, key_id: str) -> str:
+        """An indicator's rate in a sentence: « 49,5 % (IC 95 % : 42,8 – 56,2) », or « s »."""
+        return _rate_text(self.value(key_id), self.interval(IND + key_id))
+
 
 def _attr(entry: Any, name: str) -> str | None:
     if entry is None:
@@ -426,6 +436,41 @@ def _share(ctx: ReportContext, numerator: Any, denominator: Any) -> Any:
     return Suppressed(ctx.seuil) if cell.secret else cell.value
 
 
+IC_HEADER = "IC 95\u202f%"
+IC_DEFINITION = (" IC 95\u202f% : intervalle de confiance à 95\u202f% de Wilson, la marge d'incertitude due à la "
+                 "taille du groupe ; « s » : taux et intervalle non diffusés (secret statistique).")
+
+
+def _interval_of(ctx: ReportContext, numerator: Any, denominator: Any) -> Any:
+    """The Wilson interval of a share of two figures *as shown*: Suppressed when either is hidden (or the share
+    is), so an interval is never computed from a protected figure."""
+    if isinstance(numerator, Suppressed) or isinstance(denominator, Suppressed):
+        return Suppressed(ctx.seuil)
+    if not isinstance(numerator, int) or not isinstance(denominator, int) or denominator <= 0:
+        return None
+    if isinstance(_share(ctx, numerator, denominator), Suppressed):
+        return Suppressed(ctx.seuil)
+    return stats.wilson(numerator, denominator)
+
+
+def _ic_cell(interval: Any) -> Any:
+    """A table's « IC 95 % » cell: « 42,8 – 56,2 » (percentages), « s » when secret, empty when none."""
+    if isinstance(interval, Suppressed) or interval is None:
+        return interval
+    low, high = interval
+    return f"{formats.number(low * 100, 1)}\u00a0– {formats.number(high * 100, 1)}"
+
+
+def _rate_text(rate: Any, interval: Any) -> str:
+    """« 49,5 % (IC 95 % : 42,8 – 56,2) »; a rate without interval reads alone, a secret one « s »."""
+    if isinstance(rate, Suppressed) or isinstance(interval, Suppressed):
+        return formats.suppressed()
+    text = formats.percent(rate)
+    if interval is None:
+        return text
+    return f"{text} ({IC_HEADER} : {_ic_cell(interval)})"
+
+
 def _chart_value(value: Any) -> float | None:
     return None if isinstance(value, Suppressed) or value is None else float(value)
 
@@ -441,10 +486,12 @@ def _breakdown(ctx: ReportContext, *, caption: str, label_header: str, definitio
     from reperes.charts import bar_chart
 
     values, shown_total = shown if shown is not None else _protect(ctx, mapping, total)
-    rows = [[label, value, _share(ctx, value, shown_total)] for label, value in values.items()]
-    table = Table(caption, [Column(label_header), Column("Effectif", "count"), Column("Part", "percent")],
-                  rows, source=ctx.source, period=ctx.period, definition=definition,
-                  footer_rows=[[total_label, shown_total, _share(ctx, shown_total, shown_total)]])
+    rows = [[label, value, _share(ctx, value, shown_total), _ic_cell(_interval_of(ctx, value, shown_total))]
+            for label, value in values.items()]
+    table = Table(caption, [Column(label_header), Column("Effectif", "count"), Column("Part", "percent"),
+                            Column(IC_HEADER, align="right")],
+                  rows, source=ctx.source, period=ctx.period, definition=definition + IC_DEFINITION,
+                  footer_rows=[[total_label, shown_total, _share(ctx, shown_total, shown_total), None]])
     blocks: list = []
     if chart and values:
         figure_chart = bar_chart(list(values), [_chart_value(v) for v in values.values()], title=caption,
@@ -576,13 +623,15 @@ def _participants(ctx: ReportContext, facts: _Facts) -> list:
                                 ("part_th", "Travailleurs handicapés"), ("part_qpv", "Habitants d'un QPV"),
                                 ("part_infra_bac", "Niveau inférieur au bac")):
             if key_id in facts.indicators:
-                rows.append([facts.label(key_id, default)[0], facts.value(key_id)])
+                rows.append([facts.label(key_id, default)[0], facts.value(key_id),
+                             _ic_cell(facts.interval(IND + key_id))])
         if rows:
             blocks.append(Table("Profil des participants accompagnés",
-                                [Column("Caractéristique"), Column("Part des accompagnés", "percent")], rows,
+                                [Column("Caractéristique"), Column("Part des accompagnés", "percent"),
+                                 Column(IC_HEADER, align="right")], rows,
                                 source=ctx.source, period=ctx.period,
                                 definition="Part des participants accompagnés de la période ; une valeur "
-                                           "inconnue compte comme « non »."))
+                                           "inconnue compte comme « non »." + IC_DEFINITION))
     # By EPCI against the population: the indicators' own cells (accompagnes_par_epci, pour 1 000 habitants).
     epcis = _epci_frame(ctx)
     by_epci = facts.indicators.get("accompagnes_par_epci") if facts.indicators else None
@@ -619,7 +668,71 @@ def _participants(ctx: ReportContext, facts: _Facts) -> list:
                             footer_rows=[["Total", shown_acc, sum(population.values()), None]]))
     if not _has_provider("participants-et-public-potentiel", ctx):
         blocks.append(Callout("info", "Public potentiel", waiting("participants-et-public-potentiel")))
+    esf = _esf_section(ctx, facts)
+    if esf is not None:
+        blocks.append(esf)
     return blocks
+
+
+ESF_SEXES = (("F", "Femmes"), ("M", "Hommes"), ("total", "Ensemble"))
+
+
+def _esf_section(ctx: ReportContext, facts: _Facts) -> Section | None:
+    """The ESF+ common indicators (``reperes.analytics.esf``), by sex, as the period's publication shows them.
+
+    Every cell is a figure of the publication (declared with the indicators, protected with them), so the
+    partner version hides here what ``reperes indicators --json --diffusion`` hides. The annex's codes are not
+    printed: ``docs/indicateurs.md`` asks to check them before a report names them.
+    """
+    try:
+        esf = importlib.import_module("reperes.analytics.esf")
+    except ImportError:
+        return None
+    if facts.indicators is None or not any(i.id in facts.indicators for i in esf.ESF_INDICATORS):
+        return None
+
+    def shown(name: str) -> Any:
+        if name in facts.pub.publication:
+            return facts.show(name)
+        # Not declared (a rate with no denominator): nothing to show; a partner never sees an undeclared figure.
+        raw = facts.pub.publication.raw(name)
+        return None if raw is None else (Suppressed(ctx.seuil) if ctx.diffusion else raw)
+
+    counts, rates, approximations = [], [], []
+    for indicator in esf.ESF_INDICATORS:
+        if indicator.id not in facts.indicators:
+            continue
+        names = [f"{IND}{indicator.id}.{key}" for key, _label in ESF_SEXES]
+        if indicator.unit == "taux":
+            row: list = [indicator.label]
+            for name in names:
+                row += [shown(name), _ic_cell(facts.interval(name))]
+            rates.append(row)
+        else:
+            counts.append([indicator.label, *(shown(name) for name in names)])
+        if indicator.approximation:
+            approximations.append(f"{indicator.label} : {indicator.approximation}")
+    definition = ("Indicateurs communs du FSE+ (règlement (UE) 2021/1057, annexe I) : indicateurs de réalisation "
+                  "sur les entrées de la période, de résultat sur les sorties de la période.")
+    blocks: list = [Paragraph(
+        "Le PLIE rend compte au FSE+ de ses participants par des indicateurs communs, par sexe : les indicateurs "
+        "de réalisation portent sur les entrées de la période, les indicateurs de résultat sur ses sorties. "
+        "Ils sont calculés à partir des données de parcours ; certaines définitions sont approchées (liste "
+        "ci-dessous).")]
+    columns = [Column("Indicateur")] + [Column(label, "count") for _key, label in ESF_SEXES]
+    if counts:
+        blocks.append(Table("Indicateurs communs du FSE+, par sexe", columns, counts, source=ctx.source,
+                            period=ctx.period, definition=definition))
+    if rates:
+        rate_columns = [Column("Indicateur")]
+        for _key, label in ESF_SEXES:
+            rate_columns += [Column(label, "percent"), Column(f"{IC_HEADER} ({label.lower()})", align="right")]
+        blocks.append(Table("Taux du suivi à six mois (FSE+), par sexe", rate_columns, rates, source=ctx.source,
+                            period=ctx.period, definition=definition + IC_DEFINITION))
+    if approximations:
+        blocks.append(Paragraph("Définitions approchées à partir du format d'échange :"))
+        blocks.append(BulletList(approximations))
+    return Section("Indicateurs communs du FSE+", blocks=blocks, slug="indicateurs-fse")
 
 
 def _profile_label(codes) -> Callable[[str], str]:
@@ -717,17 +830,49 @@ def _actions(ctx: ReportContext, facts: _Facts) -> list:
     if n_exp:
         rows = []
         for key, label in (("experimentale", "Passés par une action expérimentale"), ("autres", "Autres participants")):
-            rows.append([label, facts.show(f"rapport.{key}.sorties"), facts.show(f"rapport.{key}.taux")])
+            rows.append([label, facts.show(f"rapport.{key}.sorties"), facts.show(f"rapport.{key}.taux"),
+                         _ic_cell(facts.interval(f"rapport.{key}.taux"))])
         blocks.append(Table("Sorties des participants passés par une action expérimentale",
                             [Column("Groupe"), Column("Sorties", "count"),
-                             Column("Taux de sorties positives", "percent")],
+                             Column("Taux de sorties positives", "percent"), Column(IC_HEADER, align="right")],
                             rows, source=ctx.source, period=ctx.period,
                             definition="Sorties de la période ; un participant est « passé par une action "
-                                       "expérimentale » s'il a suivi au moins une étape de cette action."))
+                                       "expérimentale » s'il a suivi au moins une étape de cette action."
+                                       + IC_DEFINITION))
+        comparison = _comparison_sentence(ctx, facts)
+        if comparison:
+            blocks.append(Paragraph(comparison))
         blocks.append(Callout("warning", "Pas une évaluation d'impact",
                               "Les participants orientés vers les actions expérimentales ne sont pas tirés au "
                               "sort : l'écart observé ne mesure pas l'effet de ces actions."))
     return blocks
+
+
+def _comparison_sentence(ctx: ReportContext, facts: _Facts) -> str | None:
+    """Experimental actions against the others, from the shown figures only: is the gap beyond the noise?
+
+    The verdict is the two-proportion z-test (:func:`reperes.analytics.stats.compare_rates`); overlapping
+    intervals are said too, as the reader sees them in the table."""
+    figures = [facts.show(f"rapport.{key}.{what}") for key in ("experimentale", "autres")
+               for what in ("positives", "sorties")]
+    if not all(isinstance(v, int) for v in figures):
+        return None
+    pos_a, n_a, pos_b, n_b = figures
+    if not n_a or not n_b:
+        return None
+    test = stats.compare_rates(pos_a, n_a, pos_b, n_b)
+    if test.p_value is None:
+        return None
+    gap = formats.number(abs(test.difference) * 100, 1)
+    overlap = stats.intervals_overlap(stats.wilson(pos_a, n_a), stats.wilson(pos_b, n_b))
+    rates = (f"{_rate_text(test.rate_a, stats.wilson(pos_a, n_a))} pour les participants passés par une action "
+             f"expérimentale, {_rate_text(test.rate_b, stats.wilson(pos_b, n_b))} pour les autres")
+    if not test.significant:
+        noise = " ; leurs intervalles de confiance se recouvrent" if overlap else ""
+        return (f"Taux de sorties positives : {rates}. L'écart de {gap} points reste dans la marge d'incertitude : "
+                f"il peut s'expliquer par le hasard (test de différence de proportions, seuil de 5\u202f%){noise}.")
+    return (f"Taux de sorties positives : {rates}. L'écart de {gap} points dépasse la marge d'incertitude "
+            "(test de différence de proportions, seuil de 5\u202f%), sans mesurer pour autant l'effet des actions.")
 
 
 # ----------------------------------------------------------------------------- 6. exits
@@ -742,7 +887,7 @@ def _sorties(ctx: ReportContext, facts: _Facts) -> list:
         return [Callout("info", "Les sorties", waiting("indicators"))]
     blocks: list = []
     if facts.indicators is not None:
-        figures = []
+        figures, sentences = [], []
         for key_id, default in (("taux_sorties_positives", "Taux de sorties positives"),
                                 ("taux_sorties_positives_hors_neutres", "Taux de sorties positives hors sorties "
                                                                         "neutres"),
@@ -752,8 +897,10 @@ def _sorties(ctx: ReportContext, facts: _Facts) -> list:
                 label, definition = facts.label(key_id, default)
                 figures.append(KeyFigure(label, facts.value(key_id), "percent", definition=definition or None,
                                          source=ctx.source, period=ctx.period, seuil=ctx.seuil))
+                sentences.append(f"{label} : {facts.rate_text(key_id)}")
         if figures:
             blocks.append(KeyFigures(figures))
+            blocks.append(Paragraph("Avec leur intervalle de confiance à 95\u202f% – " + " ; ".join(sentences) + "."))
     else:
         blocks.append(Callout("info", "Taux de sorties", waiting("indicators")))
     shown_total = facts.show(IND + "sorties")
@@ -798,6 +945,7 @@ def _valued_exits(ctx: ReportContext, facts: _Facts) -> Section | None:
                          label_header="Situation à la sortie", definition=valorisation.DEFINITION,
                          total_label="Sorties ni positives ni neutres",
                          shown=(values, facts.show("rapport.valorisation.total")))
+    blocks += _valued_parts(ctx, facts)
     acquis = facts.pub.tables.get("acquis") or []
     if acquis:
         blocks.append(Table("Acquis obtenus pendant le parcours, par type",
@@ -810,6 +958,28 @@ def _valued_exits(ctx: ReportContext, facts: _Facts) -> Section | None:
                                        "peut compter pour plusieurs types."))
     blocks += [Definition(label, text) for _key, label, text in valorisation.GRID]
     return Section("Les autres sorties à valoriser", blocks=blocks, slug="sorties-a-valoriser")
+
+
+VALUED_CAVEAT = ("Le taux de valorisation compte comme valorisées des sorties sans solution à la sortie : "
+                 "celles dont le parcours a obtenu un acquis ou levé un frein. Ces sorties marquent une avancée "
+                 "pendant le parcours, pas une situation à la sortie ; elles sont comptées à part ci-dessus.")
+
+
+def _valued_parts(ctx: ReportContext, facts: _Facts) -> list:
+    """The valued share split into its parts (solution, acquis, frein levé), each with its interval, and the
+    caveat: part of the « valued » exits have no solution at all."""
+    total = facts.show("rapport.valorisation.total")
+    parts = []
+    for key, words in (("solution", "sorties vers une solution autre que l'emploi durable"),
+                       ("acquis", "sorties sans solution, avec un acquis obtenu pendant le parcours"),
+                       ("frein_leve", "sorties sans solution ni acquis, avec un frein levé")):
+        value = facts.show(f"rapport.valorisation.{key}")
+        parts.append(f"{words} : {_rate_text(_share(ctx, value, total), _interval_of(ctx, value, total))}")
+    rate = facts.rate_text("taux_valorisation_sorties_non_positives") if facts.indicators else None
+    head = "Le taux de valorisation des sorties ni positives ni neutres"
+    head += f" ({rate})" if rate else ""
+    return [Paragraph(head + " additionne trois parts de ces sorties – " + " ; ".join(parts) + "."),
+            Callout("warning", "Des sorties valorisées sans solution", VALUED_CAVEAT)]
 
 
 # ----------------------------------------------------------------------------- 7, 8: other domains
@@ -836,19 +1006,24 @@ def _findings(ctx: ReportContext, facts: _Facts) -> list:
     questions: list[str] = []
     rate = facts.value("taux_sorties_positives")
     if isinstance(rate, float | int):
-        questions.append(f"Le taux de sorties positives atteint {formats.percent(rate)} sur la période : "
+        questions.append(f"Le taux de sorties positives atteint {facts.rate_text('taux_sorties_positives')} "
+                         "sur la période : "
                          "est-il à la hauteur de l'objectif du protocole, et faut-il le mesurer autrement ?")
     if facts.pub is not None and facts.sorties.height:
         # Shares of the published cells only: a hidden category gives no sentence (its figure is secret).
         total = facts.show(IND + "sorties")
-        share_solution = _share(ctx, facts.show(IND + "sorties_par_categorie.solution"), total)
+        solution = facts.show(IND + "sorties_par_categorie.solution")
+        share_solution = _share(ctx, solution, total)
         if isinstance(share_solution, float):
-            questions.append(f"{formats.percent(share_solution)} des sorties sont d'autres sorties à valoriser "
+            text = _rate_text(share_solution, _interval_of(ctx, solution, total))
+            questions.append(f"{text} des sorties sont d'autres sorties à valoriser "
                              "(santé, retraite, orientation adaptée…) : comment le futur protocole doit-il les "
                              "reconnaître ?")
-        share_sans = _share(ctx, facts.show(IND + "sorties_par_categorie.sans_solution"), total)
+        sans = facts.show(IND + "sorties_par_categorie.sans_solution")
+        share_sans = _share(ctx, sans, total)
         if isinstance(share_sans, float):
-            questions.append(f"{formats.percent(share_sans)} des sorties se font sans solution, dont les "
+            text = _rate_text(share_sans, _interval_of(ctx, sans, total))
+            questions.append(f"{text} des sorties se font sans solution, dont les "
                              "abandons : à quel moment du parcours le lien se perd-il ?")
     epcis = _epci_frame(ctx)
     per_1000 = facts.indicators.get("accompagnes_pour_1000_habitants_par_epci") if facts.indicators else None

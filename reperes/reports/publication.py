@@ -21,7 +21,7 @@ from typing import Any
 import polars as pl
 
 from reperes import referentiel as ref
-from reperes.analytics import disclosure
+from reperes.analytics import disclosure, stats
 from reperes.documents import Suppressed
 
 IND = "indicateurs."
@@ -51,6 +51,22 @@ class PeriodPublication:
         if not diffusion:
             return self.publication.raw(name)
         return Suppressed(self.seuil) if self.protected.is_secret(name) else self.publication.raw(name)
+
+    def interval(self, name: str, diffusion: bool) -> tuple[float, float] | Suppressed | None:
+        """The 95 % Wilson interval of a declared rate, from its numerator and denominator.
+
+        For partners: :class:`Suppressed` when the rate is secret (its numerator or denominator cannot be
+        known from the published figures), so an interval never tells more than the protected figures.
+        ``None`` when the name is not a rate of the publication, or its denominator is 0.
+        """
+        rates = self.publication.rates
+        if name not in rates:
+            return None
+        if diffusion and self.protected.is_secret(name):
+            return Suppressed(self.seuil)
+        numerator, denominator, _value = rates[name]
+        values = self.publication.system.vars
+        return stats.wilson(int(values[numerator].value), int(values[denominator].value))
 
     def audit(self) -> disclosure.AuditResult:
         if self.protected.audit_result is not None:

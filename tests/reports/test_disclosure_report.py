@@ -66,7 +66,7 @@ def derive_categories(document) -> dict[str, int]:
     shares = {"d'autres sorties à valoriser": "Autre sortie à valoriser", "sans solution": "Sortie sans solution"}
     for sentence in questions(document):
         for words, label in shares.items():
-            match = re.match(r"([\d\u202f,]+)\s*%\s+des sorties (sont|se font) " + re.escape(words), sentence)
+            match = re.match(r"([\d\u202f,]+)\s*%\s+(?:\(IC[^)]*\)\s+)?des sorties (sont|se font) " + re.escape(words), sentence)
             if match:
                 known[label] = round(percent(match.group(1)) * total)
     unknown = [row[0] for row in table.rows if row[0] not in known]
@@ -80,8 +80,8 @@ def test_sortie_neutre_can_no_longer_be_derived_from_the_partner_report(demo):
     raw = {row[0]: row[1] for row in tables(staff)["Sorties par catégorie"].rows}
     assert raw["Sortie neutre"] == 6 and raw["Autre sortie à valoriser"] == 36  # the demo of the issue
     # The attack works: with the neutral cell alone hidden and the share of « solution » stated, 6 follows.
-    leaky_rows = [[label, Suppressed(11) if label == "Sortie neutre" else value, share]
-                  for label, value, share in tables(staff)["Sorties par catégorie"].rows]
+    leaky_rows = [[label, Suppressed(11) if label == "Sortie neutre" else value, *rest]
+                  for label, value, *rest in tables(staff)["Sorties par catégorie"].rows]
     assert [row[1] for row in leaky_rows if row[0] == "Sortie neutre"] == [Suppressed(11)]
 
     class Leaky:  # the staff document with only the primary suppression of the neutral exits
@@ -117,10 +117,10 @@ def agreement(dataset, debut, fin) -> int:
         assert payload["sorties"] == 0
     else:
         labels = {ref.CATEGORIE_SORTIE.label(c): c for c in ref.CATEGORIE_SORTIE.codes()}
-        for label, value, _share in found["Sorties par catégorie"].rows:
+        for label, value, *_share in found["Sorties par catégorie"].rows:
             same(value, payload["sorties_par_categorie"][labels[label]], label)
         motifs = {ref.MOTIF_SORTIE.label(c): c for c in ref.MOTIF_SORTIE.codes()}
-        for label, value, _share in found["Sorties par motif"].rows:
+        for label, value, *_share in found["Sorties par motif"].rows:
             same(value, payload["sorties_par_motif"][motifs[label]], label)
         same(found["Sorties par motif"].footer_rows[0][1], payload["sorties"], "sorties")
     key = next(node for _level, node in document.walk() if isinstance(node, KeyFigures))
