@@ -13,7 +13,6 @@ from django.urls import reverse
 from docx import Document as open_docx
 
 from reperes.audit.models import Action, AuditEvent
-from reperes.formats import typography
 from reperes.reports.models import GeneratedReport, ReportSettings, SectionComment
 
 
