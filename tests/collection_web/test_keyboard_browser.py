@@ -60,7 +60,7 @@ def test_import_and_analyses_with_the_keyboard_only(page, admin, demo_files, syn
     assert page.get_by_label("Validation seule", exact=False).is_checked()
     tab_to(page, "Envoyer et importer")
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/imports/(\d+|suivi/\w+)/$"))
+    page.wait_for_url(re.compile(r"/imports/(\d+|suivi/\w+)/(\?suivi=\w+)?$"))
     page.wait_for_selector("text=rien n'a été enregistré", timeout=60_000)
     assert ImportRun.objects.count() == 1 and not Participant.objects.exists()  # checked, nothing stored
 

@@ -92,10 +92,10 @@ def test_a_committee_held_with_the_keyboard_alone(page):
     document = docx.Document(io.BytesIO(pathlib.Path(info.value.path()).read_bytes()))
     text = "\n".join([p.text for p in document.paragraphs]
                      + [c.text for t in document.tables for row in t.rows for c in row.cells])
-    assert "Texte amendé : Porter le taux de sorties positives à 55 % d’ici 2025." in text
-    assert "Texte soumis au comité : Texte proposé 1." in text
-    assert "Motif : Ce public relève de la mission locale." in text
-    assert "Présents : Département, Mission locale." in text and "Absents : État." in text
+    assert "Texte amendé\u00a0: Porter le taux de sorties positives à 55 % d’ici 2025." in text
+    assert "Texte soumis au comité\u00a0: Texte proposé 1." in text
+    assert "Motif\u00a0: Ce public relève de la mission locale." in text
+    assert "Présents\u00a0: Département, Mission locale." in text and "Absents\u00a0: État." in text
 
     # the other new pages pass axe too: the committee, the follow-up, the calendar, the history
     _no_violations(page, "comité")
