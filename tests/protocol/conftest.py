@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from protocol_helpers import demo_data, load_evaluation
+from evaluation_helpers import demo_data, load_evaluation
 
 
 @pytest.fixture
@@ -11,7 +11,7 @@ def evaluated(db, territory, tmp_path):
     from reperes.analyses import services
 
     services.clear_caches()
-    installation = demo_data(tmp_path)
+    installation = demo_data(tmp_path, participants=400)
     load_evaluation()
     yield installation
     services.clear_caches()

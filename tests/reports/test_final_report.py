@@ -10,7 +10,7 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from final_helpers import demo_data, load_evaluation
+from evaluation_helpers import demo_data, load_evaluation
 
 D = dt.date
 

@@ -1,4 +1,7 @@
-"""A small evaluation for the draft protocol (400 parcours: the base year's figures are above the disclosure threshold): decisions of every kind, counted by hand.
+"""A small evaluation for the final report and the draft protocol: decisions of every kind, counted by hand.
+
+The draft protocol's tests ask for 400 parcours, so that the base year's figures are above the disclosure
+threshold.
 
 R1 (objectifs, target 55 % of positive exits by 2025) is amended by CS1 to « Porter le taux à 52 %. », then
 adopted by CP1 : it enters the protocol with the amended text. R2 (axes) is postponed, R3 (publics) rejected:
@@ -62,13 +65,13 @@ def load_evaluation(data=None) -> None:
     import_file(data or EVALUATION)  # raises InvalidFile on any problem
 
 
-def demo_data(tmp_path):
+def demo_data(tmp_path, participants: int = 150):
     """A small generated PLIE imported through the import core (as the intermediate report's tests do)."""
     from reperes.collection.importer import run_import
     from reperes.configuration.models import Installation
     from reperes.demo import generate
 
-    generate(tmp_path / "demo", seed=7, participants=400)
+    generate(tmp_path / "demo", seed=7, participants=participants)
     run_import(tmp_path / "demo", source_name="démo de test")
     installation = Installation.get()
     installation.plie_name = "PLIE de Test"
