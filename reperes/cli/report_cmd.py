@@ -77,58 +77,42 @@ def _parameters(args):
 
 
 def intermediate(args) -> int:
-    from reperes.audit.models import Action
-    from reperes.audit.trail import record
     from reperes.reports import services
 
-    formats, debut, fin, date = _parameters(args)
-    err(f"Rapport intermédiaire du {debut.isoformat()} au {fin.isoformat()} "
-        f"({'diffusion partenaires' if args.diffusion else 'interne'}) : {', '.join(formats)}…")
-    generation = services.generate(debut=debut, fin=fin, date=date, diffusion=args.diffusion, formats=formats)
-    try:
-        paths = services.write_files(generation, args.out)
-    except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
-    record(Action.REPORT, target="rapport intermédiaire (ligne de commande)", livrable="rapport_intermediaire",
-           debut=debut.isoformat(), fin=fin.isoformat(), date=date.isoformat(), diffusion=args.diffusion,
-           formats=formats, email="ligne de commande")
-    for path in paths:
-        err(f"  {path}")
-    metadata = generation.document.metadata
-    if args.json:
-        out_json({"files": [str(p) for p in paths], "debut": debut.isoformat(), "fin": fin.isoformat(),
-                  "date": date.isoformat(), "diffusion": args.diffusion,
-                  "imports": metadata.get("Imports de données"),
-                  "hash": metadata.get("Empreinte des données (SHA-256)"),
-                  "version": metadata.get("Version de Repères")})
-    return 0
+    return _generate(args, "Rapport intermédiaire", "rapport_intermediaire", services.generate)
 
 
 def final(args) -> int:
+    from reperes.reports import final as final_report
+
+    return _generate(args, "Rapport final", "rapport_final", final_report.generate,
+                     extra={"decisions": "Empreinte des décisions (SHA-256)"})
+
+
+def _generate(args, title: str, livrable: str, generate, extra: dict[str, str] | None = None) -> int:
+    """Generate a report (``generate`` of its module), write its files, audit it, print where they are."""
     from reperes.audit.models import Action
     from reperes.audit.trail import record
-    from reperes.reports import final as final_report
     from reperes.reports import services
 
     formats, debut, fin, date = _parameters(args)
-    err(f"Rapport final du {debut.isoformat()} au {fin.isoformat()} "
+    err(f"{title} du {debut.isoformat()} au {fin.isoformat()} "
         f"({'diffusion partenaires' if args.diffusion else 'interne'}) : {', '.join(formats)}…")
-    generation = final_report.generate(debut=debut, fin=fin, date=date, diffusion=args.diffusion, formats=formats)
+    generation = generate(debut=debut, fin=fin, date=date, diffusion=args.diffusion, formats=formats)
     try:
         paths = services.write_files(generation, args.out)
     except OSError as exc:
         raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
-    record(Action.REPORT, target="rapport final (ligne de commande)", livrable="rapport_final",
+    record(Action.REPORT, target=f"{title.lower()} (ligne de commande)", livrable=livrable,
            debut=debut.isoformat(), fin=fin.isoformat(), date=date.isoformat(), diffusion=args.diffusion,
            formats=formats, email="ligne de commande")
     for path in paths:
         err(f"  {path}")
     metadata = generation.document.metadata
     if args.json:
+        keys = {"imports": "Imports de données", "hash": "Empreinte des données (SHA-256)", **(extra or {}),
+                "version": "Version de Repères"}
         out_json({"files": [str(p) for p in paths], "debut": debut.isoformat(), "fin": fin.isoformat(),
                   "date": date.isoformat(), "diffusion": args.diffusion,
-                  "imports": metadata.get("Imports de données"),
-                  "hash": metadata.get("Empreinte des données (SHA-256)"),
-                  "decisions": metadata.get("Empreinte des décisions (SHA-256)"),
-                  "version": metadata.get("Version de Repères")})
+                  **{key: metadata.get(label) for key, label in keys.items()}})
     return 0

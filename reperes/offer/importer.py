@@ -297,7 +297,7 @@ def _read_rows(path: Path) -> list[dict]:
             text = data.decode("cp1252", errors="replace")
         first = text.split("\n", 1)[0]
         delimiter = max((";", ",", "\t"), key=first.count)
-        if "\n" in text and re.search(r"\r(?!\n)", text.replace('""', "")) and not _quoted_cr(text):
+        if "\n" in text and re.search(r"\r(?!\n)", text) and not _quoted_cr(text):
             # a carriage return alone inside lines that end with a line feed: a cell was cut in two
             raise OfferUnusable(safefiles.unreadable(path.name))
         csv.field_size_limit(max(csv.field_size_limit(), 16 * 1024 * 1024))  # long descriptions in open data

@@ -398,7 +398,7 @@ class _Facts:
         return self.pub.interval(name, self.ctx.diffusion)
 
     def rate_text(self, key_id: str) -> str:
-        """An indicator's rate in a sentence: « 49,5 % (IC 95 % : 42,8 – 56,2) », or « s »."""
+        """An indicator's rate in a sentence: « 49,5 % (IC 95 % : 42,8 – 56,2) », or "" when it is secret."""
         return _rate_text(self.value(key_id), self.interval(IND + key_id))
 
 
@@ -462,9 +462,10 @@ def _ic_cell(interval: Any) -> Any:
 
 
 def _rate_text(rate: Any, interval: Any) -> str:
-    """« 49,5 % (IC 95 % : 42,8 – 56,2) »; a rate without interval reads alone, a secret one « s »."""
+    """« 49,5 % (IC 95 % : 42,8 – 56,2) »; a rate without interval reads alone; a secret one is empty: a sentence
+    whose figure is suppressed is written without it (docs/indicateurs.md, « One publication, one decision »)."""
     if isinstance(rate, Suppressed) or isinstance(interval, Suppressed):
-        return formats.suppressed()
+        return ""
     text = formats.percent(rate)
     if interval is None:
         return text
@@ -897,9 +898,11 @@ def _sorties(ctx: ReportContext, facts: _Facts) -> list:
                 label, definition = facts.label(key_id, default)
                 figures.append(KeyFigure(label, facts.value(key_id), "percent", definition=definition or None,
                                          source=ctx.source, period=ctx.period, seuil=ctx.seuil))
-                sentences.append(f"{label} : {facts.rate_text(key_id)}")
+                if facts.rate_text(key_id):
+                    sentences.append(f"{label} : {facts.rate_text(key_id)}")
         if figures:
             blocks.append(KeyFigures(figures))
+        if sentences:
             blocks.append(Paragraph("Avec leur intervalle de confiance à 95\u202f% – " + " ; ".join(sentences) + "."))
     else:
         blocks.append(Callout("info", "Taux de sorties", waiting("indicators")))
@@ -974,7 +977,8 @@ def _valued_parts(ctx: ReportContext, facts: _Facts) -> list:
                        ("acquis", "sorties sans solution, avec un acquis obtenu pendant le parcours"),
                        ("frein_leve", "sorties sans solution ni acquis, avec un frein levé")):
         value = facts.show(f"rapport.valorisation.{key}")
-        parts.append(f"{words} : {_rate_text(_share(ctx, value, total), _interval_of(ctx, value, total))}")
+        text = _rate_text(_share(ctx, value, total), _interval_of(ctx, value, total))
+        parts.append(f"{words} : {text}" if text else words)
     rate = facts.rate_text("taux_valorisation_sorties_non_positives") if facts.indicators else None
     head = "Le taux de valorisation des sorties ni positives ni neutres"
     head += f" ({rate})" if rate else ""
@@ -1006,7 +1010,8 @@ def _findings(ctx: ReportContext, facts: _Facts) -> list:
     questions: list[str] = []
     rate = facts.value("taux_sorties_positives")
     if isinstance(rate, float | int):
-        questions.append(f"Le taux de sorties positives atteint {facts.rate_text('taux_sorties_positives')} "
+        shown = facts.rate_text("taux_sorties_positives") or formats.percent(rate)
+        questions.append(f"Le taux de sorties positives atteint {shown} "
                          "sur la période : "
                          "est-il à la hauteur de l'objectif du protocole, et faut-il le mesurer autrement ?")
     if facts.pub is not None and facts.sorties.height:
@@ -1015,14 +1020,14 @@ def _findings(ctx: ReportContext, facts: _Facts) -> list:
         solution = facts.show(IND + "sorties_par_categorie.solution")
         share_solution = _share(ctx, solution, total)
         if isinstance(share_solution, float):
-            text = _rate_text(share_solution, _interval_of(ctx, solution, total))
+            text = _rate_text(share_solution, _interval_of(ctx, solution, total)) or formats.percent(share_solution)
             questions.append(f"{text} des sorties sont d'autres sorties à valoriser "
                              "(santé, retraite, orientation adaptée…) : comment le futur protocole doit-il les "
                              "reconnaître ?")
         sans = facts.show(IND + "sorties_par_categorie.sans_solution")
         share_sans = _share(ctx, sans, total)
         if isinstance(share_sans, float):
-            text = _rate_text(share_sans, _interval_of(ctx, sans, total))
+            text = _rate_text(share_sans, _interval_of(ctx, sans, total)) or formats.percent(share_sans)
             questions.append(f"{text} des sorties se font sans solution, dont les "
                              "abandons : à quel moment du parcours le lien se perd-il ?")
     epcis = _epci_frame(ctx)

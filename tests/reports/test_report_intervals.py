@@ -120,9 +120,10 @@ def test_partner_version_shows_no_interval_for_a_suppressed_rate(partner):
     # The 2 deaths (neutral exits) are secret: no share, no interval.
     row = next(r for r in tables(partner)["Sorties par catégorie"].rows if r[0] == "Sortie neutre")
     assert all(isinstance(cell, Suppressed) for cell in row[1:])
-    # In text: the rate without neutral exits (it would give them away) reads « s », with no interval.
+    # In text: the rate without neutral exits (it would give them away) is left out of the sentence: a sentence
+    # never carries a suppressed figure, nor its mark (docs/indicateurs.md).
     sentence = next(t for t in texts(partner) if t.startswith("Avec leur intervalle de confiance"))
-    assert "(hors sorties neutres) : s ;" in sentence
+    assert "hors sorties neutres" not in sentence and " s " not in sentence and " s." not in sentence
     assert sentence.count(IC) == 1  # only the positive exits' rate, which is published
     key = next(node for _level, node in partner.walk() if isinstance(node, KeyFigures)
                and any(item.unit == "percent" for item in node.items))
