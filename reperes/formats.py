@@ -80,9 +80,9 @@ def suppression_legend(seuil: int) -> str:
 
 
 _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
-_BEFORE_PUNCT = re.compile(r"[ \u00a0]([;:?!])(?=\s|$)")
-_OPEN_QUOTE = re.compile(r"«[ \u00a0]?")
-_CLOSE_QUOTE = re.compile(r"[ \u00a0]?»")
+_BEFORE_PUNCT = re.compile(r" ([;:?!])(?=\s|$)")  # an ordinary space only: a no-break space already there stays
+_OPEN_QUOTE = re.compile(r"«(?: |(?=[^\s\u00a0\u202f]))")
+_CLOSE_QUOTE = re.compile(r"(?: |(?<=[^\s\u00a0\u202f]))»")
 
 
 def typography(text: str) -> str:

@@ -679,13 +679,16 @@ def numbered(document: Document) -> Document:
         if isinstance(block, Paragraph | Definition):
             return dataclasses.replace(block, text=resolve(block.text))
         if isinstance(block, Table):
-            return dataclasses.replace(block, caption=resolve(block.caption), notes=tuple(map(resolve, block.notes)))
+            return dataclasses.replace(block, caption=resolve(block.caption), notes=tuple(map(resolve, block.notes)),
+                                       definition=resolve(block.definition), source=resolve(block.source))
         if isinstance(block, Figure):
-            return dataclasses.replace(block, caption=resolve(block.caption))
+            return dataclasses.replace(block, caption=resolve(block.caption), definition=resolve(block.definition),
+                                       source=resolve(block.source))
         if isinstance(block, KeyFigures):
             return dataclasses.replace(block, items=tuple(resolve_block(item) for item in block.items))
         if isinstance(block, KeyFigure):
-            return dataclasses.replace(block, label=resolve(block.label))
+            return dataclasses.replace(block, label=resolve(block.label), definition=resolve(block.definition),
+                                       source=resolve(block.source))
         return block
 
     def resolve_section(section: Section) -> Section:
@@ -693,5 +696,9 @@ def numbered(document: Document) -> Document:
                                    blocks=tuple(resolve_block(b) for b in section.blocks),
                                    subsections=tuple(resolve_section(sub) for sub in section.subsections))
 
+    disclosure = document.disclosure
+    if disclosure is not None:
+        disclosure = dataclasses.replace(disclosure, text=resolve(disclosure.text))
     return dataclasses.replace(document, title=resolve(document.title), subtitle=resolve(document.subtitle),
+                               disclosure=disclosure,
                                sections=tuple(resolve_section(section) for section in sections))
