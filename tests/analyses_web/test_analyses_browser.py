@@ -1,6 +1,7 @@
 """End to end in Debian's Chromium: log in, open every analysis page, change a filter (htmx), export a table."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,7 +42,8 @@ def test_analyses_in_the_browser(page):
     heading = page.get_by_role("heading", level=1).element_handle()
     with page.expect_response(lambda r: "profil=sexe" in r.url):
         page.get_by_label("Profil des participants").select_option("sexe:Homme")
-    page.wait_for_function("document.querySelector('.rp-period').textContent.includes('Homme')")
+    # Playwright's own wait (a string predicate would be eval'd, which the pages' CSP forbids).
+    expect(page.locator(".rp-period")).to_contain_text("Homme")
     assert heading.is_visible()
     assert "profil=sexe" in page.url
     page.locator("#bloc-indicateurs").scroll_into_view_if_needed()

@@ -6,6 +6,7 @@ import time
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +61,7 @@ def test_upload_shows_progress_then_the_report_and_downloads_it_as_xlsx(page, ad
     status = page.locator("#etat-import")
     assert "Import en cours" in status.inner_text()
     assert page.locator("progress").count() == 1
-    page.wait_for_function("document.body.innerText.includes('participants.csv')")
+    expect(page.locator("body")).to_contain_text("participants.csv")
     assert axe_violations(page) == []
 
     # htmx polls the status fragment, then goes to the report by itself.
