@@ -2,8 +2,10 @@
 
 The archive is a ZIP holding ``MANIFEST.json`` (which says it holds the key),
 ``database.json`` (Django serialisation, portable between SQLite and
-PostgreSQL), ``pseudonym.key`` and ``media/``. The bundled reference of
-communes is not saved: every installation has it from its migrations.
+PostgreSQL), ``pseudonym.key`` and ``media/``. Every model of Repères is
+saved (collected data, offer, surveys, evaluation, committees, protocol, reports,
+benchmark, audit); the bundled reference of communes is not: every installation has it
+from its migrations.
 """
 
 from __future__ import annotations
@@ -25,13 +27,32 @@ FORMAT = "reperes-backup/1"
 KEY_WARNING = ("Cette archive contient la clé de pseudonymisation : conservez-la comme une donnée sensible "
                "(chiffrée, accès restreint). Sans cette clé, les imports futurs ne retrouveraient plus les "
                "participants déjà enregistrés.")
-# Models saved, in dependency order. The reference of communes comes with the migrations.
-MODELS = (
-    "territory.Contour", "territory.Territory", "accounts.User", "configuration.Installation",
-    "collection.ImportRun", "collection.Action", "collection.Participant", "collection.Etape",
-    "collection.SuiviFrein", "collection.Acquis", "audit.AuditEvent",
-    "benchmark.Organisation", "benchmark.SheetImport", "benchmark.SheetValue",
-)
+# Every model of Repères is saved, except the reference of communes, which comes with the migrations.
+NOT_SAVED = frozenset({"territory.Commune"})
+
+
+def saved_models() -> list:
+    """The models of the instance, each after the models it points to (a restore saves them in this order)."""
+    models = {m._meta.label: m for m in apps.get_models()
+              if m.__module__.startswith("reperes.") and m._meta.managed and not m._meta.proxy
+              and m._meta.label not in NOT_SAVED}
+    ordered: list = []
+    done: set[str] = set()
+
+    def visit(label: str, path: tuple[str, ...] = ()) -> None:
+        if label in done or label in path:
+            return  # a model pointing to itself (a theme's parent) or a cycle: pks keep the order
+        for field in models[label]._meta.get_fields():
+            if field.is_relation and field.concrete and field.related_model is not None:
+                target = field.related_model._meta.label
+                if target in models and target != label:
+                    visit(target, path + (label,))
+        done.add(label)
+        ordered.append(models[label])
+
+    for label in sorted(models):
+        visit(label)
+    return ordered
 
 
 class BackupError(ValueError):
@@ -42,10 +63,9 @@ def backup(path: Path) -> dict:
     path = Path(path)
     objects = []
     counts = {}
-    for label in MODELS:
-        model = apps.get_model(label)
+    for model in saved_models():
         rows = list(model.objects.all().order_by("pk"))
-        counts[label] = len(rows)
+        counts[model._meta.label] = len(rows)
         objects.extend(rows)
     data = serializers.serialize("json", objects)
     manifest = {
@@ -89,17 +109,21 @@ def restore(path: Path) -> dict:
             objects = list(serializers.deserialize("json", io.BytesIO(data)))
         except serializers.base.DeserializationError as exc:
             raise BackupError(f"Sauvegarde illisible : {exc}") from None
+        models = saved_models()
         with transaction.atomic():
-            for label in reversed(MODELS):
-                table = apps.get_model(label)._meta.db_table
-                with connection.cursor() as cursor:
+            with connection.cursor() as cursor:
+                for model in reversed(models):
+                    # Many-to-many links first (a territory's communes, a user's groups), then the rows.
                     # The audit trail is append-only in the application; a restore replaces it whole.
-                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
-            territory_links = apps.get_model("territory.Territory").communes.through
-            territory_links.objects.all().delete()
-            for obj in objects:
-                obj.save()
-            _reset_sequences()
+                    for field in model._meta.local_many_to_many:
+                        if field.remote_field.through._meta.auto_created:
+                            cursor.execute(f"DELETE FROM {connection.ops.quote_name(field.m2m_db_table())}")
+                    cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)}")
+            with connection.constraint_checks_disabled():
+                for obj in objects:
+                    obj.save()
+            connection.check_constraints(table_names=[m._meta.db_table for m in models])
+            _reset_sequences(models)
         media = Path(settings.MEDIA_ROOT)
         for name in zf.namelist():
             if name.startswith("media/") and not name.endswith("/"):
@@ -115,10 +139,9 @@ def restore(path: Path) -> dict:
     return manifest
 
 
-def _reset_sequences() -> None:
+def _reset_sequences(models: list) -> None:
     from django.core.management.color import no_style
 
-    models = [apps.get_model(label) for label in MODELS]
     statements = connection.ops.sequence_reset_sql(no_style(), models)
     with connection.cursor() as cursor:
         for sql in statements:
