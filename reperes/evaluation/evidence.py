@@ -92,9 +92,20 @@ def format_value(path: str, value: Any) -> str:
     return formats.number(value)
 
 
+def matrix_cell(value: Any) -> Any:
+    """A matrix cell retained with the matrix's own status (before the contract's three): read as today."""
+    from reperes.offer.matrix import CONTRACT_STATUT
+
+    if isinstance(value, dict) and "couverture" in value and "statut_detail" not in value \
+            and value.get("statut") in CONTRACT_STATUT:
+        return {**value, "statut": CONTRACT_STATUT[value["statut"]], "statut_detail": value["statut"]}
+    return value
+
+
 def changed(initial: Any, now: Any) -> bool:
     """True when a figure is not the one retained (floats compared to 1e-9: a recomputation is not a change)."""
     if isinstance(initial, dict) or isinstance(now, dict):
+        initial, now = matrix_cell(initial), matrix_cell(now)
         if not (isinstance(initial, dict) and isinstance(now, dict)) or set(initial) != set(now):
             return True
         return any(changed(initial[k], now[k]) for k in initial)
@@ -201,11 +212,15 @@ class Resolver:
             from reperes.offer.services import matrix_payload
 
             self._matrices[key] = matrix_payload(territory, debut, fin, diffusion=self.diffusion, seuil=self.seuil)
+        from reperes.offer.matrix import CONTRACT_STATUT
+
         thematique = ref.datainclusion_category_of(besoin)
         for cell in self._matrices[key]["cells"]:
             if cell["epci"] == epci and cell["thematique"] == thematique:
+                # ``statut`` as the contract spells it; the matrix's finer reading beside it.
                 value = {"demande": cell["demande"], "services": cell["services"], "places": cell["places"],
-                         "couverture": cell["couverture"], "statut": cell["statut"]}
+                         "couverture": cell["couverture"], "statut": CONTRACT_STATUT[cell["statut"]],
+                         "statut_detail": cell["statut"]}
                 return value, cell["demande"] is None, ""
         return None, False, "cette case n'existe pas dans la matrice (EPCI hors du territoire ?)"
 

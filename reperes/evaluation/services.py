@@ -126,7 +126,8 @@ def cell_text(value: dict | None, suppressed: str) -> str:
     from reperes.offer import matrix as mx
 
     demande = suppressed if value.get("demande") is None else formats.number(value["demande"])
-    statut = mx.STATUT_LABELS.get(value.get("statut"), value.get("statut"))
+    code = value.get("statut_detail") or value.get("statut")  # a value retained before the detail: the status
+    statut = mx.STATUT_LABELS.get(code, code)
     return f"{statut} : demande {demande}, {formats.number(value.get('services') or 0)} service(s)"
 
 

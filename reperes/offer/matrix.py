@@ -48,6 +48,10 @@ STATUTS = ("carence", "plie_seul", "partiel", "doublon", "plie_et_services", "co
 STATUT_LABELS = {"carence": "Carence", "plie_seul": "Assuré par le PLIE seul", "partiel": "Couverture partielle",
                  "doublon": "Doublon possible", "plie_et_services": "PLIE et autres services",
                  "couvert": "Couvert", "sans_besoin": "Sans besoin exprimé"}
+# The evaluation file (docs/evaluation.md, evidence ``matrice``) knows three statuses: a gap, an overlap, or
+# the need met (by the PLIE, by services, partly — ``couverture`` says how much — or no need expressed).
+CONTRACT_STATUT = {"carence": "carence", "doublon": "doublon", "plie_seul": "couvert", "partiel": "couvert",
+                   "plie_et_services": "couvert", "couvert": "couvert", "sans_besoin": "couvert"}
 # The rule, as the matrix page states it under the grid.
 STATUT_RULE = (
     "Statut, première règle qui s’applique : carence – une demande, aucun service et aucune action du PLIE ; "
