@@ -136,11 +136,20 @@ def load_dataset(*, territory=None) -> Dataset:
                   f"FROM {_table(Q)} q JOIN {_table(P)} p ON p.{_col(P, 'id')} = q.{_col(Q, 'participant')}")
     acquis = _frame("acquis", list(SCHEMAS["acquis"]), rows)
 
+    populations: dict[str, int] = {}
     if territory is not None:
         communes_rows = list(territory.communes.order_by("code").values_list(
             "code", "nom", "epci_siren", "epci_nom", "population"))
+        # An EPCI's population is that of all its communes in the reference, even those outside the territory.
+        from django.db.models import Sum
+
+        from reperes.territory.models import Commune
+
+        sirens = {row[2] for row in communes_rows if row[2]}
+        populations = {siren: int(total or 0) for siren, total in Commune.objects.of_epci(sirens)
+                       .values("epci_siren").annotate(total=Sum("population")).values_list("epci_siren", "total")}
     else:
         communes_rows = []
     communes = _frame("communes", list(SCHEMAS["communes"]), communes_rows)
     return Dataset(participants=participants, etapes=etapes, actions=actions, suivi_freins=suivi, acquis=acquis,
-                   communes=communes)
+                   communes=communes, epci_populations=populations)

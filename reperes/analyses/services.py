@@ -29,7 +29,6 @@ from typing import Any
 
 import polars as pl
 from django.core.cache import cache
-from django.db.models import Max
 
 from reperes import formats
 from reperes.analytics import actions as actions_analysis
@@ -38,6 +37,9 @@ from reperes.analytics.frames import Dataset
 from reperes.analytics.profiles import PROFILES, Filter, accompagnes, categorie, ordered_groups, sorties
 from reperes.analytics.stats import compare_rates, wilson
 from reperes.referentiel.codes import CATEGORIE_SORTIE, MOTIF_SORTIE, PRESCRIPTEUR
+
+from . import partner
+from .snapshot import data_version, dataset, forget_dataset
 
 THEMES = {  # url name → (title, French summary)
     "home": ("Vue d'ensemble", "Les indicateurs clés de la période."),
@@ -152,39 +154,6 @@ def profile_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     return [(p.label, [(f"{p.key}:{g}", g) for g in p.order]) for p in PROFILES.values()]
 
 
-# ------------------------------------------------------------------------------------ data
-
-
-def data_version() -> str:
-    """A fingerprint of the stored data: changes with every import, deletion or settings change."""
-    from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
-    from reperes.configuration.models import Installation
-    from reperes.territory.models import Territory
-
-    parts = []
-    for model in (Participant, Etape, Action, SuiviFrein, Acquis, ImportRun, Territory):
-        parts.append(model.objects.aggregate(n=Max("id") if model is not Territory else Max("pk"))["n"])
-        parts.append(model.objects.count())
-    installation = Installation.get()
-    parts += [installation.seuil, getattr(installation, "territory_id", None)]
-    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:20]
-
-
-_DATASET_LOCK = threading.Lock()
-_DATASET: dict[str, Dataset] = {}
-
-
-def dataset(version: str) -> Dataset:
-    """The whole dataset as frames, loaded once per data version and process."""
-    with _DATASET_LOCK:
-        if version not in _DATASET:
-            from reperes.analyses.loaders import load_dataset
-
-            _DATASET.clear()
-            _DATASET[version] = load_dataset()
-        return _DATASET[version]
-
-
 # ------------------------------------------------------------------------------------ blocks
 
 
@@ -208,6 +177,10 @@ class Block:
 
     def table(self) -> tuple[list[str], list[list[Any]]]:
         return self.headers, self.values
+
+    def add_row(self, label: str, *pairs) -> None:
+        """A row: its label, then (French text, raw value) for each cell."""
+        _add_row(self, label, *pairs)
 
 
 @dataclass
@@ -467,9 +440,7 @@ def _home(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list[Bl
         payload = result.payload
     elif not filters.profil and not filters.epci:
         # The period's partner publication: the same decision as the partner report and the --diffusion JSON.
-        from reperes.reports import publication
-
-        payload = publication.build(data, filters.debut, filters.fin, p.seuil).payload(True)
+        payload = partner.period(filters.debut, filters.fin, p.seuil).payload(True)
     else:
         payload = indicators.diffuse(result, p.seuil)
     values = payload["indicateurs"]
@@ -651,9 +622,12 @@ def _publics(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     epci_names = dict(data.communes.select("epci", "epci_nom").unique().iter_rows())
     block = Block("epci", "Intercommunalité de résidence", definition, "accompagnés de la période",
                   headers=["Intercommunalité"])
-    epci_expr = pl.col("epci").replace_strict(epci_names, default="Hors territoire").fill_null("Hors territoire")
-    _group_table(block, people, epci_expr, sorted(epci_names.values()) + ["Hors territoire"], p, debut, fin,
-                 compare=False)
+    if p.raw:
+        epci_expr = pl.col("epci").replace_strict(epci_names, default="Hors territoire").fill_null("Hors territoire")
+        _group_table(block, people, epci_expr, sorted(epci_names.values()) + ["Hors territoire"], p, debut, fin,
+                     compare=False)
+    else:  # partners: the EPCI and commune tables and the map are protected together (partner.territory)
+        partner.epci_rows(block, partner.territory(debut, fin, p.seuil), epci_names, p)
     blocks.append(block)
 
     from reperes.analytics.breakdowns import breakdown
@@ -662,7 +636,11 @@ def _publics(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
                   "Participants de la période par commune de résidence (communes du territoire, zéros compris, puis "
                   "communes hors territoire). Taux de sorties positives avec son intervalle de confiance à 95 %.",
                   "sorties de la période de la commune (taux)", headers=["Commune"])
-    _breakdown_rows(block, breakdown(data, debut, fin, "commune").table, p, totals=True)
+    if p.raw:
+        _breakdown_rows(block, breakdown(data, debut, fin, "commune").table, p, totals=True)
+    else:
+        names = dict(data.communes.select("commune", "nom").iter_rows())
+        partner.commune_rows(block, partner.territory(debut, fin, p.seuil), names, p)
     blocks.append(block)
 
     block = Block("prescripteur", "Prescripteur", definition, "accompagnés de la période", headers=["Prescripteur"])
@@ -880,9 +858,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     if p.raw or filters.profil or filters.epci:
         shown, total = p.counts(motifs, out.height)
     else:  # partners: the cells of the period's partner publication, as in the report and the --diffusion JSON
-        from reperes.reports import publication
-
-        protected = publication.build(data, debut, fin, p.seuil).protected
+        protected = partner.period(debut, fin, p.seuil).protected
         shown = {code: protected.value(f"indicateurs.sorties_par_motif.{code}") for code in motifs}
         total = protected.value("indicateurs.sorties")
     block = Block("motifs", "Sorties par motif",
@@ -965,8 +941,8 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
 
 def clear_caches() -> None:
     """Forget the loaded dataset and the computed pages of this process (tests, after a restore)."""
-    with _DATASET_LOCK:
-        _DATASET.clear()
+    forget_dataset()
+    partner.forget()
     cache.clear()
 
 

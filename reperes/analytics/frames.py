@@ -94,6 +94,9 @@ class Dataset:
     suivi_freins: pl.DataFrame = field(default_factory=lambda: empty("suivi_freins"))
     acquis: pl.DataFrame = field(default_factory=lambda: empty("acquis"))
     communes: pl.DataFrame = field(default_factory=lambda: empty("communes"))
+    # EPCI SIREN → population of all its communes in the bundled reference (indicateurs.md), when the territory
+    # holds only some of them; empty: the communes frame is taken as the whole EPCIs.
+    epci_populations: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self):
         for name in SCHEMAS:

@@ -459,7 +459,10 @@ def territory_epcis(dataset: Dataset) -> list[str]:
 
 
 def epci_populations(dataset: Dataset) -> dict[str, int]:
-    """EPCI SIREN → population municipale (sum of its communes in the communes frame)."""
+    """EPCI SIREN → population municipale: the sum of all its communes in the reference (indicateurs.md),
+    given by the loader; else the sum of its communes in the communes frame."""
+    if dataset.epci_populations:
+        return dict(dataset.epci_populations)
     pops = (dataset.communes.filter(pl.col("epci").is_not_null()).unique("commune")
             .group_by("epci").agg(pl.col("population").sum()))
     return dict(zip(pops["epci"].to_list(), pops["population"].to_list(), strict=True))

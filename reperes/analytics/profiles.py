@@ -112,6 +112,7 @@ class Filter:
             suivi_freins=dataset.suivi_freins.join(keep, on="participant", how="semi"),
             acquis=dataset.acquis.join(keep, on="participant", how="semi"),
             communes=dataset.communes,
+            epci_populations=dataset.epci_populations,
         )
 
 

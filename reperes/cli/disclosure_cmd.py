@@ -12,7 +12,9 @@ Vérifier le secret statistique de ce que reçoivent les partenaires.
 
 « audit » rejoue l'attaquant sur la publication pour les partenaires de la
 période (rapport intermédiaire dans tous ses formats, phrases comprises, et
-« reperes indicators --json --diffusion », qui en partagent la décision) et sur
+« reperes indicators --json --diffusion », qui en partagent la décision), sur
+les tableaux par intercommunalité et par commune des pages et la carte (protégés
+ensemble, avec les chiffres de la publication), et sur
 chaque année civile qu'elle recoupe : à partir des cases publiées,
 des identités connues de tous (motifs → catégories → sorties, F + M = total,
 EPCI → accompagnés, taux et leurs numérateurs, sorties valorisées et leurs
@@ -44,7 +46,7 @@ def _usage() -> int:
 def run(args) -> int:
     from reperes.analyses.loaders import load_dataset
     from reperes.configuration.models import Installation
-    from reperes.reports import publication
+    from reperes.reports import publication, territory_cells
 
     debut, fin = period_of(args)
     seuil = Installation.get().seuil
@@ -56,16 +58,21 @@ def run(args) -> int:
         if (start, end) in built:
             continue
         period = built[start, end] = publication.build(dataset, start, end, seuil)
-        result = period.audit()
-        results.append({"periode": {"debut": start.isoformat(), "fin": end.isoformat()}, **result.as_dict()})
-        failures += [f"{start:%d/%m/%Y}–{end:%d/%m/%Y} : {message}" for message in result.failures]
+        # The publication, then its territory layer (EPCI and commune tables of the pages, the map).
+        for layer, result in (("publication", period.audit()),
+                              ("territoire", territory_cells.protect(dataset, period).audit)):
+            results.append({"periode": {"debut": start.isoformat(), "fin": end.isoformat()}, "couche": layer,
+                            **result.as_dict()})
+            failures += [f"{start:%d/%m/%Y}–{end:%d/%m/%Y} ({layer}) : {message}" for message in result.failures]
     failures += publication.nested_failures(dataset, built[debut, fin], built)
     if args.json:
         out_json({"ok": not failures, "seuil": seuil, "echecs": failures, "publications": results})
     else:
         for entry in results:
             periode = entry["periode"]
-            print(f"Publication pour les partenaires, du {periode['debut']} au {periode['fin']} : "
+            what = ("Publication pour les partenaires" if entry["couche"] == "publication" else
+                    "Intercommunalités et communes des pages et de la carte")
+            print(f"{what}, du {periode['debut']} au {periode['fin']} : "
                   f"{len(entry['cases'])} cases masquées ou recalculables examinées", file=sys.stdout)
             for case in entry["cases"]:
                 high = "∞" if case["max"] is None else case["max"]

@@ -56,6 +56,14 @@ def run(args) -> int:
 
     debut, fin = period_of(args)
     installation = Installation.get()
+    if args.diffusion:  # partners get whole calendar years only: no two nested answers to subtract
+        from reperes.analytics.disclosure import whole_years
+
+        first, last, message = whole_years(debut, fin)
+        if message:
+            raise UserError(f"La version diffusion n'est pas produite : {message[0].lower()}{message[1:-1]}, "
+                            f"pas du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}. Demandez --from {first.isoformat()} "
+                            f"--to {last.isoformat()}.")
     err(f"Indicateurs du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}…")
     dataset = load_dataset()
     if args.diffusion:

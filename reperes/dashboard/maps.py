@@ -39,7 +39,7 @@ def accompagnes_map(geometries, names, values, period, seuil, raw):
     debut, fin = period
     title = f"Participants accompagnés par commune de résidence, du {formats.date(debut)} au {formats.date(fin)}"
     insufficient = {code for code, v in values.items() if v is None}
-    note = "" if raw else (f" Les communes comptant moins de {seuil} participants (hors zéro) sont hachurées "
-                           "« données insuffisantes » (secret statistique).")
+    note = "" if raw else (f" Les communes masquées (moins de {seuil} participants hors zéro, ou masquées pour en "
+                           "protéger une autre) sont hachurées « données insuffisantes » (secret statistique).")
     return choropleth(geometries, values, names=names, title=title, unit="count", insufficient=insufficient,
                       value_label="Participants accompagnés", source="Repères, données du PLIE." + note)

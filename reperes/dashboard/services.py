@@ -81,30 +81,43 @@ def period_figures(debut, fin) -> dict[str, int]:
     }
 
 
+def partner_figures(debut, fin, seuil: int) -> dict[str, int | float | None]:
+    """The same four figures for partners: the cells of the period's publication (``None`` for « s »)."""
+    from reperes.analyses import partner
+
+    protected = partner.period(debut, fin, seuil).protected
+
+    def cell(name: str):  # a rate without exits is not a figure of the publication
+        name = "indicateurs." + name
+        return protected.value(name) if name in protected.publication else None
+
+    return {"accompagnes": cell("participants_accompagnes"), "entrees": cell("entrees"),
+            "sorties": cell("sorties"), "taux": cell("taux_sorties_positives")}
+
+
 def compare(debut, fin, *, raw: bool, seuil: int) -> list[Comparison]:
-    """The key figures of the period against the same period a year before (disclosure-controlled for partners)."""
-    from reperes.analytics import disclosure
+    """The key figures of the period against the same period a year before.
 
-    now = period_figures(debut, fin)
-    before = period_figures(_shift_year(debut), _shift_year(fin))
-
-    def count(value):
-        return value if raw else disclosure.protect_counts({"n": value}, seuil)[0]["n"]
+    Partners read both years from their publications (each a whole calendar year: the same cells as the
+    partner report and ``reperes indicators --diffusion`` of that year)."""
+    if raw:
+        now = period_figures(debut, fin)
+        before = period_figures(_shift_year(debut), _shift_year(fin))
+    else:
+        now = partner_figures(debut, fin, seuil)
+        before = partner_figures(_shift_year(debut), _shift_year(fin), seuil)
 
     def rate(figures):
-        if not figures["sorties"]:
-            return None
-        if raw:
-            return figures["positives"] / figures["sorties"]
-        cell = disclosure.rate_cell(figures["positives"], figures["sorties"], seuil)
-        return None if cell.secret else cell.value
+        if "taux" in figures:
+            return figures["taux"]
+        return figures["positives"] / figures["sorties"] if figures["sorties"] else None
 
     return [
         Comparison("Participants accompagnés", "parcours en cours à un moment de la période",
-                   count(now["accompagnes"]), count(before["accompagnes"])),
-        Comparison("Entrées", "parcours commencés pendant la période", count(now["entrees"]),
-                   count(before["entrees"])),
-        Comparison("Sorties", "parcours terminés pendant la période", count(now["sorties"]), count(before["sorties"])),
+                   now["accompagnes"], before["accompagnes"]),
+        Comparison("Entrées", "parcours commencés pendant la période", now["entrees"],
+                   before["entrees"]),
+        Comparison("Sorties", "parcours terminés pendant la période", now["sorties"], before["sorties"]),
         Comparison("Taux de sorties positives", "sorties positives (emploi durable, formation qualifiante…) "
                    "sur l'ensemble des sorties de la période", rate(now), rate(before), rate=True),
     ]
@@ -180,7 +193,7 @@ def build(user) -> Dashboard:
     accompagnes = Participant.objects.accompagnes(debut, fin).count()
     if not raw:
         counts = {label: protect_counts({"n": n}, seuil)[0]["n"] for label, n in counts.items()}
-        accompagnes = protect_counts({"n": accompagnes}, seuil)[0]["n"]
+        accompagnes = partner_figures(debut, fin, seuil)["accompagnes"]
     board.counts = list(counts.items())
     board.accompagnes = accompagnes
     board.years = covered_years()
@@ -202,8 +215,11 @@ def build(user) -> Dashboard:
         by_commune = dict(Participant.objects.accompagnes(debut, fin)
                           .values_list("commune_residence").annotate(n=Count("id")))
         values = {code: by_commune.get(code, 0) for code in names}
-        if not raw:
-            values, _ = protect_counts(values, seuil, total=sum(values.values()))
+        if not raw:  # the map shows the cells of the analyses page « Publics » (one decision for the territory)
+            from reperes.analyses import partner
+
+            cells = partner.territory(debut, fin, seuil)
+            values = {code: cells.commune(code, "accompagnes") for code in names}
         from . import maps
 
         board.territory_map = maps.territory_outline(geometries, names, groups, territory.name)

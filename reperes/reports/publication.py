@@ -95,6 +95,48 @@ def nested_failures(dataset, period: PeriodPublication,
             failures += disclosure.compare_nested(other.protected, period.protected, NESTED, what=what)
         elif period.debut <= start and end <= period.fin:
             failures += disclosure.compare_nested(period.protected, other.protected, NESTED, what=what)
+    return failures + span_failures(dataset, period)
+
+
+def _raw_nested(dataset, debut: dt.date, fin: dt.date) -> dict[str, int]:
+    """The counts of ``NESTED`` for a period, straight from the participants (no protection)."""
+    from reperes.analytics.profiles import accompagnes, categorie, entrees, sorties
+
+    people = dataset.participants
+    out = sorties(people, debut, fin).with_columns(categorie().alias("cat"))
+    return {IND + "participants_accompagnes": accompagnes(people, debut, fin).height,
+            IND + "entrees": entrees(people, debut, fin).height, IND + "sorties": out.height,
+            IND + "sorties_positives": out.filter(pl.col("cat") == "positive").height,
+            IND + "sorties_neutres": out.filter(pl.col("cat") == "neutre").height}
+
+
+def span_failures(dataset, period: PeriodPublication) -> list[str]:
+    """Differencing between a span of whole calendar years (2016–2020) and the spans nested with it (2016–2019,
+    2017–2021…), within the years that hold data. A single calendar year is always an answer (the partner
+    pages give it): a span is released only when it does not differ from any nested answer by 1 to
+    ``seuil − 1``. Conservative: the other span's counts are taken as published whenever they are not
+    themselves small (its own decision is not built)."""
+    whole = (period.debut.month, period.debut.day, period.fin.month, period.fin.day) == (1, 1, 12, 31)
+    p = dataset.participants
+    if not whole or period.debut.year == period.fin.year or p.height == 0:
+        return []
+    first = p["date_entree"].min().year
+    last = max(d.year for d in (p["date_entree"].max(), p["date_sortie"].max()) if d is not None)
+    y0, y1 = period.debut.year, period.fin.year
+    failures = []
+    for a in range(min(first, y0), max(last, y1) + 1):
+        for b in range(a + 1, max(last, y1) + 1):  # single years: nested_failures builds their decision
+            if (a, b) == (y0, y1) or not ((a <= y0 and y1 <= b) or (y0 <= a and b <= y1)):
+                continue
+            other = _raw_nested(dataset, dt.date(a, 1, 1), dt.date(b, 12, 31))
+            for name, value in other.items():
+                mine = period.protected.value(name) if name in period.protected.publication else None
+                if mine is None or 0 < value < period.seuil:
+                    continue
+                if 0 < abs(mine - value) < period.seuil:
+                    failures.append(f"« {period.protected.label(name)} » : la période du {period.debut:%d/%m/%Y} "
+                                    f"au {period.fin:%d/%m/%Y} et les années {a}–{b} diffèrent de moins de "
+                                    f"{period.seuil} personnes.")
     return failures
 
 

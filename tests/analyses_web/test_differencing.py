@@ -114,5 +114,38 @@ def test_indicators_diffusion_json_is_refused_one_day_short_of_the_year(year_end
     assert json.loads(capsys.readouterr().out)["diffusion"] is True
     assert main(["indicators", "--from", "2019-01-01", "--to", "2019-12-30", "--json", "--diffusion"]) == 2
     captured = capsys.readouterr()
-    assert captured.out == "" and "n'est pas produite" in captured.err and "« Sorties »" in captured.err
+    assert captured.out == "" and "n'est pas produite" in captured.err and "années civiles entières" in captured.err
     assert main(["indicators", "--from", "2019-01-01", "--to", "2019-12-30", "--json"]) == 0  # staff: raw
+
+
+def test_a_partner_sees_the_publications_cells_on_the_pages_and_the_map(year_end, client_partner, capsys):
+    """One publication, one decision: the EPCI row of « Publics », the dashboard and the JSON agree."""
+    from reperes.cli import main
+
+    assert main(["indicators", "--from", "2019-01-01", "--to", "2019-12-31", "--json", "--diffusion"]) == 0
+    published = json.loads(capsys.readouterr().out)["indicateurs"]
+    page = client_partner.get("/analyses/publics/?debut=2019-01-01&fin=2019-12-31").context["page"]
+    epci = {row[0]: row[1] for row in page.block("epci").rows}
+    assert epci["CC Terres Touloises"] == str(published["accompagnes_par_epci"]["200070563"]) == "41"
+    # Toul holds everybody: the commune shows what its EPCI shows, no other commune of the EPCI is hidden.
+    communes = {row[0]: row[1] for row in page.block("commune").rows}
+    assert communes["Toul"] == "41" and "s" not in {communes[n] for n in communes if n != "Toul"}
+    board = client_partner.get("/").context["board"]
+    assert board.accompagnes == published["participants_accompagnes"] == 41
+    now = {c.label: c.current for c in board.comparison}
+    assert now["Sorties"] == published["sorties"] and now["Entrées"] == published["entrees"]
+
+
+def test_indicators_for_partners_cover_whole_calendar_years(year_end, capsys):
+    """A week of June and the next week are nested in nothing a partner may ask: only whole years are released."""
+    from reperes.cli import main
+
+    for to in ("2019-06-07", "2019-06-14"):
+        assert main(["indicators", "--from", "2019-06-01", "--to", to, "--json", "--diffusion"]) == 2
+        captured = capsys.readouterr()
+        assert captured.out == "" and "--from 2019-01-01 --to 2019-12-31" in captured.err
+    assert main(["indicators", "--from", "2018-01-01", "--to", "2019-12-31", "--json", "--diffusion"]) == 0
+    assert json.loads(capsys.readouterr().out)["periode"] == {"debut": "2018-01-01", "fin": "2019-12-31"}
+    # Staff keep the period they ask for.
+    assert main(["indicators", "--from", "2019-06-01", "--to", "2019-06-07", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["periode"] == {"debut": "2019-06-01", "fin": "2019-06-07"}

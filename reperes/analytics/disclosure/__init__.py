@@ -72,10 +72,10 @@ Layout of the package (one concept a module):
 - :mod:`.audit` — :func:`audit`, the attacker's integer programme (HiGHS),
   and :func:`compare_nested` for differencing between allowed answers;
 - :mod:`.answers` — what a partner may ask (whole calendar years, no
-  profile filter): :func:`whole_year`.
+  profile filter): :func:`whole_year` (a page), :func:`whole_years` (a report, ``--diffusion``).
 """
 
-from .answers import PROFILE_FILTER_REFUSED, whole_year
+from .answers import PROFILE_FILTER_REFUSED, whole_year, whole_years
 from .audit import AuditResult, Interval, audit, compare_nested
 from .cells import Cell, display, legend, protect_rate, rate_cell
 from .engine import RELATIVE_TOLERANCE, SEUIL_PAR_DEFAUT, DisclosureError
@@ -105,5 +105,5 @@ __all__ = [
     "AuditResult", "Cell", "DisclosureError", "Interval", "Protected", "ProtectedCounts", "ProtectedTable",
     "Publication", "Rate", "audit", "compare_nested", "display", "indicator_cell", "legend", "protect",
     "protect_counts", "protect_indicators", "protect_rate", "protect_table", "rate_cell",
-    "PROFILE_FILTER_REFUSED", "whole_year",
+    "PROFILE_FILTER_REFUSED", "whole_year", "whole_years",
 ]

@@ -25,6 +25,17 @@ def whole_year(debut: dt.date, fin: dt.date) -> tuple[dt.date, dt.date, str | No
                      f"l'année {year} est affichée.")
 
 
+def whole_years(debut: dt.date, fin: dt.date) -> tuple[dt.date, dt.date, str | None]:
+    """The whole calendar years a partner output covers for ``[debut, fin]`` (1 January of the first, 31 December
+    of the last), and a French message when it is not what was asked (reports, ``indicators --diffusion``)."""
+    answer = (dt.date(debut.year, 1, 1), dt.date(fin.year, 12, 31))
+    if (debut, fin) == answer:
+        return *answer, None
+    return (*answer, "Pour les partenaires, les chiffres portent sur des années civiles entières, du 1er janvier "
+                     "au 31 décembre (secret statistique : deux périodes emboîtées ne doivent pas pouvoir être "
+                     "soustraites).")
+
+
 PROFILE_FILTER_REFUSED = (
     "Pour les partenaires, un profil ou une intercommunalité ne filtre pas la page (secret statistique : "
     "« tous » moins « un groupe » redonnerait le complément) ; chaque groupe se lit dans les tableaux par "
