@@ -71,6 +71,10 @@ def _parameters(args):
     date = _date(args.date, "--date") or dt.date.today()
     if fin < debut:
         raise UserError("--to doit suivre --from.")
+    try:
+        services.check_period(debut, fin, args.diffusion)
+    except services.ReportError as exc:
+        raise UserError(f"{exc} (--from {debut.year}-01-01 --to {fin.year}-12-31)") from exc
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"--out : « {args.out} » existe et n'est pas un dossier.")
     return formats, debut, fin, date

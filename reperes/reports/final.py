@@ -113,8 +113,7 @@ def generate(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, fo
     from . import services
     from .deck import render_deck
 
-    if fin < debut:
-        raise services.ReportError("La fin de la période doit suivre son début.")
+    services.check_period(debut, fin, diffusion)
     formats = formats or list(services.FORMATS)
     cx = build_context(debut=debut, fin=fin, date=date, diffusion=diffusion)
     document = build_final_report(debut=debut, fin=fin, date=date, diffusion=diffusion, cx=cx)

@@ -8,7 +8,7 @@ from django import forms
 
 from .builder import DEFAULT_INTRODUCTION, DEFAULT_METHODE, SECTIONS
 from .models import ReportSettings
-from .services import FORMAT_LABELS, FORMATS
+from .services import FORMAT_LABELS, FORMATS, ReportError, check_period
 
 TEMPLATE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -38,8 +38,11 @@ class GenerateForm(forms.Form):
     def clean(self):
         data = super().clean()
         debut, fin = data.get("debut"), data.get("fin")
-        if debut and fin and fin < debut:
-            self.add_error("fin", "La fin de la période doit suivre son début.")
+        if debut and fin:
+            try:
+                check_period(debut, fin, bool(data.get("diffusion")))
+            except ReportError as exc:
+                self.add_error("fin", str(exc))
         return data
 
 

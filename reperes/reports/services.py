@@ -160,11 +160,25 @@ class Generation:
     stem: str
 
 
+def check_period(debut: dt.date, fin: dt.date, diffusion: bool) -> None:
+    """Refuse, in French, a period a report cannot cover: one ending before it starts or, for partners, one that
+    is not made of whole calendar years (two nested partner periods could be subtracted)."""
+    if fin < debut:
+        raise ReportError("La fin de la période doit suivre son début.")
+    if diffusion:
+        from reperes.analytics.disclosure import whole_years
+
+        first, last, message = whole_years(debut, fin)
+        if message:
+            raise ReportError(f"La version pour les partenaires n'est pas produite : {message[0].lower()}"
+                              f"{message[1:-1]}, pas du {debut:%d/%m/%Y} au {fin:%d/%m/%Y}. Choisissez le "
+                              f"{first:%d/%m/%Y} au {last:%d/%m/%Y}, ou la version interne.")
+
+
 def generate(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool,
              formats: list[str] | None = None) -> Generation:
     """Build the intermediate report from the database and render it."""
-    if fin < debut:
-        raise ReportError("La fin de la période doit suivre son début.")
+    check_period(debut, fin, diffusion)
     from reperes.analytics.disclosure import DisclosureError
 
     try:

@@ -213,4 +213,4 @@ def test_a_refused_partner_version_reaches_the_user_as_a_french_report_error(mon
 
     monkeypatch.setattr(services, "build_intermediate_report", refuse)
     with pytest.raises(services.ReportError, match="n'est pas diffusée : « Sorties »"):
-        services.generate(debut=Y2019[0], fin=dt.date(2019, 12, 30), date=DATE, diffusion=True)
+        services.generate(debut=Y2019[0], fin=Y2019[1], date=DATE, diffusion=True)

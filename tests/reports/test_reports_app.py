@@ -92,6 +92,16 @@ def test_generate_shows_the_html_and_audits(client_charge, demo_data, settings, 
     assert client_charge.get(reverse("reports:download", args=[report.pk, "exe"])).status_code == 404
 
 
+def test_a_partner_version_of_part_of_a_year_is_refused_on_the_page(client_charge, db):
+    response = _generate(client_charge, **{"gen-fin": "2019-06-30"})
+    text = unescape(response.content.decode())
+    assert response.status_code == 200 and not GeneratedReport.objects.exists()
+    assert "années civiles entières" in text and "01/01/2019 au 31/12/2019" in text
+    # the internal version of the same half-year is the team's to read
+    assert "années civiles" not in unescape(_generate(client_charge, **{"gen-fin": "2019-06-30",
+                                                                        "gen-diffusion": ""}).content.decode())
+
+
 def test_same_data_same_parameters_give_the_same_files(client_charge, demo_data, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     from reperes.reports import services
@@ -183,6 +193,9 @@ def test_cli_writes_every_format(demo_data, tmp_path, capsys):
     (["--from", "2019-13-01", "--to", "2019-12-31"], "--from : date invalide"),
     (["--from", "2019-01-01"], "Donnez --from et --to ensemble"),
     (["--from", "2019-12-31", "--to", "2019-01-01"], "--to doit suivre --from"),
+    # a partner version one day short of the year could be subtracted from the whole year's
+    (["--from", "2019-01-01", "--to", "2019-12-30", "--diffusion"], "années civiles entières"),
+    (["--from", "2019-02-01", "--to", "2020-12-31", "--diffusion"], "--from 2019-01-01 --to 2020-12-31"),
 ])
 def test_cli_bad_input_gets_a_french_message(db, tmp_path, capsys, args, message):
     from reperes.cli import main
