@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from reperes import formats
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action as AuditAction
 from reperes.audit.trail import record
@@ -23,8 +24,13 @@ from .models import Organisation, SheetImport
 from .sheets import NB, display_value
 
 DEFAULT_INDICATOR = "taux_sorties_positives"
-SECRET_NOTE = (f"{SUPPRESSED_MARK}{NB}: secret statistique — effectif inférieur au seuil, ou masqué pour en "
-               "protéger un autre (ou valeur masquée par son producteur).")
+PRODUCER_NOTE = (f"Une valeur qu’un autre PLIE a masquée dans sa fiche est aussi marquée {SUPPRESSED_MARK}"
+                 f"{NB}: son producteur l’a couverte par le secret statistique.")
+
+
+def secret_notes(seuil: int) -> list[str]:
+    """The notes under the comparison: the contract's legend of « s », then where a peer's « s » comes from."""
+    return [formats.suppression_legend(seuil) + ".", PRODUCER_NOTE]
 
 
 def _year(text: str | None) -> int | None:
@@ -88,7 +94,7 @@ def home(request):
         "can_manage": can_manage, "can_edit_organisation": request.user.can("manage_settings"),
         "imports": SheetImport.objects.all()[:50] if can_manage else [],
         "form": SheetImportForm() if can_manage else None,
-        "secret_note": SECRET_NOTE, "default_year": services.default_year(),
+        "secret_notes": secret_notes(installation.seuil), "default_year": services.default_year(),
     }
     return render(request, "benchmark/home.html", context)
 

@@ -288,3 +288,15 @@ def test_organisation_is_entered_once_by_the_administrator(client_admin, plie):
         "structure_porteuse": "EPCI", "gouvernance": "COPIL", "referents_etp": "5", "budget_total_euros": "100000",
         "part_fse_pourcent": "45", "pratiques": "", "source": ""})
     assert Organisation.get().structure_porteuse == "EPCI"
+
+
+def test_a_secret_value_on_the_compare_page_carries_the_contracts_note(territory, client_partner):
+    from html import unescape
+
+    make_plie(8)  # 8 participants: this PLIE's own counts are secret in its sheet
+    html = unescape(client_partner.get("/comparer/?indicateur=participants_accompagnes&annee=2019").content
+                    .decode())
+    assert ">s<" in html.replace(" ", "")
+    # the contract's legend, word for word (docs/indicateurs.md, « The mark »), then the producer's case apart
+    assert "s\u00a0: effectif inférieur à 11, ou masqué pour en protéger un autre." in html
+    assert "masquée dans sa fiche" in html
