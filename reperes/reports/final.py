@@ -19,9 +19,10 @@ import hashlib
 import json
 import logging
 
+from reperes.analytics.disclosure import DisclosureError
 from reperes.documents import Callout, DisclosureNote, Document, Section
 
-from .builder import DEMO_BANNER
+from .builder import DEMO_BANNER, _check_release
 from .chapters import (
     ChapterContext,
     annexes,
@@ -69,6 +70,8 @@ def decisions_hash() -> str:
 def safely(slug: str, title: str, function, *args) -> Section:
     try:
         return function(*args)
+    except DisclosureError:  # a partner version that would leak is refused whole, never released without a part
+        raise
     except Exception as exc:  # one failing chapter never loses the document
         logger.exception("Chapter %s failed", slug)
         return Section(title, slug=slug, blocks=[Callout(
@@ -96,6 +99,8 @@ def build_final_report(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion
     if fin < debut:
         raise ValueError("La fin de la période précède son début.")
     cx = cx or build_context(debut=debut, fin=fin, date=date, diffusion=diffusion)
+    if diffusion and cx.facts.has_data:  # the period's publication audited, as for the intermediate report
+        _check_release(cx.facts)
     meta = metadata(cx, TITLE)
     sections = [safely(slug, title, function, cx) for slug, title, function in CHAPTERS]
     sections.append(safely("annexes", "Annexes", annexes.chapter, cx, meta))
@@ -116,7 +121,10 @@ def generate(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool, fo
     services.check_period(debut, fin, diffusion)
     formats = formats or list(services.FORMATS)
     cx = build_context(debut=debut, fin=fin, date=date, diffusion=diffusion)
-    document = build_final_report(debut=debut, fin=fin, date=date, diffusion=diffusion, cx=cx)
+    try:
+        document = build_final_report(debut=debut, fin=fin, date=date, diffusion=diffusion, cx=cx)
+    except DisclosureError as exc:  # the audit refused the partner version: say which cell, release nothing
+        raise services.ReportError(str(exc)) from exc
     template, logo = services.customisation()
     outputs = services.render_formats(document, [f for f in formats if f != "pptx"], template=template, logo=logo)
     if "pptx" in formats:

@@ -11,7 +11,6 @@ import polars as pl
 from reperes import referentiel as ref
 from reperes.documents import Callout, Column, Paragraph, Section, Table
 from reperes.referentiel.valorisation import GRILLE_PROPOSEE
-from reperes.reports.builder import _protect, _share
 
 from .context import ChapterContext
 
@@ -51,6 +50,27 @@ def exits_by_year(cx: ChapterContext, year: int) -> dict[str, int]:
     return {code: int(counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
 
 
+def published_year(cx: ChapterContext, year: int):
+    """The calendar year's partner publication: the decision the intermediate report of that year and
+    ``reperes indicators --diffusion`` read, so the final report shows the same cells (computed once)."""
+    key = ("publication", year)
+    if key not in cx.cache:
+        from reperes.reports import publication
+
+        published = publication.build(cx.report.dataset, dt.date(year, 1, 1), dt.date(year, 12, 31), cx.seuil)
+        failures = published.audit().failures
+        if failures:
+            from reperes.reports.builder import DisclosureRefused
+
+            raise DisclosureRefused(f"La version pour les partenaires n'est pas diffusée : {failures[0]}")
+        cx.cache[key] = published
+    return cx.cache[key]
+
+
+def _motif(code: str) -> str:
+    return f"indicateurs.sorties_par_motif.{code}"
+
+
 def chapter(cx: ChapterContext) -> Section:
     span = years(cx)
     grid = proposed_grid()
@@ -69,9 +89,11 @@ def chapter(cx: ChapterContext) -> Section:
         shown_by_year = {}
         for year in span:
             counts = by_year[year]
-            mapping = {g["motif"]: counts.get(g["motif"], 0) for g in grid}
-            shown, _ = _protect(cx.report, mapping, None)
-            shown_by_year[year] = shown
+            if cx.diffusion:  # the year's own decision, never a protection of this table alone
+                published = published_year(cx, year)
+                shown_by_year[year] = {g["motif"]: published.show(_motif(g["motif"]), True) for g in grid}
+            else:
+                shown_by_year[year] = {g["motif"]: counts.get(g["motif"], 0) for g in grid}
         for g in grid:
             rows.append([ref.MOTIF_SORTIE.label(g["motif"])] + [shown_by_year[y][g["motif"]] for y in span])
         blocks.append(Table("Sorties couvertes par chaque ligne de la grille, par année",
@@ -108,9 +130,19 @@ def rates_table(cx: ChapterContext, span: list[int], by_year: dict[int, dict[str
         pos = sum(n for code, n in counts.items() if code in positive)
         neu = sum(n for code, n in counts.items() if code in neutral)
         val = sum(n for code, n in counts.items() if code in valued)
-        shown, _ = _protect(cx.report, {"total": total}, None)
-        rows.append([str(year), shown["total"], _share(cx.report, pos, total),
-                     _share(cx.report, pos + val, total - neu) if total - neu else None])
+        if not cx.diffusion:
+            rows.append([str(year), total, pos / total if total else None,
+                         (pos + val) / (total - neu) if total - neu else None])
+            continue
+        # Partners: the year's publication. The rate under the grid is a function of published cells only, or
+        # « s »: computed from a hidden motif it would give that motif back (the neutral count, say).
+        published = published_year(cx, year)
+        inputs = ["indicateurs.sorties", "indicateurs.sorties_positives",
+                  *(_motif(code) for code in sorted(valued | neutral))]
+        hidden = any(name not in published.publication or published.protected.is_secret(name) for name in inputs)
+        rows.append([str(year), published.show("indicateurs.sorties", True),
+                     published.show("indicateurs.taux_sorties_positives", True),
+                     cx.suppressed() if hidden else (pos + val) / (total - neu) if total - neu else None])
     return Table("Taux de sorties positives, actuel et avec la grille", [
         Column("Année"), Column("Sorties", "count"), Column("Taux actuel", "percent"),
         Column("Taux avec la grille", "percent")], rows, source=cx.source, key="taux-grille",
