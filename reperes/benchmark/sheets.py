@@ -148,14 +148,16 @@ def _cell_text(value) -> str:
 
 
 def _workbook_records(path: Path, name: str) -> list[tuple[int, list[str]]]:
-    import python_calamine
+    """The first sheet's rows, read within the upload limits (no « zip bomb », no giant grid: safefiles)."""
+    from reperes import safefiles
 
     try:
-        book = python_calamine.CalamineWorkbook.from_path(str(path))
-        sheet = book.get_sheet_by_index(0)
-        rows = sheet.to_python(skip_empty_area=False)
-    except Exception as exc:  # calamine raises its own error types
-        raise UnreadableSheet(f"{q(name)} n’est pas un classeur XLSX ou ODS lisible ({exc.__class__.__name__}). "
+        book = safefiles.open_workbook(name, path)
+        rows = safefiles.sheet_rows(name, book, 0, skip_empty_area=False)
+    except safefiles.FileRefused as exc:
+        if exc.message != safefiles.unreadable(name):  # over a limit: the message gives it
+            raise UnreadableSheet(exc.message) from None
+        raise UnreadableSheet(f"{q(name)} n’est pas un classeur XLSX ou ODS lisible. "
                               "Ouvrez-le et enregistrez-le à nouveau au format XLSX, ODS ou CSV.") from None
     return [(i + 1, [_cell_text(c) for c in row]) for i, row in enumerate(rows)]
 
@@ -168,7 +170,8 @@ def read_records(path: Path, name: str | None = None) -> list[tuple[int, dict[st
     except OSError as exc:
         raise UnreadableSheet(f"{q(name)} ne peut pas être lu ({exc.strerror or exc}).") from None
     if len(data) > MAX_BYTES:
-        raise UnreadableSheet(f"{q(name)} est trop volumineux pour une fiche PLIE (plus de 20{NB}Mo).")
+        raise UnreadableSheet(f"{q(name)} est refusé{NB}: il dépasse 20{NB}Mo, bien plus qu’une fiche PLIE. "
+                              "Vérifiez que c’est le bon fichier.")
     if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         records = _workbook_records(path, name)
     else:

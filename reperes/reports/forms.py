@@ -72,9 +72,15 @@ class TemplateForm(forms.Form):
         if not upload.name.lower().endswith((".docx", ".dotx")):
             raise forms.ValidationError("Le modèle doit être un fichier Word .docx ou .dotx.")
         if upload.size > TEMPLATE_MAX_BYTES:
-            raise forms.ValidationError("Le modèle dépasse 10 Mo : allégez ses images.")
+            raise forms.ValidationError("Le modèle est refusé : il dépasse 10 Mo. Allégez ses images.")
         data = upload.read()
         upload.seek(0)
+        from reperes import safefiles
+
+        try:  # a DOCX is a ZIP archive: bounded like every upload before python-docx opens it
+            safefiles.check_archive(upload.name, data)
+        except safefiles.FileRefused as exc:
+            raise forms.ValidationError(exc.message) from exc
         try:
             check_template(data)
         except TemplateError as exc:

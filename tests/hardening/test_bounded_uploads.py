@@ -61,7 +61,19 @@ def interview():
     from reperes.surveys.masking import read_document
     read_document(data, path.with_suffix(".docx").name)
 
-for reader in (data_import, upload_page, statistics, offer, answers, xlsform, interview):
+def benchmark_sheet():
+    from reperes.benchmark.sheets import read_records
+    read_records(path)
+
+def word_template():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from reperes.reports.forms import TemplateForm
+    form = TemplateForm(files={"modele": SimpleUploadedFile(path.with_suffix(".docx").name, data)})
+    if not form.is_valid():
+        raise ValueError(form.errors["modele"][0])
+
+for reader in (data_import, upload_page, statistics, offer, answers, xlsform, interview, benchmark_sheet,
+               word_template):
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     try:
@@ -101,7 +113,7 @@ def test_the_bomb_is_what_the_issue_describes(bomb):
 def test_zip_bomb_refused_by_every_reader_in_under_two_seconds_and_500_mo(bomb):
     results = run_readers(bomb)
     assert [r["reader"] for r in results] == ["data_import", "upload_page", "statistics", "offer", "answers",
-                                              "xlsform", "interview"]
+                                              "xlsform", "interview", "benchmark_sheet", "word_template"]
     for result in results:
         assert result["message"], result
         assert "refusé" in result["message"] and "Mo" in result["message"], result
@@ -109,6 +121,18 @@ def test_zip_bomb_refused_by_every_reader_in_under_two_seconds_and_500_mo(bomb):
         assert result["grown_kb"] < 500 * 1024, result
     # The data readers give the limit of the settings (256 Mo by default).
     assert "256 Mo" in results[0]["message"]
+
+
+def test_a_small_bomb_is_refused_by_the_benchmark_sheet_and_the_word_template(tmp_path):
+    """Under the 20 Mo a benchmark sheet and the 10 Mo a Word template may weigh: 300 000 rows × 20 (6 M cells,
+    over 90 Mo once unpacked) are refused on their cell count before any worksheet is read whole."""
+    small = xlsx_bomb(tmp_path / "fiche.xlsx", rows=300_000)
+    assert small.stat().st_size < 10 * 1024**2
+    by_reader = {r["reader"]: r for r in run_readers(small)}
+    for reader in ("benchmark_sheet", "word_template"):
+        assert "refusé" in by_reader[reader]["message"], by_reader[reader]
+        assert by_reader[reader]["seconds"] < 30 and by_reader[reader]["grown_kb"] < 500 * 1024, by_reader[reader]
+    assert "5\u202f000\u202f000 cellules" in by_reader["benchmark_sheet"]["message"]
 
 
 def test_a_bomb_under_the_size_limit_is_counted_while_streamed(bomb):
