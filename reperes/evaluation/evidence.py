@@ -23,17 +23,21 @@ BY_SEX_KEYS = ("F", "M", "total")
 # ------------------------------------------------------------------------------------ indicator ids
 
 
+WHERE_IDENTIFIERS = "la liste est sur la page « Définitions des indicateurs » (/analyses/definitions/)"
+
+
 def indicator_problem(path: str) -> str | None:
     """Why ``path`` (``id`` or ``id.key``) is not an indicator of docs/indicateurs.md, in French; None if it is."""
     from reperes.analytics.indicators import REGISTRY, REPARTITION
 
     if not isinstance(path, str) or not path:
-        return "indicateur manquant : donnez un identifiant de docs/indicateurs.md (par exemple taux_sorties_positives)"
+        return ("indicateur manquant : donnez l'identifiant d'un indicateur (par exemple taux_sorties_positives ; "
+                f"{WHERE_IDENTIFIERS})")
     base, _, key = path.partition(".")
     entry = REGISTRY.get(base)
     if entry is None:
-        return f"indicateur inconnu « {path} » : donnez un identifiant de docs/indicateurs.md " \
-               f"(par exemple taux_sorties_positives ou sorties_par_motif.SANTE)"
+        return (f"indicateur inconnu « {path} » : donnez l'identifiant d'un indicateur (par exemple "
+                f"taux_sorties_positives ou sorties_par_motif.SANTE ; {WHERE_IDENTIFIERS})")
     is_object = entry.unit == REPARTITION or entry.by_sex or base.endswith("_par_epci")
     if not key:
         return None

@@ -228,3 +228,12 @@ def test_partners_get_no_staff_figure_of_another_time_nor_a_filtered_or_partial_
     assert one_day_short["valeur"] is None and one_day_short["secret"] is True
     staff = export(capsys)["constats"][0]["preuves"][3:5]
     assert staff[0]["valeur_initiale"] == 25 and staff[1]["valeur"] == 30
+
+
+@pytest.mark.parametrize("path", ["", "taux_de_reussite"])
+def test_an_unknown_indicator_is_explained_with_the_page_that_lists_them_not_a_file_of_the_code(path):
+    from reperes.evaluation.evidence import indicator_problem
+
+    message = indicator_problem(path)
+    assert "taux_sorties_positives" in message and "/analyses/definitions/" in message
+    assert "docs/" not in message and ".md" not in message

@@ -36,7 +36,7 @@ def chapter(cx: ChapterContext) -> Section:
                                                               Column("Valeur", unit, decimals=None if unit != "number"
                                                                      else 1),
                                                               Column("Source")],
-                            rows, source="Fiches PLIE (docs/fiche-plie.md) ; Alliance Villes Emploi",
+                            rows, source="Fiches PLIE (format commun « fiche PLIE » de Repères) ; Alliance Villes Emploi",
                             definition=entry.definition, key=f"benchmark-{indicateur}"))
     if len(blocks) == 1:
         blocks.append(Callout("info", "Pas de comparaison", "Aucune fiche d'un autre PLIE n'est importée."))
