@@ -318,3 +318,39 @@ def test_an_action_history_given_as_null_is_as_if_absent(plie, sample):
     import_file(sample)
     action = m.Action.objects.get(code=sample["actions"][0]["id"])
     assert [h.statut for h in action.historique.all()] == [action.statut]  # the import records the status
+
+
+def test_the_partner_space_lists_the_consultations_open_to_the_partners_institution(client_charge):
+    import datetime as dt
+
+    recos = make_recos(3)
+    today = dt.date.today()
+    m.ConsultationCampagne.objects.create(intitule="Avant le COPIL", ouverture=today - dt.timedelta(days=3),
+                                          cloture=today + dt.timedelta(days=10))
+    m.ConsultationCampagne.objects.create(intitule="Consultation close", ouverture=today - dt.timedelta(days=60),
+                                          cloture=today - dt.timedelta(days=1))
+    region = partner("region@test.fr", "Région Grand Est")
+    home = client_partner_home(region)
+    assert "Consultations en cours" in home and "Avant le COPIL" in home and "Consultation close" not in home
+    assert f"ouverte jusqu’au {today + dt.timedelta(days=10):%d/%m/%Y}" in home
+    assert "Avis de Région Grand Est donnés sur 0 préconisation sur 3" in home
+    campagne = m.ConsultationCampagne.objects.get(intitule="Avant le COPIL")
+    link = f"{reverse('evaluation:consultation_answer')}?consultation={campagne.pk}"
+    assert link in home
+    region.post(reverse("evaluation:consultation_answer"),
+                {"consultation": campagne.pk, f"avis-{recos[0].pk}": "accord"})
+    assert "donnés sur 1 préconisation sur 3" in client_partner_home(region)
+    # another institution's opinions are not counted for this one
+    mission = partner("ml@test.fr", "Mission locale")
+    assert "Avis de Mission locale donnés sur 0 préconisation sur 3" in client_partner_home(mission)
+    # the team does not answer consultations: no such section for them
+    team = client_charge.get(reverse("partners:home"))
+    assert team.status_code == 403 or "Consultations en cours" not in team.content.decode()
+
+
+def client_partner_home(client) -> str:
+    from html import unescape
+
+    response = client.get(reverse("partners:home"))
+    assert response.status_code == 200
+    return " ".join(unescape(response.content.decode()).split())
