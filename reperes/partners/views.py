@@ -34,7 +34,7 @@ def home(request):
 @requires("view_aggregates")
 def report(request, pk: int):
     shared = get_object_or_404(GeneratedReport.objects.shared_with_partners(), pk=pk)
-    record(Action.EXPORT, request=request, target=str(shared), livrable="rapport_intermediaire", format="page",
+    record(Action.EXPORT, request=request, target=str(shared), livrable=shared.audit_name, format="page",
            espace="partenaires")
     return render(request, "partners/report.html", {
         "report": shared, "files": _files(shared), "html": mark_safe(shared.html)})  # escaped by the renderer
@@ -46,7 +46,7 @@ def download(request, pk: int, fmt: str):
     path = report_services.report_file(shared, fmt) if fmt in report_services.FORMATS else None
     if path is None:
         raise Http404
-    record(Action.EXPORT, request=request, target=str(shared), livrable="rapport_intermediaire", format=fmt,
+    record(Action.EXPORT, request=request, target=str(shared), livrable=shared.audit_name, format=fmt,
            espace="partenaires")
     response = HttpResponse(path.read_bytes(), content_type=report_services.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, path.name)

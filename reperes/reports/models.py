@@ -57,6 +57,9 @@ class GeneratedReport(models.Model):
     KIND_FINAL = "final"
     KIND_LABELS = {KIND_INTERMEDIATE: "Rapport intermédiaire", KIND_FINAL: "Rapport final"}
 
+    # the audit trail's name of each kind (« livrable » of an export event)
+    KIND_AUDIT = {KIND_INTERMEDIATE: "rapport_intermediaire", KIND_FINAL: "rapport_final"}
+
     kind = models.CharField("livrable", max_length=30, default=KIND_INTERMEDIATE)
     created_at = models.DateTimeField("généré le", auto_now_add=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -82,6 +85,10 @@ class GeneratedReport(models.Model):
 
     def __str__(self):
         return f"{self.label} n° {self.pk}"
+
+    @property
+    def audit_name(self) -> str:
+        return self.KIND_AUDIT.get(self.kind, self.kind)
 
     @property
     def label(self) -> str:

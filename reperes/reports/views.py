@@ -147,13 +147,13 @@ def detail(request, pk: int):
             except services.ReportError as exc:
                 messages.error(request, str(exc))
             else:
-                record(Action.EXPORT, request=request, target=str(report), livrable="rapport_intermediaire",
+                record(Action.EXPORT, request=request, target=str(report), livrable=report.audit_name,
                        partage="espace_partenaires")
                 messages.success(request, "Rapport partagé\u202f: les comptes partenaires le trouvent dans leur "
                                           "« Espace partenaires ».")
         elif action == "unshare":
             services.stop_sharing(report)
-            record(Action.EXPORT, request=request, target=str(report), livrable="rapport_intermediaire",
+            record(Action.EXPORT, request=request, target=str(report), livrable=report.audit_name,
                    partage="retire")
             messages.success(request, "Partage retiré\u202f: les partenaires ne voient plus ce rapport.")
         else:
@@ -173,7 +173,7 @@ def download(request, pk: int, fmt: str):
     path = services.report_file(report, fmt)
     if path is None:
         raise Http404
-    record(Action.EXPORT, request=request, target=str(report), livrable="rapport_intermediaire", format=fmt,
+    record(Action.EXPORT, request=request, target=str(report), livrable=report.audit_name, format=fmt,
            diffusion=report.diffusion)
     # A report is a few hundred kilobytes: read at once (no file handle left open behind the response).
     response = HttpResponse(path.read_bytes(), content_type=services.CONTENT_TYPES[fmt])

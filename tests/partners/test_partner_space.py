@@ -92,3 +92,13 @@ def test_sections_registered_by_other_domains_are_shown(client_partner, monkeypa
     assert "<h2>Consultations" not in client_partner.get(reverse("partners:home")).content.decode()
     sections.register(lambda request: sections.Section("Consultations ouvertes", "includes/pagination.html"))
     assert "<h2>Consultations ouvertes</h2>" in client_partner.get(reverse("partners:home")).content.decode()
+
+
+def test_a_shared_final_report_is_audited_as_the_final_report(client_charge, client_partner):
+    report = make_report(diffusion=True)
+    report.kind = GeneratedReport.KIND_FINAL
+    report.save()
+    client_charge.post(reverse("reports:detail", args=[report.pk]), {"action": "share"})
+    assert client_partner.get(reverse("partners:download", args=[report.pk, "pdf"])).status_code == 200
+    event = AuditEvent.objects.get(action="export", user_email="partenaire@test.fr", details__format="pdf")
+    assert event.details["livrable"] == "rapport_final"
