@@ -139,6 +139,25 @@ class RetainMatrixForm(RetainForm):
     fin = forms.DateField(widget=forms.HiddenInput)
 
 
+class RetainBenchmarkForm(RetainForm):
+    """A row of the benchmark (« Comparer »): one PLIE's value of one indicator for one year, with its source."""
+
+    indicateur = forms.CharField(widget=forms.HiddenInput, max_length=120)
+    plie = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    annee = forms.IntegerField(widget=forms.HiddenInput, min_value=1990, max_value=2100)
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(k) for k in ("indicateur", "plie", "annee")):
+            from reperes.benchmark.services import resolve
+
+            try:
+                data["ligne"] = resolve(data["indicateur"], data["plie"], data["annee"])
+            except LookupError as exc:
+                raise forms.ValidationError(str(exc)) from exc
+        return data
+
+
 class RetainVerbatimForm(RetainForm):
     """A coded excerpt (masked) of an interview or an open answer."""
 

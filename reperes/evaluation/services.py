@@ -319,6 +319,9 @@ def retain(constat, kind: str, data: dict, *, user) -> Any:
         cell, _, _ = Resolver().matrix_cell(data["besoin"], data["cellule_epci"], data["debut"], data["fin"])
         fields.update(besoin=data["besoin"], epci=data["cellule_epci"], debut=data["debut"], fin=data["fin"],
                       valeur_initiale=cell)
+    elif kind == "benchmark":  # the row as it reads today (this PLIE's own value: protected, as partners see it)
+        fields.update(indicateur=data["indicateur"], plie=data["plie"], annee=data["annee"],
+                      valeur_initiale=data["ligne"]["valeur"])
     else:
         fields.update(theme=data["theme"], texte=data["citation"].strip())
     return m.Preuve.objects.create(constat=constat, position=constat.preuves.count(), retenue_le=timezone.now(),

@@ -195,6 +195,15 @@ def retain(request):
         initial.update(besoin=besoin, cellule_epci=params.get("cellule_epci", ""))
         form = forms.RetainMatrixForm(request.POST or None, initial=initial)
         describe = f"{services.matrix_label(besoin, initial['cellule_epci'])}, {describe}"
+    elif kind == "benchmark":
+        from reperes.benchmark.indicators import BY_ID as SHEET_INDICATORS
+
+        indicateur = params.get("indicateur", "")
+        if indicateur not in SHEET_INDICATORS:
+            raise Http404("Cet indicateur n'est pas dans la fiche PLIE.")
+        initial.update(indicateur=indicateur, plie=params.get("plie", ""), annee=params.get("annee", ""))
+        form = forms.RetainBenchmarkForm(request.POST or None, initial=initial)
+        describe = f"{SHEET_INDICATORS[indicateur].label} de {initial['plie']}, {initial['annee']} (comparaison)"
     elif kind == "verbatim":
         theme, citation = services.excerpt(params.get("extrait"))
         initial.update(theme=params.get("theme") or theme, citation=params.get("citation") or citation)
@@ -220,7 +229,8 @@ def retain(request):
                 constat.questions.set(data["questions"])
             preuve = services.retain(constat, kind, data, user=request.user)
             details = {"indicateur": preuve.indicateur, "debut": str(preuve.debut or ""), "fin": str(preuve.fin or ""),
-                       "besoin": preuve.besoin, "epci": preuve.epci, "theme": preuve.theme}
+                       "besoin": preuve.besoin, "epci": preuve.epci, "theme": preuve.theme, "plie": preuve.plie,
+                       "annee": preuve.annee}
             _audit(request, f"constat {constat.code}", modification="preuve retenue", type=kind,
                    **{k: v for k, v in details.items() if v})
         messages.success(request, f"Preuve retenue pour le constat {constat.code}.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import make_plie, run_cli
+from benchmark_helpers import make_plie, run_cli
 from sheets_data import REJECTED, STORED, write_messy_csv
 
 from reperes.benchmark.indicators import COLUMNS, NATIONAL_PLIE
@@ -300,3 +300,36 @@ def test_a_secret_value_on_the_compare_page_carries_the_contracts_note(territory
     # the contract's legend, word for word (docs/indicateurs.md, « The mark »), then the producer's case apart
     assert "s\u00a0: effectif inférieur à 11, ou masqué pour en protéger un autre." in html
     assert "masquée dans sa fiche" in html
+
+
+def test_a_peers_row_is_retained_as_evidence_from_the_compare_page(plie, tmp_path, capsys, client_charge,
+                                                                  client_partner):
+    from html import unescape
+
+    from reperes.evaluation.models import Preuve, Question
+
+    question = Question.objects.create(code="Q1", critere="efficacite", texte="Le PLIE fait-il sortir vers l’emploi ?")
+    import_json(capsys, write_messy_csv(tmp_path / "fiche.csv"))
+    page = unescape(client_charge.get("/comparer/?indicateur=taux_sorties_positives&annee=2019").content.decode())
+    link = ("/evaluation/retenir/?type=benchmark&indicateur=taux_sorties_positives&plie=PLIE%20du%20Lun%C3%A9villois"
+            "&annee=2019&origine=Comparer")
+    assert link in page
+    # partners read the comparison, they do not build the evaluation
+    assert "Retenir comme preuve" not in client_partner.get(
+        "/comparer/?indicateur=taux_sorties_positives&annee=2019").content.decode()
+    form = unescape(client_charge.get(link).content.decode())
+    assert "Taux de sorties positives de PLIE du Lunévillois, 2019" in form
+    client_charge.post(link, {"type": "benchmark", "indicateur": "taux_sorties_positives",
+                              "plie": "PLIE du Lunévillois", "annee": "2019", "origine": "Comparer",
+                              "texte": "Le Lunévillois fait mieux sur les sorties positives.",
+                              "questions": [question.pk]})
+    preuve = Preuve.objects.get(type="benchmark")
+    # line 3 of the sheet: « 47 % », read as a share
+    assert (preuve.plie, preuve.annee, preuve.indicateur) == ("PLIE du Lunévillois", 2019, "taux_sorties_positives")
+    assert preuve.valeur_initiale == pytest.approx(0.47) and preuve.origine == "Comparer"
+    assert preuve.constat.texte == "Le Lunévillois fait mieux sur les sorties positives."
+    # a row that does not exist is refused in French, nothing stored
+    response = client_charge.post(link.replace("2019", "2015"), {
+        "type": "benchmark", "indicateur": "taux_sorties_positives", "plie": "PLIE du Lunévillois",
+        "annee": "2015", "texte": "Autre constat.", "questions": [question.pk]})
+    assert "Aucune valeur" in unescape(response.content.decode()) and Preuve.objects.count() == 1
