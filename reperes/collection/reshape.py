@@ -43,6 +43,7 @@ from .importer.readers import (
     IGNORED_IDENTIFYING,
     IGNORED_UNKNOWN,
     LINE,
+    MAPPED_BUT_IDENTIFYING,
     Grid,
     RawTable,
     Source,
@@ -55,9 +56,6 @@ from .importer.readers import (
 PERSON_KEY_PREFIX = "personne\x1f"
 KEY_USE = ("identifiant direct : lu seulement pour calculer la clé pseudonyme de la personne ({target}), "
            "puis écarté, jamais enregistré")
-MAPPED_BUT_IDENTIFYING = ("identifiant direct : le profil la fait correspondre à {target}, mais une colonne dont "
-                          "l'en-tête désigne une personne (nom, prénom, NIR, adresse, téléphone, courriel) n'est "
-                          "jamais lue ; renommez l'en-tête dans le fichier s'il ne désigne pas une personne")
 
 _DATE_TOKENS = (("AAAA", "%Y"), ("JJ", "%d"), ("MM", "%m"), ("AA", "%y"))
 

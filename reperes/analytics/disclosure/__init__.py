@@ -94,9 +94,8 @@ from .indicators import (
     STATISTICS,
     Rate,
     indicator_cell,
-    protect_indicators,
 )
-from .publication import Protected, Publication, protect
+from .publication import Protected, Publication, protect, protect_indicators
 from .tables import ProtectedCounts, ProtectedTable, protect_counts, protect_table
 
 __all__ = [

@@ -14,7 +14,7 @@ the same run, and a row whose participant was rejected is rejected with it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -169,8 +169,14 @@ def _chunks(values: list, size: int | None = None):
 
 def missing_columns(raw: RawTable) -> list[str]:
     """Mandatory columns absent from a table (``date_naissance ou annee_naissance`` for a group)."""
-    table = TABLES[raw.name]
-    present = set(raw.frame.columns)
+    return missing_of(raw.name, raw.frame.columns)
+
+
+def missing_of(table_name: str, present: Iterable[str]) -> list[str]:
+    """Mandatory columns of ``table_name`` absent from the columns ``present``, as the référentiel defines
+    them: each required column, and each group of which one is enough (« date_naissance ou annee_naissance »)."""
+    table = TABLES[table_name]
+    present = set(present)
     missing = [c.name for c in table.columns if c.required and c.name not in present]
     groups: dict[str, list[str]] = {}
     for c in table.columns:
