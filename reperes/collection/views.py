@@ -10,7 +10,7 @@ from reperes import referentiel as ref
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
 from reperes.audit.trail import client_ip, record
-from reperes.exports import csv_bytes, xlsx_bytes
+from reperes.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import lifecycle, mapping, template, uploads
 from .forms import CorrectionForm, DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reperes.analytics import esf
-from reperes.referentiel.codes import CATEGORIE_SORTIE, category_of
+from reperes.referentiel.codes import CATEGORIE_SORTIE, SORTIE_NEUTRE, SORTIE_POSITIVE, category_of
 
 from .cells import Cell
 from .engine import RELATIVE_TOLERANCE, DisclosureError, _count, _System
@@ -174,7 +174,7 @@ class _IndicatorModel:
                 if category is None:
                     raise DisclosureError(f"sorties_par_motif : motif inconnu {code}")
                 self.motif_categories[code] = category
-        aliases = {"positive": "sorties_positives", "neutre": "sorties_neutres"}
+        aliases = {SORTIE_POSITIVE: "sorties_positives", SORTIE_NEUTRE: "sorties_neutres"}
         for category in CATEGORIE_SORTIE.codes():
             values = {}
             if category in by_category:
