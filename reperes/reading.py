@@ -28,6 +28,7 @@ from reperes import safefiles
 
 SEMICOLON_FIRST = (";", "\t", ",")  # the French habit first: ties go to « ; »
 COMMA_FIRST = (",", ";", "\t")  # exports of collection tools (Kobo, ODK, LimeSurvey)
+WITH_PIPE = (*SEMICOLON_FIRST, "|")  # public statistics files, some written with « | »
 
 
 class Undecodable(ValueError):

@@ -111,7 +111,7 @@ def _decode(name: str, data: bytes) -> str:
 
 def _csv_records(name: str, data: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(name, data).replace("\x00", "")
-    delimiter = reading.guess_delimiter(text, (";", ",", "\t"))
+    delimiter = reading.guess_delimiter(text, reading.SEMICOLON_FIRST)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, previous = [], 0
     try:

@@ -292,7 +292,7 @@ def _read_rows(path: Path) -> list[dict]:
             raise OfferUnusable(f"Le fichier {path.name} n’est pas un fichier texte CSV : enregistrez-le au format "
                                 "CSV (UTF-8 ou Windows-1252).")
         text = reading.decode(data, lenient=True)
-        delimiter = reading.guess_delimiter(text, (";", ",", "\t"))
+        delimiter = reading.guess_delimiter(text, reading.SEMICOLON_FIRST)
         if "\n" in text and re.search(r"\r(?!\n)", text) and not _quoted_cr(text):
             # a carriage return alone inside lines that end with a line feed: a cell was cut in two
             raise OfferUnusable(safefiles.unreadable(path.name))

@@ -132,7 +132,7 @@ def read_grid(path: Path | str, data: bytes | None = None) -> pl.DataFrame:
         return pl.DataFrame([r[:len(headers)] for r in cells], schema=dict.fromkeys(headers, pl.String),
                             orient="row")
     text = reading.decode(data, lenient=True)
-    delimiter = reading.guess_delimiter(text, (";", ",", "\t", "|"))
+    delimiter = reading.guess_delimiter(text, reading.WITH_PIPE)
     first = reading.first_line(text)
     try:
         safefiles.check_width(path.name, first.count(delimiter) + 1)

@@ -89,3 +89,25 @@ def test_a_workbook_wider_than_the_cap_is_refused_in_french():
     narrow = safefiles.Limits().tighter(columns=10)
     with pytest.raises(safefiles.TooWide, match="12 colonnes"):
         reading.workbook_grids("large.xlsx", data, limits=narrow)
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-16"])
+def test_the_importers_read_one_file_alike(tmp_path, encoding):
+    """The data import, the territorial statistics and the survey answers read the same bytes the same."""
+    from reperes.collection.importer.readers import read_grids
+    from reperes.offer.stats_files import read_grid
+    from reperes.surveys.answers_import import read_table
+
+    data = "commune;libellé;part\n54528;Toul;12,5\n".encode(encoding)
+    path = tmp_path / "fichier.csv"
+    path.write_bytes(data)
+    expected_headers, expected_row = ["commune", "libellé", "part"], ["54528", "Toul", "12,5"]
+
+    (grid,), _sha, _ignored = read_grids([path])
+    assert grid.frame.columns[:3] == expected_headers
+    assert list(grid.frame.row(0)[:3]) == expected_row
+    frame = read_grid(path, data)
+    assert frame.columns == expected_headers and list(frame.row(0)) == expected_row
+    if encoding != "utf-16":  # survey exports with NUL bytes are refused as binary, before decoding
+        headers, rows, _kind = read_table(data, "reponses.csv")
+        assert headers == expected_headers and rows == [expected_row]
