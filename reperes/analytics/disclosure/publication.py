@@ -33,7 +33,7 @@ from typing import Any
 
 from .cells import Cell
 from .engine import DisclosureError, _check_seuil, _count, _Solution, _System
-from .indicators import PREFIX, _IndicatorModel, check_payload
+from .indicator_rules import PREFIX, _IndicatorModel, check_payload
 
 
 class Publication:

@@ -26,7 +26,7 @@ import polars as pl
 from reperes import reading, safefiles
 from reperes.referentiel import IDENTIFYING_COLUMNS, TABLES, fold
 
-from .cells import fmt_count
+from .parsers import fmt_count
 
 LINE = "__line"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
