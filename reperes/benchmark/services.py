@@ -37,7 +37,7 @@ def _protect(data, annee: int, seuil: int) -> dict:
 
     Hidden values are ``None`` and their paths are listed in ``"secret"``.
     """
-    from reperes.reports.publication import build
+    from reperes.analytics.period_publication import build
 
     return build(data, dt.date(annee, 1, 1), dt.date(annee, 12, 31), seuil).payload(True)
 

@@ -3,7 +3,7 @@
 The register never reads the collection tables itself: indicators come from
 ``reperes.analytics.indicators`` on the dataset the analyses pages use
 (``reperes.analyses.services.dataset``), partner versions from
-the period's protected publication (``reports.publication``, docs/secret-statistique.md), matrix
+the period's protected publication (``analytics.period_publication``, docs/secret-statistique.md), matrix
 cells from ``reperes.offer.services.matrix_payload``. A figure whose value
 changed since it was retained is flagged ``a_revoir``; the retained value is
 kept next to it, never replaced.
@@ -167,7 +167,7 @@ class Resolver:
         if diffused is None:
             # Partners read the figure in the period's one protected publication, the one the partner report
             # and « reperes indicators --diffusion » show (docs/secret-statistique.md).
-            from reperes.reports.publication import build
+            from reperes.analytics.period_publication import build
 
             diffused = build(self._data(), debut, fin, self.seuil).payload(True)
             self._results[key] = (raw, diffused)
