@@ -139,22 +139,10 @@ def evidence_of(constat, resolver: Resolver) -> list[ShownEvidence]:
 
 
 def base_year(resolver: Resolver) -> int | None:
-    """The last calendar year that ends before the latest date of the data (entries, exits, étapes)."""
-    import polars as pl
+    """The base year of the resolver's data (:func:`reperes.analytics.periods.base_year`, the one rule)."""
+    from reperes.analytics.periods import base_year as rule
 
-    data = resolver._data()
-    dates = []
-    for frame, columns in ((data.participants, ("date_entree", "date_sortie")),
-                           (data.etapes, ("date_debut", "date_fin"))):
-        for column in columns:
-            if column in frame.columns and frame.height:
-                value = frame.select(pl.col(column).max()).item()
-                if value is not None:
-                    dates.append(value)
-    if not dates:
-        return None
-    latest = max(dates)
-    return latest.year - 1 if latest < dt.date(latest.year, 12, 31) else latest.year
+    return rule(resolver._data())
 
 
 def baseline(reco, resolver: Resolver) -> tuple[int | None, Any, bool]:
