@@ -273,8 +273,8 @@ class Resolver:
             fin = dt.date.fromisoformat(item["fin"]) if item.get("fin") else None
             value, secret, error = self.matrix_cell(item["besoin"], item["epci"], debut, fin)
             out["valeur"] = value
-            if secret:
-                out["secret"] = True
+            if secret:  # docs/evaluation.md: a suppressed `valeur` is null, `matrice` values included
+                out.update(valeur=None, secret=True)
             if error:
                 out["erreur"] = error
         elif kind == "benchmark":

@@ -100,7 +100,10 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
 
         out.label = f"Matrice besoins × offre : {ref.FREINS.label(preuve.besoin)}"
         out.detail = f"EPCI {preuve.epci}"
-        out.now = cell_text(item.get("valeur"), suppressed)
+        # the file's `valeur` is null when the need is suppressed; the page shows the partner cell (« s »)
+        shown = resolver.matrix_cell(preuve.besoin, preuve.epci, preuve.debut, preuve.fin)[0] if out.secret \
+            else item.get("valeur")
+        out.now = cell_text(shown, suppressed)
         initial = preuve.valeur_initiale
         if isinstance(initial, dict) and not out.secret and item.get("valeur") is not None and \
                 (not resolver.diffusion or not changed(initial, item["valeur"])):
