@@ -21,7 +21,7 @@ from django.db import transaction
 from reperes import referentiel as ref
 from reperes.referentiel import evaluation as voc
 
-from .evidence import indicator_problem
+from .evidence import indicator_problem, initial_value_problem
 
 SECTIONS = ("questions", "constats", "preconisations", "comites", "actions", "consultations", "jalons")
 HORIZON = re.compile(r"^\d{4}(-\d{4})?$")
@@ -348,9 +348,10 @@ def _check_preuve(c: _Checker, preuve: Any, path: str) -> None:
         debut, fin = c.date(preuve, "debut", path), c.date(preuve, "fin", path)
         if debut and fin and fin < debut:
             c.add(f"{path}.fin", "la fin de la période précède son début")
-        initial = preuve.get("valeur_initiale")
-        if initial is not None and (isinstance(initial, bool) or not isinstance(initial, (int, float, dict))):
-            c.add(f"{path}.valeur_initiale", "nombre attendu (ou objet pour un indicateur ventilé)")
+        if "valeur_initiale" in preuve and not indicator_problem(preuve.get("indicateur")):
+            problem = initial_value_problem(preuve["indicateur"], preuve["valeur_initiale"])
+            if problem:
+                c.add(f"{path}.valeur_initiale", problem)
         filtres = preuve.get("filtres")
         if filtres is not None and (not isinstance(filtres, dict) or set(filtres) - {"epci", "profil"}
                                     or not all(isinstance(v, str) for v in filtres.values())):
@@ -527,13 +528,19 @@ def _write(data: dict, report: Report, user) -> None:
         for j, raw in enumerate(item["preuves"]):
             preuve = preuve_from_item(raw, constat, j)
             previous = kept.get(preuve.identity())
+            # valeur_initiale (docs/evaluation.md): the value when the finding was written, given by the file or
+            # recorded when the evidence was retained; once recorded, it is kept, never replaced.
             if preuve.type == "indicateur" and "valeur_initiale" not in raw:
-                if previous is not None and previous.valeur_initiale is not None:
+                if previous is not None:
                     preuve.valeur_initiale = previous.valeur_initiale
-                else:  # the value when the finding is written: now
+                else:  # retained now, by this import: the value now
                     resolver = resolver or Resolver()
                     preuve.valeur_initiale = resolver.raw_indicator(preuve.indicateur, preuve.debut, preuve.fin,
                                                                     preuve.filtres)
+            elif preuve.type == "matrice":  # the application's own: the cell recorded when retained in a page
+                preuve.valeur_initiale = previous.valeur_initiale if previous is not None else None
+            elif preuve.type != "indicateur":
+                preuve.valeur_initiale = None  # not a figure of the contract's
             if previous is not None:
                 preuve.origine, preuve.retenue_le, preuve.retenue_par = (previous.origine, previous.retenue_le,
                                                                          previous.retenue_par)
@@ -660,8 +667,7 @@ def preuve_item(preuve) -> dict:
         item.update(indicateur=preuve.indicateur, debut=preuve.debut.isoformat(), fin=preuve.fin.isoformat())
         if preuve.filtres:
             item["filtres"] = preuve.filtres
-        if preuve.valeur_initiale is not None:
-            item["valeur_initiale"] = preuve.valeur_initiale
+        item["valeur_initiale"] = preuve.valeur_initiale  # null too: the indicator had no value then
     elif kind == "matrice":
         item.update(besoin=preuve.besoin, epci=preuve.epci)
         if preuve.debut and preuve.fin:

@@ -80,3 +80,62 @@ def test_a_suppressed_matrix_cell_is_null_with_secret(plie, sample, tmp_path, ca
 
     shown = show(m.Preuve.objects.get(type="matrice", besoin="SANTE"), Resolver(diffusion=True))
     assert shown.secret and shown.now == "Carence : demande s, 0 service(s)"
+
+
+# --------------------------------------------------------------------------- valeur_initiale
+
+
+def test_valeur_initiale_is_optional_and_holds_the_value_when_the_finding_was_written(plie, sample, tmp_path,
+                                                                                      capsys):
+    rule("`indicateur` (an id of `indicateurs.md`, or `id.key` for one key of an object indicator, e.g. "
+         "`sorties_par_motif.SANTE`), `debut`, `fin`, optionally `valeur_initiale`")
+    rule("`valeur_initiale` (the value when the finding was written: given by the file, or recorded when the "
+         "evidence was retained in the application) and `a_revoir`: `true` when the value changed since, never "
+         "silently replaced.")
+    from reperes.analyses import services
+    from reperes.collection.models import Participant
+
+    motifs = {"EMPLOI_CDI": 9, "ABANDON": 8}  # written down when there were 9 and 8 exits; by hand now 10 and 7
+    sample["constats"][0]["preuves"] += [
+        {"type": "indicateur", "indicateur": "sorties_par_motif", "debut": "2019-01-01", "fin": "2019-12-31",
+         "valeur_initiale": motifs},
+        # null: the rate had no value when written (no exit yet); it has one now
+        {"type": "indicateur", "indicateur": "taux_sorties_positives", "debut": "2019-01-01", "fin": "2019-12-31",
+         "valeur_initiale": None}]
+    assert cli("import", write(tmp_path, sample)) == 0
+    rate, abandons, _document, by_motif, was_null = export(capsys)["constats"][0]["preuves"]
+    assert (rate["valeur_initiale"], rate["a_revoir"]) == (0.5, True)  # given by the file
+    assert (abandons["valeur_initiale"], abandons["a_revoir"]) == (7, False)  # not given: recorded at import
+    assert by_motif["valeur_initiale"] == motifs and by_motif["a_revoir"] is True
+    assert by_motif["valeur"]["EMPLOI_CDI"] == 10 and by_motif["valeur"]["ABANDON"] == 7
+    assert was_null["valeur_initiale"] is None and was_null["a_revoir"] is True
+    assert was_null["valeur"] == pytest.approx(10 / 17)
+    # one abandon fewer in 2019; the same file again: the recorded 7 is kept, flagged, never replaced
+    gone = Participant.objects.filter(motif_sortie="ABANDON").order_by("id_hash").first()
+    Participant.objects.filter(pk=gone.pk).update(date_sortie=None, motif_sortie="")
+    services.clear_caches()
+    assert cli("import", write(tmp_path, sample, "again.json")) == 0
+    abandons = export(capsys)["constats"][0]["preuves"][1]
+    assert (abandons["valeur"], abandons["valeur_initiale"], abandons["a_revoir"]) == (6, 7, True)
+    # the export imports again unchanged, the null one included
+    first = export(capsys)
+    before = snapshot()
+    assert cli("import", write(tmp_path, first, "export.json")) == 0
+    assert snapshot() == before and export(capsys) == first
+
+
+@pytest.mark.parametrize(("indicateur", "valeur_initiale"), [
+    ("taux_sorties_positives", "50 %"),  # a text is not the value of a rate
+    ("taux_sorties_positives", {"F": 0.5}),  # an object is not the value of a simple indicator
+    ("sorties_par_motif.ABANDON", True),  # nor a boolean
+    ("sorties_par_motif", 17),  # an object indicator as a whole holds an object
+    ("sorties_par_motif", {"ABANDON": "sept"}),  # of numbers
+])
+def test_a_valeur_initiale_that_is_not_a_value_of_its_indicator_is_an_error(plie, sample, tmp_path, capsys,
+                                                                            indicateur, valeur_initiale):
+    sample["constats"][0]["preuves"][0].update(indicateur=indicateur, valeur_initiale=valeur_initiale)
+    capsys.readouterr()
+    assert cli("import", write(tmp_path, sample), "--json") == 2
+    errors = json.loads(capsys.readouterr().out)["erreurs"]
+    assert [e["chemin"] for e in errors] == ["constats[0].preuves[0].valeur_initiale"]
+    assert all(not rows for rows in snapshot().values())
