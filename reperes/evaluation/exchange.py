@@ -24,6 +24,10 @@ from reperes.referentiel import evaluation as voc
 from .evidence import indicator_problem, initial_value_problem
 
 SECTIONS = ("questions", "constats", "preconisations", "comites", "actions", "consultations", "jalons")
+# docs/evaluation.md, « Top level »: these are required (a list, empty when there is nothing); ``consultations``
+# and ``jalons`` are the « Optional sections »; ``protocole`` is a required object.
+REQUIRED_SECTIONS = ("questions", "constats", "preconisations", "comites", "actions")
+PROTOCOLE_FIELDS = "titre, debut, fin, signataires, precedent"
 HORIZON = re.compile(r"^\d{4}(-\d{4})?$")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SIREN = re.compile(r"^\d{9}$")
@@ -189,10 +193,19 @@ def validate(data: Any) -> list[Problem]:
     if not isinstance(data, dict):
         c.add("", "le fichier doit contenir un objet JSON {…} au format reperes-evaluation/1")
         return c.problems
-    if data.get("format") != voc.FORMAT:
+    if data.get("format") in (None, ""):
+        c.add("format", f"champ « format » manquant : la valeur attendue est « {voc.FORMAT} »")
+    elif data.get("format") != voc.FORMAT:
         c.add("format", f"« {data.get('format')} » : la valeur attendue est « {voc.FORMAT} »")
+    for section in REQUIRED_SECTIONS:
+        if data.get(section) is None:
+            c.add(section, f"section « {section} » manquante : le format {voc.FORMAT} la demande (une liste, "
+                           f"vide s’il n’y a rien : [])")
+    if data.get("protocole") is None:
+        c.add("protocole", f"section « protocole » manquante : le format {voc.FORMAT} la demande (un objet "
+                           f"{{…}} : {PROTOCOLE_FIELDS})")
     for section in SECTIONS:
-        if section in data and data[section] is not None and not isinstance(data[section], list):
+        if data.get(section) is not None and not isinstance(data[section], list):
             c.add(section, "une liste […] est attendue")
     sections = {s: data.get(s) if isinstance(data.get(s), list) else [] for s in SECTIONS}
 
@@ -334,7 +347,7 @@ def validate(data: Any) -> list[Problem]:
         c.choice(item, "statut", path, voc.JALON_STATUTS)
 
     protocole = data.get("protocole")
-    if protocole is not None and c.obj(protocole, "protocole") is not None and protocole:
+    if protocole is not None and c.obj(protocole, "protocole") is not None:
         _check_protocole(c, protocole)
     return c.problems
 
@@ -750,19 +763,21 @@ def export(*, diffusion: bool = False, resolver=None) -> dict:
 
 
 def protocole_payload() -> dict:
+    """The ``protocole`` section (required): what is stored, the draft's own title, years and signatories where
+    nothing is (the file then imports again as it is)."""
+    from reperes.reports.protocol import heading
+
     from . import models as m
 
     stored = m.Protocole.objects.filter(pk=1).first()
-    if stored is None or not stored.titre:
-        return {}
     out: dict[str, Any] = {
-        "titre": stored.titre, "debut": stored.debut, "fin": stored.fin, "signataires": list(stored.signataires),
+        **heading(),
         "precedent": [{"indicateur": x.indicateur, "cible": x.cible, "debut": x.debut.isoformat(),
                        "fin": x.fin.isoformat()} for x in m.CiblePrecedente.objects.all()],
         "grille_valorisation": [{"motif": x.motif, "valorisation": x.valorisation, "justificatif": x.justificatif}
                                 for x in m.Valorisation.objects.all()],
     }
-    if stored.preambule:
+    if stored is not None and stored.preambule:
         out["preambule"] = stored.preambule
     articles = [{"cle": a.cle, "texte": a.texte} for a in m.Article.objects.all() if a.texte]
     if articles:

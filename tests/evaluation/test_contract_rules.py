@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,81 @@ def test_a_valeur_initiale_that_is_not_a_value_of_its_indicator_is_an_error(plie
     errors = json.loads(capsys.readouterr().out)["erreurs"]
     assert [e["chemin"] for e in errors] == ["constats[0].preuves[0].valeur_initiale"]
     assert all(not rows for rows in snapshot().values())
+
+
+# --------------------------------------------------------------------------- required sections
+
+
+def top_level_sections() -> list[str]:
+    """The keys of the « Top level » object of the contract, ``format`` aside."""
+    text = (DOCS / "evaluation.md").read_text(encoding="utf-8")
+    block = text.split("## Top level", 1)[1].split("```json", 1)[1].split("```", 1)[0]
+    return [key for key in re.findall(r'"([a-z_]+)":', block) if key != "format"]
+
+
+def optional_sections() -> list[str]:
+    text = (DOCS / "evaluation.md").read_text(encoding="utf-8")
+    block = text.split("## Optional sections", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^- `([a-z_]+)`", block, flags=re.M)
+
+
+def test_the_contract_lists_these_sections():
+    rule("Fields named here are required unless marked optional")
+    assert top_level_sections() == ["questions", "constats", "preconisations", "comites", "actions", "protocole"]
+    assert optional_sections() == ["consultations", "jalons"]
+
+
+@pytest.mark.parametrize("section", top_level_sections())
+def test_a_missing_required_section_is_named_and_nothing_is_written(plie, sample, tmp_path, capsys, section):
+    assert cli("import", write(tmp_path, sample)) == 0  # stored before: must survive untouched
+    before = snapshot()
+    bad = dict(sample)
+    del bad[section]
+    bad["questions" if section != "questions" else "constats"][0]["texte"] = "Ne doit pas être enregistré."
+    capsys.readouterr()
+    assert cli("import", write(tmp_path, bad, "bad.json"), "--json") == 2
+    errors = json.loads(capsys.readouterr().out)["erreurs"]
+    assert [e["chemin"] for e in errors] == [section]
+    assert errors[0]["message"].startswith(f"{section} : section « {section} » manquante")
+    assert snapshot() == before
+    # without --json: the same French message on standard error, and nothing written either
+    bad[section] = None  # null is not the section either
+    assert cli("import", write(tmp_path, bad, "bad.json")) == 2
+    err = capsys.readouterr().err
+    assert f"section « {section} » manquante" in err and "rien n'a été enregistré" in err
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("section", optional_sections())
+def test_an_optional_section_may_be_left_out(plie, sample, tmp_path, capsys, section):
+    del sample[section]
+    assert cli("import", write(tmp_path, sample)) == 0
+
+
+def test_a_protocol_without_its_fields_is_an_error_on_each(plie, sample, tmp_path, capsys):
+    rule("| `titre` | e.g. « Protocole d'accord du PLIE du Pays Terres de Lorraine 2021-2025 » |")
+    sample["protocole"] = {}
+    assert cli("import", write(tmp_path, sample), "--json") == 2
+    paths = {e["chemin"] for e in json.loads(capsys.readouterr().out)["erreurs"]}
+    assert paths == {"protocole.titre", "protocole.debut", "protocole.fin", "protocole.signataires",
+                     "protocole.precedent"}  # grille_valorisation is optional
+
+
+def test_an_export_with_no_protocol_yet_is_a_valid_file(plie, sample, tmp_path, capsys):
+    """The export is a file of the format: its required ``protocole`` is there before anyone wrote one."""
+    from reperes.configuration.models import Installation
+    from reperes.evaluation.exchange import validate
+
+    installation = Installation.get()
+    installation.plie_name = "PLIE du Toulois"
+    installation.save()
+    assert cli("import", write(tmp_path, sample)) == 0
+    m.CiblePrecedente.objects.all().delete()
+    m.Protocole.objects.all().delete()  # as on an instance where nobody has written the protocol yet
+    exported = export(capsys)
+    assert exported["protocole"]["titre"] == "Protocole d'accord du PLIE du Toulois 2021-2025"
+    assert (exported["protocole"]["debut"], exported["protocole"]["fin"]) == (2021, 2025)
+    assert exported["protocole"]["precedent"] == [] and exported["protocole"]["signataires"][0] == "État"
+    assert validate(exported) == []
+    assert cli("import", write(tmp_path, exported, "export.json")) == 0
+    assert export(capsys) == exported
