@@ -60,12 +60,15 @@ def _check_year(annee: int | None) -> None:
 
 
 def run_import(args) -> int:
-    from reperes.benchmark.services import import_sheet
+    from reperes.benchmark.services import ImportOutcome, import_sheet
 
-    if not args.path.is_file():
-        raise UserError(f"Fichier introuvable : {args.path}")
-    err(f"Lecture de {args.path}…")
-    outcome = import_sheet(args.path, strict=args.strict)
+    if not args.path.is_file():  # the file cannot be read: exit 2, and with --json the command's one shape
+        outcome = ImportOutcome(unreadable=f"Fichier introuvable : « {args.path} ». Vérifiez le chemin."
+                                if not args.path.exists() else
+                                f"« {args.path} » n’est pas un fichier : donnez la fiche PLIE (CSV, XLSX ou ODS).")
+    else:
+        err(f"Lecture de {args.path}…")
+        outcome = import_sheet(args.path, strict=args.strict)
     if args.json:
         out_json(outcome.report())
     else:

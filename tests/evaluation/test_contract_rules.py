@@ -218,3 +218,25 @@ def test_an_export_with_no_protocol_yet_is_a_valid_file(plie, sample, tmp_path, 
     assert validate(exported) == []
     assert cli("import", write(tmp_path, exported, "export.json")) == 0
     assert export(capsys) == exported
+
+
+# --------------------------------------------------------------------------- a file that cannot be read
+
+
+def test_a_missing_file_exits_2_and_with_json_prints_one_error_object(db, tmp_path, capsys):
+    rule("an invalid file changes nothing, exits 2, and every error names its JSON path")
+    missing = tmp_path / "absent.json"
+    assert cli("import", str(missing), "--json") == 2
+    captured = capsys.readouterr()
+    answer = json.loads(captured.out)  # one JSON object, nothing else on standard output
+    assert answer == {"format": "reperes-evaluation/1", "valide": False,
+                      "erreurs": [{"chemin": "", "message": f"Fichier introuvable : « {missing} ». "
+                                                            "Vérifiez le chemin."}]}
+    assert cli("import", str(missing)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and f"Erreur : Fichier introuvable : « {missing} »" in captured.err
+    latin1 = tmp_path / "latin1.json"
+    latin1.write_bytes('{"format": "reperes-évaluation"}'.encode("latin-1"))
+    assert cli("import", str(latin1), "--json") == 2
+    assert "UTF-8" in json.loads(capsys.readouterr().out)["erreurs"][0]["message"]
+    assert all(not rows for rows in snapshot().values())
