@@ -28,7 +28,9 @@ SECTIONS = ("questions", "constats", "preconisations", "comites", "actions", "co
 # and ``jalons`` are the « Optional sections »; ``protocole`` is a required object.
 REQUIRED_SECTIONS = ("questions", "constats", "preconisations", "comites", "actions")
 PROTOCOLE_FIELDS = "titre, debut, fin, signataires, precedent"
-HORIZON = re.compile(r"^\d{4}(-\d{4})?$")
+HORIZON = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+# docs/evaluation.md: `horizon` | year or span, e.g. `2021` or `2021-2025`
+HORIZON_RULE = "une année ou une période, par exemple 2021 ou 2021-2025"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SIREN = re.compile(r"^\d{9}$")
 
@@ -168,6 +170,19 @@ class _Checker:
         return value
 
 
+def horizon_problem(value: Any) -> str | None:
+    """Why ``value`` is not a recommendation's horizon (docs/evaluation.md: a year or a span), in French."""
+    if value is None or value == "":
+        return f"horizon manquant : {HORIZON_RULE}"
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else None
+    match = HORIZON.match(text) if text is not None else None
+    if match is None:
+        return f"horizon invalide « {value} » : {HORIZON_RULE}"
+    if match.group(2) and int(match.group(2)) < int(match.group(1)):
+        return f"horizon invalide « {value} » : la période finit avant de commencer ({HORIZON_RULE})"
+    return None
+
+
 def _known(value: Any, known) -> bool:
     """``value`` is one of ``known`` (an unhashable value from the file is simply unknown)."""
     return isinstance(value, str) and value in known
@@ -249,12 +264,9 @@ def validate(data: Any) -> list[Problem]:
             if not _known(k, constat_ids):
                 c.add(f"{path}.constats[{j}]", f"constat inconnu « {k} » : définissez-le dans « constats »")
         c.choice(item, "priorite", path, voc.PRIORITES)
-        horizon = item.get("horizon")
-        if isinstance(horizon, int) and not isinstance(horizon, bool):
-            horizon = str(horizon)
-        if not isinstance(horizon, str) or not HORIZON.match(horizon):
-            c.add(f"{path}.horizon", f"horizon invalide « {item.get('horizon')} » : une année (2021) ou une période "
-                                     f"(2021-2025)")
+        problem = horizon_problem(item.get("horizon"))
+        if problem:
+            c.add(f"{path}.horizon", problem)
         c.text(item, "pilote", path, max_length=300)
         c.choice(item, "article", path, voc.ARTICLES)
         cible = item.get("cible")
@@ -567,7 +579,7 @@ def _write(data: dict, report: Report, user) -> None:
         cible = item.get("cible") or {}
         reco = _upsert(m.Preconisation, item["id"], {
             "numero": item["numero"], "titre": item["titre"], "texte": item["texte"], "priorite": item["priorite"],
-            "horizon": str(item["horizon"]), "pilote": item["pilote"], "article": item["article"],
+            "horizon": str(item["horizon"]).strip(), "pilote": item["pilote"], "article": item["article"],
             "cible_indicateur": cible.get("indicateur", ""), "cible_valeur": cible.get("valeur"),
             "cible_echeance": _date(cible.get("echeance"))}, report, "preconisations")
         reco.constats.set([constats[k] for k in item["constats"]])

@@ -240,3 +240,35 @@ def test_a_missing_file_exits_2_and_with_json_prints_one_error_object(db, tmp_pa
     assert cli("import", str(latin1), "--json") == 2
     assert "UTF-8" in json.loads(capsys.readouterr().out)["erreurs"][0]["message"]
     assert all(not rows for rows in snapshot().values())
+
+
+# --------------------------------------------------------------------------- horizon
+
+
+HORIZON_WORDS = "une année ou une période, par exemple 2021 ou 2021-2025"
+
+
+@pytest.mark.parametrize("horizon", ["2021", 2021, "2021-2025"])
+def test_a_horizon_is_a_year_or_a_span(plie, sample, tmp_path, capsys, horizon):
+    rule("| `horizon` | year or span, e.g. `2021` or `2021-2025` |")
+    sample["preconisations"][0]["horizon"] = horizon
+    assert cli("import", write(tmp_path, sample)) == 0
+    assert m.Preconisation.objects.get(code="R1").horizon == str(horizon)
+
+
+@pytest.mark.parametrize("horizon", ["bientôt", "2025-2021", "21", "2021/2025", True, 2021.5, None])
+def test_anything_else_is_an_error_worded_as_the_contract(plie, sample, tmp_path, capsys, horizon):
+    sample["preconisations"][0]["horizon"] = horizon
+    assert cli("import", write(tmp_path, sample), "--json") == 2
+    (error,) = json.loads(capsys.readouterr().out)["erreurs"]
+    assert error["chemin"] == "preconisations[0].horizon" and HORIZON_WORDS in error["message"]
+    assert not m.Preconisation.objects.exists()
+
+
+def test_the_page_says_the_same(plie):
+    from reperes.evaluation.forms import PreconisationForm
+
+    for horizon, message in (("bientôt", f"Saisissez {HORIZON_WORDS}."),
+                             ("2025-2021", f"La période finit avant de commencer : saisissez {HORIZON_WORDS}.")):
+        form = PreconisationForm(data={"horizon": horizon})
+        assert not form.is_valid() and form.errors["horizon"] == [message]
