@@ -16,7 +16,8 @@ def register(sub) -> None:
                                "données et des décisions des comités : seules les préconisations adoptées ou "
                                "amendées y entrent. Marqué « Projet » tant que le comité de pilotage ne l'a pas "
                                "adopté. Mêmes données, mêmes décisions, mêmes textes et même date : mêmes fichiers.")
-    d.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    d.add_argument("--out", required=True, type=Path, metavar="DOSSIER",
+                   help="dossier où écrire les fichiers (obligatoire, même avec --json)")
     d.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,html (défaut : tous)")
     d.add_argument("--date", default=None, help="date du document (AAAA-MM-JJ ; défaut : aujourd'hui)")
     d.add_argument("--json", action="store_true", help="écrire le contenu du protocole en JSON sur la sortie standard")
