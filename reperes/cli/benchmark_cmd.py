@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 IMPORT_DESCRIPTION = """\
 Importer la fiche d'un autre PLIE (format de docs/fiche-plie.md) : CSV
@@ -92,7 +92,12 @@ def run_export(args) -> int:
     from reperes.benchmark.services import export_sheet
 
     _check_year(args.annee)
-    rows = export_sheet(args.out, args.annee)
+    if args.out.is_dir():
+        raise UserError(f"--out : « {args.out} » est un dossier ; donnez le fichier à écrire (FICHIER.csv).")
+    try:
+        rows = export_sheet(args.out, args.annee)
+    except OSError as exc:
+        raise UserError(f"Impossible d’écrire « {args.out} » : {os_reason(exc)}.") from exc
     hidden = sum(r["secret"] for r in rows)
     annee = rows[0]["annee"] if rows else args.annee
     err(f"Fiche {annee} écrite dans {args.out} : {len(rows)} valeur(s), dont {hidden} masquée(s) "

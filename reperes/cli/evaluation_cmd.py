@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .base import add_parser, err, out_json
+from .base import add_parser, err, os_reason, out_json
 
 IMPORT_DESCRIPTION = """\
 Charger un fichier d'évaluation au format reperes-evaluation/1
@@ -80,7 +80,7 @@ def run_import(args) -> int:
         return _unusable(args, f"Fichier illisible « {args.path} » : ce n’est pas du texte UTF-8. "
                                "Enregistrez-le en UTF-8.")
     except OSError as error:
-        return _unusable(args, f"Fichier illisible « {args.path} » : {error.strerror or error}.")
+        return _unusable(args, f"Fichier illisible « {args.path} » : {os_reason(error)}.")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

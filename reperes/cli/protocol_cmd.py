@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 
 def register(sub) -> None:
@@ -53,7 +53,7 @@ def draft(args) -> int:
             path.write_bytes(data)
             err(f"  {path}")
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {args.out} » : {os_reason(exc)}.") from exc
     record(Action.REPORT, target="projet de protocole (ligne de commande)", livrable="protocole",
            date=date.isoformat(), formats=formats, email="ligne de commande")
     if args.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 
 def register(sub) -> None:
@@ -106,7 +106,7 @@ def _generate(args, title: str, livrable: str, generate, extra: dict[str, str] |
     try:
         paths = services.write_files(generation, args.out)
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {args.out} » : {os_reason(exc)}.") from exc
     record(Action.REPORT, target=f"{title.lower()} (ligne de commande)", livrable=livrable,
            debut=debut.isoformat(), fin=fin.isoformat(), date=date.isoformat(), diffusion=args.diffusion,
            formats=formats, email="ligne de commande")

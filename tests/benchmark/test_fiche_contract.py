@@ -69,3 +69,13 @@ def test_a_missing_file_with_json_prints_the_commands_shape_and_exits_2(tmp_path
     assert captured.out == "" and f"Fichier introuvable : « {missing} »" in captured.err
     assert run_cli("import", str(tmp_path), "--json") == 2  # a folder is not a sheet either
     assert "n’est pas un fichier" in json.loads(capsys.readouterr().out)["rejetees"][0]["message"]
+
+
+def test_export_to_a_place_that_cannot_be_written_exits_2_in_french(tmp_path, capsys):
+    from reperes.cli import main
+
+    target = tmp_path / "absent" / "fiche.csv"
+    assert main(["benchmark", "export", "--out", str(target)]) == 2
+    assert f"Erreur : Impossible d’écrire « {target} » : fichier ou dossier introuvable." in capsys.readouterr().err
+    assert main(["benchmark", "export", "--out", str(tmp_path)]) == 2
+    assert "est un dossier" in capsys.readouterr().err
