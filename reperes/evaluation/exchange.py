@@ -328,7 +328,12 @@ def validate(data: Any) -> list[Problem]:
             if c.obj(change, where) is not None:
                 c.choice(change, "statut", where, voc.ACTION_STATUTS)
                 c.date(change, "date", where)
-                c.text(change, "auteur", where, required=False, max_length=300)
+                # docs/evaluation.md: {"statut": S, "date": …, "auteur": TEXT}, none marked optional
+                if not isinstance(change.get("auteur"), str):
+                    c.add(f"{where}.auteur", "auteur manquant : qui a fait ce changement (un texte)"
+                          if change.get("auteur") is None else "un texte est attendu")
+                else:
+                    c.text(change, "auteur", where, required=False, max_length=300)
 
     opinions: dict[tuple, int] = {}
     for i, item in enumerate(sections["consultations"]):

@@ -272,3 +272,19 @@ def test_the_page_says_the_same(plie):
                              ("2025-2021", f"La période finit avant de commencer : saisissez {HORIZON_WORDS}.")):
         form = PreconisationForm(data={"horizon": horizon})
         assert not form.is_valid() and form.errors["horizon"] == [message]
+
+
+# --------------------------------------------------------------------------- an action's history
+
+
+def test_a_history_entry_names_its_author(plie, sample, tmp_path, capsys):
+    rule('`historique` (optional on import, always in the export) lists every change: `{"statut": S, "date": '
+         '"AAAA-MM-JJ", "auteur": TEXT}`')
+    del sample["actions"][0]["historique"][1]["auteur"]
+    assert cli("import", write(tmp_path, sample), "--json") == 2
+    (error,) = json.loads(capsys.readouterr().out)["erreurs"]
+    assert error["chemin"] == "actions[0].historique[1].auteur" and "auteur manquant" in error["message"]
+    del sample["actions"][0]["historique"]  # the history itself is optional on import
+    assert cli("import", write(tmp_path, sample)) == 0
+    (action,) = export(capsys)["actions"]
+    assert [set(h) for h in action["historique"]] == [{"statut", "date", "auteur"}]  # always in the export
