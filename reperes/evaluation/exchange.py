@@ -114,6 +114,13 @@ class _Checker:
             return None
         return value
 
+    def given_text(self, parent: dict, key: str, path: str, what: str, *, max_length: int | None = None):
+        """A field the contract requires whose text may be empty (as the export writes it when there is none)."""
+        if parent.get(key) is None:
+            self.add(f"{path}.{key}", f"{key} manquant : {what} (un texte, vide s’il n’y a rien : \"\")")
+            return None
+        return self.text(parent, key, path, required=False, max_length=max_length)
+
     def choice(self, parent: dict, key: str, path: str, allowed: dict[str, str], *, required: bool = True):
         value = parent.get(key)
         if value is None or value == "":
@@ -329,11 +336,7 @@ def validate(data: Any) -> list[Problem]:
                 c.choice(change, "statut", where, voc.ACTION_STATUTS)
                 c.date(change, "date", where)
                 # docs/evaluation.md: {"statut": S, "date": …, "auteur": TEXT}, none marked optional
-                if not isinstance(change.get("auteur"), str):
-                    c.add(f"{where}.auteur", "auteur manquant : qui a fait ce changement (un texte)"
-                          if change.get("auteur") is None else "un texte est attendu")
-                else:
-                    c.text(change, "auteur", where, required=False, max_length=300)
+                c.given_text(change, "auteur", where, "qui a fait ce changement", max_length=300)
 
     opinions: dict[tuple, int] = {}
     for i, item in enumerate(sections["consultations"]):
@@ -346,7 +349,7 @@ def validate(data: Any) -> list[Problem]:
                                            f"« preconisations »")
         institution = c.text(item, "institution", path, max_length=300)
         c.choice(item, "avis", path, voc.AVIS)
-        c.text(item, "commentaire", path, required=False)
+        c.given_text(item, "commentaire", path, "l’avis expliqué")
         date = c.date(item, "date", path)
         key = (reco, institution, date)
         if isinstance(reco, str) and institution and date and key in opinions:
@@ -470,7 +473,7 @@ def _check_protocole(c: _Checker, protocole: dict) -> None:
         else:
             motifs[motif] = j
         c.text(row, "valorisation", where)
-        c.text(row, "justificatif", where, required=False)
+        c.given_text(row, "justificatif", where, "la pièce qui justifie la valorisation")
     if "preambule" in protocole and protocole["preambule"] is not None and not isinstance(protocole["preambule"], str):
         c.add(f"{path}.preambule", "un texte est attendu")
     for j, article in enumerate(c.items(protocole, "articles", path, required=False)):

@@ -284,7 +284,23 @@ def test_a_history_entry_names_its_author(plie, sample, tmp_path, capsys):
     assert cli("import", write(tmp_path, sample), "--json") == 2
     (error,) = json.loads(capsys.readouterr().out)["erreurs"]
     assert error["chemin"] == "actions[0].historique[1].auteur" and "auteur manquant" in error["message"]
+    sample["actions"][0]["historique"][1]["auteur"] = ""  # a text, empty: as the export writes an unknown one
+    assert cli("import", write(tmp_path, sample), "--dry-run") == 0
     del sample["actions"][0]["historique"]  # the history itself is optional on import
     assert cli("import", write(tmp_path, sample)) == 0
     (action,) = export(capsys)["actions"]
     assert [set(h) for h in action["historique"]] == [{"statut", "date", "auteur"}]  # always in the export
+
+
+def test_the_other_text_fields_without_optional_mark_are_required(plie, sample, tmp_path, capsys):
+    rule('`{"preconisation": ID, "institution": TEXT, "avis": "accord" | "reserve" | "desaccord", '
+         '"commentaire": TEXT, "date": "AAAA-MM-JJ"}`')
+    rule('list of `{"motif": CODE, "valorisation": TEXT, "justificatif": TEXT}`')
+    del sample["consultations"][0]["commentaire"]
+    sample["protocole"]["grille_valorisation"] = [{"motif": "SANTE", "valorisation": "Soins engagés"}]
+    assert cli("import", write(tmp_path, sample), "--json") == 2
+    paths = [e["chemin"] for e in json.loads(capsys.readouterr().out)["erreurs"]]
+    assert paths == ["consultations[0].commentaire", "protocole.grille_valorisation[0].justificatif"]
+    sample["consultations"][0]["commentaire"] = ""
+    sample["protocole"]["grille_valorisation"][0]["justificatif"] = ""
+    assert cli("import", write(tmp_path, sample)) == 0
