@@ -14,8 +14,9 @@ sont importées (--strict : aucune si une ligne est rejetée). Une fiche qui
 apporte des valeurs pour un PLIE et une année déjà enregistrés les remplace ;
 réimporter le même fichier ne change rien.
 
-Code de sortie : 0 toutes les lignes importées ; 3 des lignes rejetées ;
-2 fichier illisible ou rien d'importé."""
+Code de sortie : 0 toutes les lignes importées ; 3 des lignes rejetées (les
+autres importées) ; 2 fichier illisible ou rien d’importé (avec --strict,
+une seule ligne rejetée suffit : rien n’est importé)."""
 
 EXPORT_DESCRIPTION = """\
 Écrire la fiche de ce PLIE pour une année (défaut : la dernière année civile

@@ -14,7 +14,7 @@ def register(sub) -> None:
     r = add_parser(ops, "intermediate", "Générer le rapport intermédiaire pour le comité de suivi", intermediate,
                    description="Générer le rapport intermédiaire (Word, PDF, PowerPoint, page web) à partir des "
                                "données importées. Mêmes données et mêmes paramètres : mêmes fichiers.")
-    r.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    r.add_argument("--out", required=True, type=Path, metavar="DOSSIER", help="dossier où écrire les fichiers")
     r.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,pptx,html "
                                                 "(défaut : tous)")
     r.add_argument("--from", dest="debut", default=None, help="début de la période (AAAA-MM-JJ ; défaut : "
@@ -29,7 +29,7 @@ def register(sub) -> None:
                                "pilotage (PowerPoint, 25 diapositives au plus), à partir des données, du registre "
                                "de l'évaluation et des décisions des comités. Mêmes données, mêmes décisions et "
                                "mêmes paramètres : mêmes fichiers.")
-    f.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    f.add_argument("--out", required=True, type=Path, metavar="DOSSIER", help="dossier où écrire les fichiers")
     f.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,pptx,html "
                                                 "(défaut : tous ; pptx : le diaporama du COPIL)")
     f.add_argument("--from", dest="debut", default=None, help="début de la période (AAAA-MM-JJ ; défaut : "
