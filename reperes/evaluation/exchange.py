@@ -407,8 +407,15 @@ def _check_preuve(c: _Checker, preuve: Any, path: str) -> None:
                 c.add(f"{path}.theme", f"thème inconnu « {theme} » : un code de la grille de codage "
                                        f"({', '.join(sorted(known))})")
         c.text(preuve, "texte", path)
-    elif kind == "benchmark":
-        c.indicator(preuve, "indicateur", path)
+    elif kind == "benchmark":  # an indicator of the PLIE sheet (docs/fiche-plie.md), not only of indicateurs.md
+        from reperes.benchmark.indicators import BY_ID
+
+        indicateur = preuve.get("indicateur")
+        if not _known(indicateur, BY_ID):
+            c.add(f"{path}.indicateur", ("indicateur manquant" if indicateur in (None, "") else
+                                         f"indicateur inconnu de la fiche PLIE « {indicateur} »")
+                  + " : un identifiant de docs/fiche-plie.md (par exemple taux_sorties_positives ou "
+                    "budget_total_euros)")
         c.text(preuve, "plie", path, max_length=200)
         c.integer(preuve, "annee", path, minimum=1990, maximum=2100)
     elif kind == "document":

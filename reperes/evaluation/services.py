@@ -113,9 +113,22 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
         out.label = f"Verbatim (thème « {preuve.theme} »)"
         out.now = f"« {preuve.texte} »"
     elif kind == "benchmark":
-        out.label = f"Comparaison : {indicator_label(preuve.indicateur)}"
+        # a fiche PLIE indicator (docs/fiche-plie.md), shown as the « Comparer » page shows it
+        from reperes.benchmark.indicators import BY_ID
+        from reperes.benchmark.sheets import display_value
+
+        entry = BY_ID.get(preuve.indicateur)
+        out.label = f"Comparaison : {entry.label if entry else preuve.indicateur}"
         out.detail = f"{preuve.plie}, {preuve.annee}"
-        out.now = suppressed if out.secret else format_value(preuve.indicateur, item.get("valeur"))
+        value = item.get("valeur")
+        if out.secret:
+            out.now = suppressed
+        elif entry is None or value is None:
+            out.now = "–"
+        elif isinstance(value, list):  # pratique_remarquable: one row per practice
+            out.now = " ; ".join(str(v) for v in value)
+        else:
+            out.now = display_value(preuve.indicateur, value)
     elif kind == "document":
         out.label = preuve.titre
         out.detail = preuve.source

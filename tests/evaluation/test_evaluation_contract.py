@@ -304,3 +304,37 @@ def test_the_other_text_fields_without_optional_mark_are_required(plie, sample, 
     sample["consultations"][0]["commentaire"] = ""
     sample["protocole"]["grille_valorisation"][0]["justificatif"] = ""
     assert cli("import", write(tmp_path, sample)) == 0
+
+
+# --------------------------------------------------------------------------- benchmark evidence
+
+
+def test_benchmark_evidence_names_an_indicator_of_the_plie_sheet(plie, sample, tmp_path, capsys):
+    rule("| `benchmark` | `indicateur`, `plie`, `annee` | `valeur` and `source` of that row of the benchmark "
+         "(`fiche-plie.md`) |")
+    rule("| `budget_total_euros` | euros | yearly budget of the PLIE |", "fiche-plie.md")
+    from reperes.benchmark.services import import_sheet
+    from reperes.evaluation.evidence import Resolver
+    from reperes.evaluation.services import show
+
+    sheet = tmp_path / "fiche-nancy.csv"
+    sheet.write_text("plie;annee;indicateur;valeur;source;date_source\n"
+                     "PLIE de Nancy;2019;budget_total_euros;1 250 000;Compte administratif 2019;2020\n"
+                     "PLIE de Nancy;2019;structure_porteuse;Maison de l’emploi;Statuts;2015\n"
+                     "PLIE de Nancy;2019;entrees;s;Bilan 2019;2020\n", encoding="utf-8")
+    assert import_sheet(sheet).exit_status == 0
+    sample["constats"][0]["preuves"] += [
+        {"type": "benchmark", "indicateur": key, "plie": "PLIE de Nancy", "annee": 2019}
+        for key in ("budget_total_euros", "structure_porteuse", "entrees")]
+    assert cli("import", write(tmp_path, sample)) == 0
+    budget, carrier, entries = export(capsys)["constats"][0]["preuves"][3:6]
+    assert (budget["valeur"], budget["source"]) == (1250000, "Compte administratif 2019")
+    assert carrier["valeur"] == "Maison de l’emploi"
+    assert entries["valeur"] is None and entries["secret"] is True  # the peer's « s »: never a number
+    shown = [show(p, Resolver()) for p in m.Preuve.objects.filter(type="benchmark").order_by("position")]
+    assert [s.now for s in shown] == ["1\u202f250\u202f000\u00a0€", "Maison de l’emploi", "s"]
+    # an id of neither contract is an error with its path
+    sample["constats"][0]["preuves"][3]["indicateur"] = "budget_du_plie"
+    assert cli("import", write(tmp_path, sample), "--json") == 2
+    (error,) = json.loads(capsys.readouterr().out)["erreurs"]
+    assert error["chemin"] == "constats[0].preuves[3].indicateur" and "fiche PLIE" in error["message"]
