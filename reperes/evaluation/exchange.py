@@ -414,8 +414,7 @@ def _check_preuve(c: _Checker, preuve: Any, path: str) -> None:
         if not _known(indicateur, BY_ID):
             c.add(f"{path}.indicateur", ("indicateur manquant" if indicateur in (None, "") else
                                          f"indicateur inconnu de la fiche PLIE « {indicateur} »")
-                  + " : un identifiant de docs/fiche-plie.md (par exemple taux_sorties_positives ou "
-                    "budget_total_euros)")
+                  + f" : l’identifiant d’un indicateur de la fiche PLIE, parmi {', '.join(BY_ID)}")
         c.text(preuve, "plie", path, max_length=200)
         c.integer(preuve, "annee", path, minimum=1990, maximum=2100)
     elif kind == "document":
