@@ -34,8 +34,7 @@ def _hand_base_year():
     dates = [d for frame, cols in ((data.participants, ("date_entree", "date_sortie")),
                                    (data.etapes, ("date_debut", "date_fin")))
              for c in cols for d in frame[c].drop_nulls().to_list()]
-    latest = max(dates)
-    return (latest.year if latest == D(latest.year, 12, 31) else latest.year - 1), data
+    return max(dates).year - 1, data  # a year ends on its 31 December: not before it
 
 
 def _hand_rate(data, debut, fin):
