@@ -278,18 +278,27 @@ def main(argv=None) -> int:
     tables = ALL_TABLES if args.all_tables else TABLES
     try:
         generated = work / "generated"
-        say(f"Génération de {fmt(args.participants)} participants (graine {args.seed})…")
-        start = time.perf_counter()
-        summary = generate(generated, seed=args.seed, participants=args.participants,
-                           progress=lambda m: say(f"  {m}"))
-        say(f"Génération : {time.perf_counter() - start:.1f} s")
+        stamp = generated / "generation.json"  # what a kept folder holds (reused by the next run with --work-dir)
+        wanted = {"participants": args.participants, "seed": args.seed}
+        kept = json.loads(stamp.read_text()) if stamp.exists() else {}
+        if {k: kept.get(k) for k in wanted} == wanted:
+            counts = kept["counts"]
+            say(f"Fichiers déjà générés réutilisés ({generated}).")
+        else:
+            say(f"Génération de {fmt(args.participants)} participants (graine {args.seed})…")
+            start = time.perf_counter()
+            summary = generate(generated, seed=args.seed, participants=args.participants,
+                               progress=lambda m: say(f"  {m}"))
+            counts = dict(summary.counts)
+            stamp.write_text(json.dumps({**wanted, "counts": counts}))
+            say(f"Génération : {time.perf_counter() - start:.1f} s")
         folder = work / "import"
         folder.mkdir(exist_ok=True)
         for table in tables:
             target = folder / f"{table}.csv"
             if not target.exists():
                 target.symlink_to(generated / f"{table}.csv")
-        rows = sum(summary.counts[t] for t in tables)
+        rows = sum(counts[t] for t in tables)
         size = sum((generated / f"{t}.csv").stat().st_size for t in tables)
         say(f"Fichiers importés : {', '.join(tables)} — {fmt(rows)} lignes, {size / 1024**2:.0f} Mo")
 

@@ -61,6 +61,10 @@ SQLITE_CACHE_KIB = -256 * 1024
 # A run brings at least this many rows to a table, and at least as many as it holds: its secondary indexes
 # (and, on PostgreSQL, its foreign keys) are dropped for the load and rebuilt in one pass after it.
 BULK_FROM_ROWS = 50_000
+# PostgreSQL: memory for rebuilding indexes and checking foreign keys after a bulk load (each sorts or hashes a
+# whole table; the defaults, 64 MB and 4 MB, spill a million rows to disk). Set for the rebuild only.
+PG_REBUILD_MAINTENANCE_MEM = "512MB"
+PG_REBUILD_WORK_MEM = "256MB"
 # Stored runs that keep their snapshot (and can therefore be undone, the newest first).
 UNDO_DEPTH = 3
 
@@ -245,23 +249,29 @@ def stage(spec: Spec, staged: Staged, progress: Callable[[str], None]) -> str:
 
 def write_rows(table: str, columns: list[str], frame: pl.DataFrame, spec: Spec,
                progress: Callable[[str], None]) -> None:
-    """Append ``frame`` (its columns in the order of ``columns``) to ``table``, BATCH rows at a time:
-    ``COPY … FROM STDIN`` fed by Polars' CSV writer on PostgreSQL, ``executemany`` on SQLite."""
+    """Append ``frame`` (its columns in the order of ``columns``) to ``table``, BATCH rows at a time, inside
+    the caller's transaction: ``COPY … FROM STDIN`` fed by Polars' CSV writer on PostgreSQL; on SQLite,
+    ``executemany`` on the driver's own connection (Django's wrapper, which rewrites the statement and tees
+    the rows to peek at the first, costs more than the insert of a narrow row)."""
     total = frame.height
     names = ", ".join(q(c) for c in columns)
-    with connection.cursor() as cursor:
-        if is_postgresql():
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-                for start in range(0, total, BATCH):
-                    buffer = io.BytesIO()
-                    frame.slice(start, BATCH).write_csv(buffer, include_header=False)
-                    copy.write(buffer.getvalue())
-                    _progress_rows(progress, spec, start + BATCH, total)
-        else:
-            insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    if is_postgresql():
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
             for start in range(0, total, BATCH):
-                cursor.executemany(insert, frame.slice(start, BATCH).iter_rows())
+                buffer = io.BytesIO()
+                frame.slice(start, BATCH).write_csv(buffer, include_header=False)
+                copy.write(buffer.getvalue())
                 _progress_rows(progress, spec, start + BATCH, total)
+        return
+    connection.ensure_connection()
+    if connection.get_autocommit():
+        raise RuntimeError("write_rows runs inside the store's transaction")
+    raw = connection.connection  # sqlite3.Connection, already in the transaction Django began
+    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
+    for start in range(0, total, BATCH):
+        raw.executemany(insert, frame.slice(start, BATCH).iter_rows())
+        _progress_rows(progress, spec, start + BATCH, total)
 
 
 def _progress_rows(progress, spec: Spec, done: int, total: int) -> None:
@@ -350,7 +360,7 @@ def bulk_load(model, progress: Callable[[str], None], *, unique: bool = False) -
             cursor.execute(f"DROP INDEX {q(name)}")
     yield
     progress(f"Reconstruction des index de {model._meta.verbose_name_plural}…")
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _rebuild_memory(cursor):
         for _name, definition in indexes:
             cursor.execute(definition)
         if keys:
@@ -358,6 +368,22 @@ def bulk_load(model, progress: Callable[[str], None], *, unique: bool = False) -
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} {definition}")
+
+
+@contextmanager
+def _rebuild_memory(cursor) -> Iterator[None]:
+    """PostgreSQL: sort and hash in memory while indexes and keys are rebuilt, then the settings as before
+    (``set_config(…, true)``: local to the transaction, gone at its end whatever happens)."""
+    if not is_postgresql():
+        yield
+        return
+    cursor.execute("SELECT current_setting('maintenance_work_mem'), current_setting('work_mem')")
+    before = cursor.fetchone()
+    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true), set_config('work_mem', %s, true)",
+                   [PG_REBUILD_MAINTENANCE_MEM, PG_REBUILD_WORK_MEM])
+    yield
+    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true), set_config('work_mem', %s, true)",
+                   list(before))
 
 
 def wants_bulk(spec: Spec, rows: int) -> bool:
