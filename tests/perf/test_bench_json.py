@@ -38,7 +38,7 @@ def test_import_bench_json_sqlite_only(tmp_path):
     row = summary["sqlite"]
     assert row["ratio_floor"] == pytest.approx(row["import_s"] / row["floor_s"], rel=0.01)
     # the phase breakdown goes to standard error
-    for label in ("lecture et analyse", "validation", "pseudonymisation", "enregistrement"):
+    for label in ("lecture et analyse", "validation (hors hachage)", "pseudonymisation", "enregistrement", "commit"):
         assert label in progress
 
 

@@ -497,6 +497,39 @@ def prune_snapshots() -> None:
         ImportSnapshot.objects.filter(run_id__in=old).delete()
 
 
+# --------------------------------------------------------------------------- SQLite: keys checked once
+
+
+@contextmanager
+def foreign_keys_checked_at_end(checked: dict[str, Checked]) -> Iterator[None]:
+    """Wrap the store's transaction. SQLite, a large run (``BULK_FROM_ROWS``) outside any transaction: foreign
+    keys are not checked row by row while the rows go in (a lookup per key per row) but all at once before the
+    commit (``store`` runs ``PRAGMA foreign_key_check`` on every table it wrote; a violation raises
+    ``IntegrityError`` and rolls the run back) — PostgreSQL drops and re-adds its keys for the same reason
+    (``bulk_load``). SQLite ignores the pragma inside a transaction, hence a wrapper; elsewhere, nothing."""
+    rows = sum(c.rows.height for c in checked.values())
+    if is_postgresql() or rows < BULK_FROM_ROWS or not connection.get_autocommit():
+        yield
+        return
+    disabled = connection.disable_constraint_checking()
+    try:
+        yield
+    finally:
+        if disabled:
+            connection.enable_constraint_checking()
+
+
+def _check_foreign_keys_if_off(models) -> None:
+    """SQLite with foreign keys off (``foreign_keys_checked_at_end``): check those of ``models`` now, set-wise."""
+    if is_postgresql():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        if cursor.fetchone()[0]:
+            return  # checked row by row already
+    connection.check_constraints(table_names=[model._meta.db_table for model in models])
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -555,3 +588,4 @@ def _store(checked: dict[str, Checked], run: ImportRun, *, replace: bool, progre
                 cursor.execute(f"DROP TABLE IF EXISTS {stage_table}")
     if keep_snapshot:
         prune_snapshots()
+    _check_foreign_keys_if_off((*PARENTS_FIRST, ImportSnapshot, ImportSnapshotRow))
