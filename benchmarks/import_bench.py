@@ -78,9 +78,9 @@ def child(args) -> int:
         import tracemalloc
 
         tracemalloc.start()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = run_import(Path(args.folder), progress=lambda m: say(f"  [{time.perf_counter() - start:7.1f} s] {m}"))
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     python_peak = None
     if args.tracemalloc:
         import tracemalloc
@@ -89,6 +89,7 @@ def child(args) -> int:
     tables = result.report["tables"]
     print(json.dumps({
         "seconds": seconds,
+        "cpu_seconds": cpu,  # every thread of this process (Polars' included); not the PostgreSQL server's
         "status": result.report["status"],
         "stored": result.report["stored"],
         "tables": tables,
@@ -183,7 +184,7 @@ def polars_baseline(folder: Path, tables: tuple[str, ...]) -> float:
     return statistics.median(times)
 
 
-def floor_sqlite(folder: Path, tables: tuple[str, ...], path: Path) -> float:
+def floor_sqlite(folder: Path, tables: tuple[str, ...], path: Path) -> tuple[float, float]:
     """The least an SQLite import can cost: the same rows, as text, into tables without index nor constraint
     (one ``executemany`` per table, one transaction, the application's pragmas). No validation, no hashing."""
     import sqlite3
@@ -195,16 +196,16 @@ def floor_sqlite(folder: Path, tables: tuple[str, ...], path: Path) -> float:
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     conn.execute("BEGIN IMMEDIATE")
     for table, frame in frames.items():
         conn.execute(f"CREATE TABLE {table} ({', '.join(f'c{i}' for i in range(frame.width))})")
         conn.executemany(f"INSERT INTO {table} VALUES ({', '.join('?' * frame.width)})", frame.iter_rows())
     conn.execute("COMMIT")
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     conn.close()
     path.unlink(missing_ok=True)
-    return seconds
+    return seconds, cpu
 
 
 def floor_postgresql(folder: Path, tables: tuple[str, ...], url: str) -> float:
@@ -323,25 +324,37 @@ def main(argv=None) -> int:
         say(f"Polars seul (lecture des mêmes fichiers, médiane de 3) : {baseline:.2f} s")
 
         results = {}
-        floors = {}
+        floors = {}  # backend → mean of the floor measured just before and just after the import
+        floor_cpu = {}  # SQLite: CPU seconds of the floor (mean), to compare with the import's
         if not args.no_sqlite:
-            say("Import dans SQLite…")
             data_dir = work / "sqlite-instance"
             shutil.rmtree(data_dir, ignore_errors=True)
+            runs = []
+            if not args.no_floor:
+                runs.append(floor_sqlite(folder, tables, work / "plancher.sqlite3"))
+                say(f"Plancher SQLite avant l'import (mêmes lignes, brutes, sans index) : {runs[-1][0]:.1f} s")
+            say("Import dans SQLite…")
             results["sqlite"] = run_child(folder, base_env(data_dir), args.tracemalloc)
             if not args.no_floor:
-                floors["sqlite"] = floor_sqlite(folder, tables, work / "plancher.sqlite3")
-                say(f"Plancher SQLite (mêmes lignes, brutes, sans index) : {floors['sqlite']:.1f} s")
+                runs.append(floor_sqlite(folder, tables, work / "plancher.sqlite3"))
+                say(f"Plancher SQLite après l'import : {runs[-1][0]:.1f} s")
+                floors["sqlite"] = statistics.mean(r[0] for r in runs)
+                floor_cpu["sqlite"] = statistics.mean(r[1] for r in runs)
         if not args.no_postgresql:
             name = f"reperes_bench_{os.getpid()}"
-            say(f"Import dans PostgreSQL (base {name}, créée puis supprimée)…")
             env = base_env(work / "pg-instance")
             env["DATABASE_URL"] = create_pg_database(args.postgresql_url, name)
             try:
+                runs = []
+                if not args.no_floor:
+                    runs.append(floor_postgresql(folder, tables, env["DATABASE_URL"]))
+                    say(f"Plancher PostgreSQL avant l'import (COPY brut, sans index) : {runs[-1]:.1f} s")
+                say(f"Import dans PostgreSQL (base {name}, créée puis supprimée)…")
                 results["postgresql"] = run_child(folder, env, args.tracemalloc)
                 if not args.no_floor:
-                    floors["postgresql"] = floor_postgresql(folder, tables, env["DATABASE_URL"])
-                    say(f"Plancher PostgreSQL (COPY brut, sans index) : {floors['postgresql']:.1f} s")
+                    runs.append(floor_postgresql(folder, tables, env["DATABASE_URL"]))
+                    say(f"Plancher PostgreSQL après l'import : {runs[-1]:.1f} s")
+                    floors["postgresql"] = statistics.mean(runs)
             finally:
                 drop_pg_database(args.postgresql_url, name)
 
@@ -370,6 +383,10 @@ def main(argv=None) -> int:
                  f"{r['seconds'] / baseline:>9.1f} "
                  f"{(f'{floor:.1f} s' if floor else '—'):>9} {(f'{ratio_floor:.2f}' if ratio_floor else '—'):>11} "
                  f"{memory:>8.2f} Gio  {r['status']}{verdict}{extra}")
+            if backend in floor_cpu:
+                show(f"  temps CPU (tous les fils du processus) : import {r['cpu_seconds']:.1f} s, plancher "
+                     f"{floor_cpu[backend]:.1f} s, ratio {r['cpu_seconds'] / floor_cpu[backend]:.2f} (moins "
+                     f"sensible à la charge de la machine que la durée)")
             show("  où va le temps :")
             for line in phase_lines(r):
                 show(line)
