@@ -145,23 +145,33 @@ def _flags() -> dict[str, tuple[str, pl.Expr]]:
     }
 
 
-def compute_esf(frame: pl.DataFrame) -> dict[str, Any]:
-    """ESF+ values (id → {"F", "M", "total"}) from a :func:`~reperes.analytics.indicators.participant_frame`."""
+def esf_query(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Per sex, the count of every ESF+ flag: each flag evaluated once, summed in one pass."""
     flags = _flags()
-    sexe = pl.col("sexe")
-    exprs = []
-    for id_, (population, flag) in flags.items():
-        base = pl.col(population) & flag.fill_null(False)
-        exprs.append(base.sum().cast(pl.Int64).alias(f"{id_}|{TOTAL}"))
-        exprs += [(base & (sexe == s)).sum().cast(pl.Int64).alias(f"{id_}|{s}") for s in SEXES]
-    row = frame.select(exprs).row(0, named=True)
+    return (frame
+            .select(pl.col("sexe"), *[(pl.col(population) & flag.fill_null(False)).alias(id_)
+                                      for id_, (population, flag) in flags.items()])
+            .group_by("sexe").agg(pl.all().sum().cast(pl.Int64)))
+
+
+def esf_values(grouped: pl.DataFrame) -> dict[str, Any]:
+    """ESF+ values (id → {"F", "M", "total"}) from the result of :func:`esf_query` (the total: every sex,
+    unknown included)."""
+    sexes = grouped["sexe"].to_list()
     values: dict[str, Any] = {}
     for id_ in ESF_IDS:
-        if id_ in flags:
-            values[id_] = {key: int(row[f"{id_}|{key}"]) for key in (*SEXES, TOTAL)}
+        if id_ in grouped.columns:
+            by_sex = dict(zip(sexes, grouped[id_].to_list(), strict=True))
+            values[id_] = {**{s: int(by_sex.get(s) or 0) for s in SEXES},
+                           TOTAL: int(sum(n or 0 for n in by_sex.values()))}
     for key in (*SEXES, TOTAL):
         emploi, connue, sorties = (values[i][key] for i in ("EECR05", "EECR05_situation_connue", "EECR05_sorties"))
         values.setdefault("EECR05_taux", {})[key] = emploi / connue if connue else None
         values.setdefault("EECR05_part_situation_inconnue", {})[key] = (
             (sorties - connue) / sorties if sorties else None)
     return {id_: values[id_] for id_ in ESF_IDS}
+
+
+def compute_esf(frame: pl.DataFrame) -> dict[str, Any]:
+    """ESF+ values (id → {"F", "M", "total"}) from a :func:`~reperes.analytics.indicators.participant_frame`."""
+    return esf_values(esf_query(frame.lazy()).collect())

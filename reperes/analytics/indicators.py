@@ -174,18 +174,15 @@ def age_expr() -> pl.Expr:
 FREIN_INDEX = {code: i for i, code in enumerate(ref.FREINS.codes())}
 
 
-def freins_leves(dataset: Dataset) -> pl.LazyFrame:
-    """The (participant, frein) pairs whose barrier is levé (indicateurs.md): the one implementation of the rule.
+def _levee_keys(dataset: Dataset, exits: pl.LazyFrame) -> pl.LazyFrame:
+    """``key`` (row of the parcours in ``dataset.participants`` × 256 + barrier) of every barrier levé.
 
-    Assessments dated on or before ``date_sortie`` (those before entry count), at least two, the last
-    strictly lower than the first. Grouping is done on one integer key (row of the parcours × 256 +
-    barrier): much cheaper than on the two text columns.
+    ``exits``: ``pid`` (row index), ``participant``, ``date_sortie`` of the participants. Grouping is done on
+    that one integer key: much cheaper than on the two text columns.
     """
-    exits = dataset.participants.lazy().select("participant", "date_sortie").with_row_index("pid")
     frein = pl.col("frein").replace_strict(FREIN_INDEX, default=255, return_dtype=pl.UInt64)
-    codes = {i: code for code, i in FREIN_INDEX.items()}
     return (
-        dataset.suivi_freins.lazy()
+        dataset.suivi_freins.lazy().select("participant", "frein", "date", "niveau")
         .join(exits, on="participant", how="inner")
         .filter(pl.col("date_sortie").is_null() | (pl.col("date") <= pl.col("date_sortie")))
         .select((pl.col("pid").cast(pl.UInt64) * 256 + frein).alias("key"), "date", "niveau")
@@ -193,6 +190,24 @@ def freins_leves(dataset: Dataset) -> pl.LazyFrame:
         .agg(pl.len().alias("n"), pl.col("niveau").min_by("date").alias("premier"),
              pl.col("niveau").max_by("date").alias("dernier"))
         .filter((pl.col("n") >= 2) & (pl.col("dernier") < pl.col("premier")))
+        .select("key")
+    )
+
+
+def _exits(dataset: Dataset) -> pl.LazyFrame:
+    return dataset.participants.lazy().select("participant", "date_sortie").with_row_index("pid")
+
+
+def freins_leves(dataset: Dataset) -> pl.LazyFrame:
+    """The (participant, frein) pairs whose barrier is levé (indicateurs.md): the one implementation of the rule.
+
+    Assessments dated on or before ``date_sortie`` (those before entry count), at least two, the last
+    strictly lower than the first.
+    """
+    exits = _exits(dataset)
+    codes = {i: code for code, i in FREIN_INDEX.items()}
+    return (
+        _levee_keys(dataset, exits)
         .select((pl.col("key") // 256).cast(pl.UInt32).alias("pid"),
                 (pl.col("key") % 256).replace_strict(codes, default=None, return_dtype=pl.String).alias("frein"))
         .join(exits.select("pid", "participant"), on="pid", how="inner")
@@ -201,19 +216,22 @@ def freins_leves(dataset: Dataset) -> pl.LazyFrame:
 
 
 def _levees(dataset: Dataset) -> pl.LazyFrame:
-    """Parcours with at least one barrier levé, one row per participant."""
-    return freins_leves(dataset).select("participant").unique().with_columns(pl.lit(True).alias("frein_leve"))
+    """Rows (``pid``) of the parcours with at least one barrier levé (the rule of :func:`freins_leves`)."""
+    return (_levee_keys(dataset, _exits(dataset))
+            .select((pl.col("key") // 256).cast(pl.UInt32).alias("pid")).unique()
+            .with_columns(pl.lit(True).alias("frein_leve")))
 
 
 def _acquis_pendant(dataset: Dataset) -> pl.LazyFrame:
-    """Parcours with at least one acquis dated within [date_entree, date_sortie] (open end while in the PLIE)."""
-    bounds = dataset.participants.lazy().select("participant", "date_entree", "date_sortie")
+    """Rows (``pid``) of the parcours with at least one acquis dated within [date_entree, date_sortie] (open end
+    while in the PLIE)."""
+    bounds = dataset.participants.lazy().select("participant", "date_entree", "date_sortie").with_row_index("pid")
     return (
         dataset.acquis.lazy().select("participant", "date")
         .join(bounds, on="participant", how="inner")
         .filter((pl.col("date") >= pl.col("date_entree"))
                 & (pl.col("date_sortie").is_null() | (pl.col("date") <= pl.col("date_sortie"))))
-        .select("participant").unique()
+        .select("pid").unique()
         .with_columns(pl.lit(True).alias("acquis_pendant"))
     )
 
@@ -244,7 +262,7 @@ def base_frame(dataset: Dataset, *, lazy: bool = False):
     territory = dataset.communes.lazy().select("commune", pl.col("epci").alias("zone_epci")).unique("commune")
     criteres = pl.col("criteres").fill_null(pl.lit([], dtype=pl.List(pl.String)))
     frame = (
-        p.with_columns(age_expr())
+        p.with_row_index("__pid").with_columns(age_expr())
         .with_columns(
             pl.when(pl.col("age") < 26).then(pl.lit("MOINS_26"))
             .when(pl.col("age") < 50).then(pl.lit("26_49"))
@@ -262,15 +280,16 @@ def base_frame(dataset: Dataset, *, lazy: bool = False):
             pl.col("niveau_formation").is_in(list(ref.INFRA_BAC)).fill_null(False).alias("infra_bac"),
             ((pl.col("date_sortie") - pl.col("date_entree")).dt.total_days() / DAYS_PER_MONTH).alias("duree_mois"),
         )
-        .join(_levees(dataset), on="participant", how="left")
-        .join(_acquis_pendant(dataset), on="participant", how="left")
+        # Rows of the parcours joined on their row index (an integer), not on the participant's text id.
+        .join(_levees(dataset).rename({"pid": "__pid"}), on="__pid", how="left")
+        .join(_acquis_pendant(dataset).rename({"pid": "__pid"}), on="__pid", how="left")
         .join(territory, on="commune", how="left")
         .with_columns(
             pl.col("frein_leve").fill_null(False),
             pl.col("acquis_pendant").fill_null(False),
             pl.col("zone_epci").fill_null(HORS_TERRITOIRE).alias("zone"),
         )
-        .drop("zone_epci")
+        .drop("zone_epci", "__pid")
         .with_columns(
             ((pl.col("categorie") == "solution")
              | ((pl.col("categorie") == "sans_solution") & (pl.col("acquis_pendant") | pl.col("frein_leve"))))
@@ -392,20 +411,28 @@ def evaluate(dataset: Dataset, debut: dt.date, fin: dt.date, *, esf: bool = True
     ``frame``: a :func:`participant_frame` of the same period already computed (saves the work).
     """
     period = Period(debut, fin)
-    if frame is None:
-        frame = participant_frame(dataset, debut, fin)
-    row = frame.select(count_exprs()).row(0, named=True)
+    # One plan: the counts, the exits by motif, the accompagnés by zone (and ESF+) collected together, the
+    # participant frame (when not given) computed once for all of them, only the columns they use.
+    lazy = participant_frame(dataset, debut, fin, lazy=True) if frame is None else frame.lazy()
+    queries = [lazy.select(count_exprs()),
+               lazy.filter(pl.col("sorti")).group_by("motif_sortie").agg(pl.len()),
+               lazy.filter(pl.col("accompagne")).group_by("zone").agg(pl.len())]
+    if esf:
+        from .esf import esf_query
+
+        queries.append(esf_query(lazy))
+    counts, motifs, zones, *esf_grouped = pl.collect_all(queries)
+    row = counts.row(0, named=True)
     acc, sorties = row["participants_accompagnes"], row["sorties"]
     positives, neutres = row["sorties_positives"], row["sorties_neutres"]
 
-    motifs = (frame.lazy().filter(pl.col("sorti")).group_by("motif_sortie").agg(pl.len()).collect())
     motif_counts = dict(zip(motifs["motif_sortie"].to_list(), motifs["len"].to_list(), strict=True))
     par_motif = {code: int(motif_counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
     par_categorie = {category: 0 for category in ref.CATEGORIE_SORTIE.codes()}
     for code, n in par_motif.items():
         par_categorie[MOTIF_CATEGORY[code]] += n
 
-    par_epci, pour_1000 = _epci(dataset, frame)
+    par_epci, pour_1000 = _epci(dataset, zones)
     valorisees = row["sorties_non_positives_valorisees"]
     indicateurs: dict[str, Any] = {
         "participants_accompagnes": acc,
@@ -432,9 +459,9 @@ def evaluate(dataset: Dataset, debut: dt.date, fin: dt.date, *, esf: bool = True
     indicateurs["accompagnes_pour_1000_habitants_par_epci"] = pour_1000
     indicateurs = {key: indicateurs[key] for key in CORE_IDS}  # registry order
     if esf:
-        from .esf import compute_esf
+        from .esf import esf_values
 
-        indicateurs.update(compute_esf(frame))
+        indicateurs.update(esf_values(esf_grouped[0]))
     denominators = {"participants_accompagnes": acc, "sorties": sorties, "sorties_hors_neutres": sorties - neutres,
                     "sorties_non_positives": sorties - positives - neutres}
     payload = {"periode": period.as_dict(), "indicateurs": indicateurs, "diffusion": False, "secret": []}
@@ -468,8 +495,9 @@ def epci_populations(dataset: Dataset) -> dict[str, int]:
     return dict(zip(pops["epci"].to_list(), pops["population"].to_list(), strict=True))
 
 
-def _epci(dataset: Dataset, frame: pl.DataFrame) -> tuple[dict[str, int], dict[str, float | None]]:
-    counts = frame.lazy().filter(pl.col("accompagne")).group_by("zone").agg(pl.len()).collect()
+def _epci(dataset: Dataset, counts: pl.DataFrame) -> tuple[dict[str, int], dict[str, float | None]]:
+    """Accompagnés per EPCI of the territory (and hors territoire), per 1 000 inhabitants; ``counts``: the
+    accompagnés by ``zone`` (``len``)."""
     by_zone = dict(zip(counts["zone"].to_list(), counts["len"].to_list(), strict=True))
     epcis = territory_epcis(dataset)
     par_epci = {siren: int(by_zone.get(siren, 0)) for siren in epcis}

@@ -149,9 +149,9 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         status = reports.PARTIAL if rejected else reports.OK
         store_it = not dry_run and not (strict and rejected)
         if store_it:
-            from .store import store
+            from .store import foreign_keys_checked_at_end, store
 
-            with transaction.atomic():
+            with foreign_keys_checked_at_end(checked), transaction.atomic():
                 store(checked, run, replace=replace, progress=say)
                 if replace and "participants" in checked:
                     from reperes.configuration.models import Installation

@@ -61,6 +61,10 @@ SQLITE_CACHE_KIB = -256 * 1024
 # A run brings at least this many rows to a table, and at least as many as it holds: its secondary indexes
 # (and, on PostgreSQL, its foreign keys) are dropped for the load and rebuilt in one pass after it.
 BULK_FROM_ROWS = 50_000
+# PostgreSQL: memory for rebuilding indexes and checking foreign keys after a bulk load (each sorts or hashes a
+# whole table; the defaults, 64 MB and 4 MB, spill a million rows to disk). Set for the rebuild only.
+PG_REBUILD_MAINTENANCE_MEM = "512MB"
+PG_REBUILD_WORK_MEM = "256MB"
 # Stored runs that keep their snapshot (and can therefore be undone, the newest first).
 UNDO_DEPTH = 3
 
@@ -245,23 +249,29 @@ def stage(spec: Spec, staged: Staged, progress: Callable[[str], None]) -> str:
 
 def write_rows(table: str, columns: list[str], frame: pl.DataFrame, spec: Spec,
                progress: Callable[[str], None]) -> None:
-    """Append ``frame`` (its columns in the order of ``columns``) to ``table``, BATCH rows at a time:
-    ``COPY … FROM STDIN`` fed by Polars' CSV writer on PostgreSQL, ``executemany`` on SQLite."""
+    """Append ``frame`` (its columns in the order of ``columns``) to ``table``, BATCH rows at a time, inside
+    the caller's transaction: ``COPY … FROM STDIN`` fed by Polars' CSV writer on PostgreSQL; on SQLite,
+    ``executemany`` on the driver's own connection (Django's wrapper, which rewrites the statement and tees
+    the rows to peek at the first, costs more than the insert of a narrow row)."""
     total = frame.height
     names = ", ".join(q(c) for c in columns)
-    with connection.cursor() as cursor:
-        if is_postgresql():
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
-                for start in range(0, total, BATCH):
-                    buffer = io.BytesIO()
-                    frame.slice(start, BATCH).write_csv(buffer, include_header=False)
-                    copy.write(buffer.getvalue())
-                    _progress_rows(progress, spec, start + BATCH, total)
-        else:
-            insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
+    if is_postgresql():
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {table} ({names}) FROM STDIN (FORMAT csv)") as copy:
             for start in range(0, total, BATCH):
-                cursor.executemany(insert, frame.slice(start, BATCH).iter_rows())
+                buffer = io.BytesIO()
+                frame.slice(start, BATCH).write_csv(buffer, include_header=False)
+                copy.write(buffer.getvalue())
                 _progress_rows(progress, spec, start + BATCH, total)
+        return
+    connection.ensure_connection()
+    if connection.get_autocommit():
+        raise RuntimeError("write_rows runs inside the store's transaction")
+    raw = connection.connection  # sqlite3.Connection, already in the transaction Django began
+    insert = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['?'] * len(columns))})"
+    for start in range(0, total, BATCH):
+        raw.executemany(insert, frame.slice(start, BATCH).iter_rows())
+        _progress_rows(progress, spec, start + BATCH, total)
 
 
 def _progress_rows(progress, spec: Spec, done: int, total: int) -> None:
@@ -350,7 +360,7 @@ def bulk_load(model, progress: Callable[[str], None], *, unique: bool = False) -
             cursor.execute(f"DROP INDEX {q(name)}")
     yield
     progress(f"Reconstruction des index de {model._meta.verbose_name_plural}…")
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, _rebuild_memory(cursor):
         for _name, definition in indexes:
             cursor.execute(definition)
         if keys:
@@ -358,6 +368,22 @@ def bulk_load(model, progress: Callable[[str], None], *, unique: bool = False) -
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         for name, definition in keys:
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} {definition}")
+
+
+@contextmanager
+def _rebuild_memory(cursor) -> Iterator[None]:
+    """PostgreSQL: sort and hash in memory while indexes and keys are rebuilt, then the settings as before
+    (``set_config(…, true)``: local to the transaction, gone at its end whatever happens)."""
+    if not is_postgresql():
+        yield
+        return
+    cursor.execute("SELECT current_setting('maintenance_work_mem'), current_setting('work_mem')")
+    before = cursor.fetchone()
+    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true), set_config('work_mem', %s, true)",
+                   [PG_REBUILD_MAINTENANCE_MEM, PG_REBUILD_WORK_MEM])
+    yield
+    cursor.execute("SELECT set_config('maintenance_work_mem', %s, true), set_config('work_mem', %s, true)",
+                   list(before))
 
 
 def wants_bulk(spec: Spec, rows: int) -> bool:
@@ -471,6 +497,39 @@ def prune_snapshots() -> None:
         ImportSnapshot.objects.filter(run_id__in=old).delete()
 
 
+# --------------------------------------------------------------------------- SQLite: keys checked once
+
+
+@contextmanager
+def foreign_keys_checked_at_end(checked: dict[str, Checked]) -> Iterator[None]:
+    """Wrap the store's transaction. SQLite, a large run (``BULK_FROM_ROWS``) outside any transaction: foreign
+    keys are not checked row by row while the rows go in (a lookup per key per row) but all at once before the
+    commit (``store`` runs ``PRAGMA foreign_key_check`` on every table it wrote; a violation raises
+    ``IntegrityError`` and rolls the run back) — PostgreSQL drops and re-adds its keys for the same reason
+    (``bulk_load``). SQLite ignores the pragma inside a transaction, hence a wrapper; elsewhere, nothing."""
+    rows = sum(c.rows.height for c in checked.values())
+    if is_postgresql() or rows < BULK_FROM_ROWS or not connection.get_autocommit():
+        yield
+        return
+    disabled = connection.disable_constraint_checking()
+    try:
+        yield
+    finally:
+        if disabled:
+            connection.enable_constraint_checking()
+
+
+def _check_foreign_keys_if_off(models) -> None:
+    """SQLite with foreign keys off (``foreign_keys_checked_at_end``): check those of ``models`` now, set-wise."""
+    if is_postgresql():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA foreign_keys")
+        if cursor.fetchone()[0]:
+            return  # checked row by row already
+    connection.check_constraints(table_names=[model._meta.db_table for model in models])
+
+
 # --------------------------------------------------------------------------- entry point
 
 
@@ -529,3 +588,4 @@ def _store(checked: dict[str, Checked], run: ImportRun, *, replace: bool, progre
                 cursor.execute(f"DROP TABLE IF EXISTS {stage_table}")
     if keep_snapshot:
         prune_snapshots()
+    _check_foreign_keys_if_off((*PARENTS_FIRST, ImportSnapshot, ImportSnapshotRow))
