@@ -69,3 +69,29 @@ def test_import_and_analyses_with_the_keyboard_only(page, admin, demo_files, syn
     page.wait_for_url("**/analyses/**")
     assert page.locator("nav[aria-label='Navigation principale'] [aria-current=page]").all_inner_texts() == [
         "Analyses"]
+
+
+def test_a_report_is_generated_and_opened_with_the_keyboard_only(page, admin, settings, tmp_path):
+    """« Livrables »: choose the internal version in HTML only, generate, reach the report — Tab, Space, Enter."""
+    from reperes.reports.models import GeneratedReport
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    page.goto("/comptes/connexion/")
+    page.keyboard.type("admin@test.fr")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_selector("h1:has-text('Tableau de bord')")
+    page.goto("/livrables/")
+    tab_to(page, "Version pour les partenaires")
+    page.keyboard.press("Space")  # the internal version
+    assert not page.get_by_label("Version pour les partenaires", exact=False).is_checked()
+    for label in ("Word", "PDF", "PowerPoint"):  # HTML only: quick
+        tab_to(page, label)
+        page.keyboard.press("Space")
+    tab_to(page, "Générer le rapport")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/livrables/\d+/$"), timeout=60_000)
+    report = GeneratedReport.objects.get()
+    assert not report.diffusion and sorted(report.files) == ["html"]
+    assert page.locator("h1").first.inner_text()
