@@ -166,3 +166,28 @@ def test_builtin_profiles_read_back_and_describe_their_source():
     assert "gip-inclusion/les-emplois" in profile.source
     assert "approximation" in profile.description and "EITI" in profile.description
     assert "EA" in profile.description
+
+
+def test_a_whole_profile_written_as_a_file_is_added_on_the_page_and_imports_the_export(
+        tmp_path, territory, client_admin, settings):
+    """A profile with a person key, grouping, date formats, defaults and constants (the built-in one, renamed as
+    a user would keep their own) is added on « Profils de correspondance », then chosen at the upload."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from reperes.collection.mapping import BUILTIN_DIR
+    from reperes.collection.models import MappingProfile
+
+    settings.REPERES_IMPORTS_SYNC = True
+    text = (BUILTIN_DIR / "emplois-inclusion-candidatures.json").read_bytes()
+    added = client_admin.post(reverse("collection:mappings"), {
+        "file": SimpleUploadedFile("mon-profil.json", text), "name": "Candidatures de notre PLIE"})
+    assert added.status_code == 302
+    profile = MappingProfile.objects.get(name="Candidatures de notre PLIE")
+    export = write_export(tmp_path / "candidatures.xlsx").read_bytes()
+    response = client_admin.post(reverse("collection:import_upload"), {
+        "file": SimpleUploadedFile("candidatures.xlsx", export), "mode": "normal", "profile": profile.pk})
+    assert response.status_code == 302
+    rows = {p.commune_residence: p for p in Participant.objects.all()}
+    assert {c: (p.sexe, p.date_entree, p.age_entree) for c, p in rows.items()} == EXPECTED
+    assert {(e.type_etape, e.date_debut, e.date_fin) for e in Etape.objects.all()} == STEPS
