@@ -138,6 +138,9 @@ def test_api_json_with_items_envelope(tmp_path, cli, capsys):
     status, report = run(cli, capsys, tmp_path)
     assert status == 0, report
     assert_stored_as_published()
+    before = snapshot()
+    assert run(cli, capsys, tmp_path)[0] == 0
+    assert snapshot() == before
 
 
 def _hand_sheet(sheet, records, *, numbers=True):
@@ -207,6 +210,17 @@ def test_ods_with_numeric_codes_and_leading_zeros(tmp_path, cli, capsys):
     v = models.Service.objects.get()
     assert v.code_insee == "01053" and v.zone_eligibilite == ["01", "200093201"]
     assert v.modes_accueil == ["a-distance", "en-presentiel"]
+    # every other field of the records, as published
+    assert (s.nom, s.source, s.date_maj, s.reseaux_porteurs) == ("Mission locale de Lille", "dora", DAY,
+                                                                 ["mission-locale"])
+    assert (v.nom, v.type, v.frais, v.date_maj, v.structure) == (service_record()["nom"], "aide-materielle", "payant",
+                                                                  DAY, s)
+    assert v.thematiques == ["mobilite--acceder-a-un-vehicule"] and v.publics == ["jeunes"]
+    assert v.mobilisable_par == ["professionnels"]
+    assert v.modes_mobilisation == ["envoyer-un-courriel", "telephoner"]
+    before = snapshot()
+    assert run(cli, capsys, path)[0] == 0
+    assert snapshot() == before
 
 
 def test_data_inclusion_validator_template(tmp_path, cli, capsys):
@@ -238,6 +252,9 @@ def test_data_inclusion_validator_template(tmp_path, cli, capsys):
     assert v.thematiques == ["mobilite--acceder-a-un-vehicule", "mobilite--entretenir-reparer-son-vehicule"]
     assert any("« source »" in n.replace("\u00a0", " ") and "dataset" in n for n in report["notes"])
     assert not any(c["column"] == "__ignore__" for c in report["ignored_columns"])
+    before = snapshot()
+    assert run(cli, capsys, path)[0] == 0
+    assert snapshot() == before
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
