@@ -100,7 +100,8 @@ def nested_failures(dataset, period: PeriodPublication,
 
 def _raw_nested(dataset, debut: dt.date, fin: dt.date) -> dict[str, int]:
     """The counts of ``NESTED`` for a period, straight from the participants (no protection)."""
-    from reperes.analytics.profiles import accompagnes, categorie, entrees, sorties
+    from reperes.analytics.populations import accompagnes, entrees, sorties
+    from reperes.analytics.profiles import categorie
 
     people = dataset.participants
     out = sorties(people, debut, fin).with_columns(categorie().alias("cat"))
