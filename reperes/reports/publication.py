@@ -14,14 +14,13 @@ Pure (Polars, no Django): the CLI, the report builder and the benchmark call it 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from reperes import referentiel as ref
-from reperes.analytics import disclosure, stats
+from reperes.analytics import disclosure, stats, valorisation
 from reperes.documents import Suppressed
 
 IND = "indicateurs."
@@ -283,10 +282,6 @@ def _actions(pub, tables, dataset, acc, sorties, debut: dt.date, fin: dt.date) -
 
 
 def _valued(pub, tables, dataset, debut: dt.date, fin: dt.date) -> None:
-    try:
-        valorisation = importlib.import_module("reperes.analytics.valorisation")
-    except ImportError:  # pragma: no cover - the module exists
-        return
     (row,) = valorisation.by_profile(dataset, debut, fin)
     tables["valorisation"] = row
     if row.total == 0:
