@@ -21,6 +21,9 @@ import polars as pl
 
 from reperes import referentiel as ref
 from reperes.analytics import disclosure, stats, valorisation
+from reperes.analytics.indicators import REGISTRY, evaluate
+from reperes.analytics.populations import accompagnes, entrees, sorties
+from reperes.analytics.profiles import categorie
 from reperes.documents import Suppressed
 
 IND = "indicateurs."
@@ -99,9 +102,6 @@ def nested_failures(dataset, period: PeriodPublication,
 
 def _raw_nested(dataset, debut: dt.date, fin: dt.date) -> dict[str, int]:
     """The counts of ``NESTED`` for a period, straight from the participants (no protection)."""
-    from reperes.analytics.populations import accompagnes, entrees, sorties
-    from reperes.analytics.profiles import categorie
-
     people = dataset.participants
     out = sorties(people, debut, fin).with_columns(categorie().alias("cat"))
     return {IND + "participants_accompagnes": accompagnes(people, debut, fin).height,
@@ -142,8 +142,6 @@ def span_failures(dataset, period: PeriodPublication) -> list[str]:
 
 def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublication:
     """Declare and protect the period's partner figures (see the module's docstring)."""
-    from reperes.analytics.indicators import evaluate
-
     result = evaluate(dataset, debut, fin)
     pub = disclosure.Publication(seuil)
     pub.add_indicators(result.payload, numerators=result.numerators)
@@ -151,12 +149,10 @@ def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublicatio
     tables: dict[str, Any] = {}
     p = dataset.participants
     if p.height:
-        accompagnes = p.filter((pl.col("date_entree") <= fin)
-                               & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
-        sorties = p.filter(pl.col("date_sortie").is_between(debut, fin))
-        _profile(pub, tables, accompagnes)
-        _etapes(pub, tables, dataset, accompagnes, debut, fin)
-        _actions(pub, tables, dataset, accompagnes, sorties, debut, fin)
+        acc = accompagnes(p, debut, fin)
+        _profile(pub, tables, acc)
+        _etapes(pub, tables, dataset, acc, debut, fin)
+        _actions(pub, tables, dataset, acc, sorties(p, debut, fin), debut, fin)
         _valued(pub, tables, dataset, debut, fin)
     # Audited: a small count the attacker could pin by the bounds of the mark gets one more cell hidden.
     return PeriodPublication(debut, fin, seuil, result, pub, disclosure.protect(pub, audited=True), tables)
@@ -164,8 +160,6 @@ def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublicatio
 
 def _french_labels(pub, dataset) -> None:
     """« Sorties par motif : Décès » rather than ``indicateurs.sorties_par_motif.DECES`` in the audit's messages."""
-    from reperes.analytics.indicators import REGISTRY
-
     keys = {**{c: ref.MOTIF_SORTIE.label(c) for c in ref.MOTIF_SORTIE.codes()},
             **{c: ref.CATEGORIE_SORTIE.label(c) for c in ref.CATEGORIE_SORTIE.codes()},
             "F": "femmes", "M": "hommes", "total": "total", "hors_territoire": "hors territoire"}
