@@ -72,7 +72,6 @@ class Facts:
         self.has_data = data is not None and data.participants.height > 0
         self.pub: Any = None  # reperes.reports.publication.PeriodPublication
         self.indicators: dict[str, Any] | None = None
-        self.indicator_labels: dict[str, tuple[str, str]] = {}
         self.secret: set[str] = set()
         if not self.has_data:
             return
@@ -96,9 +95,6 @@ class Facts:
             return None
         self.secret = set(payload.get("secret") or ())
         values = dict(payload.get("indicateurs") or {})
-        for key in values:
-            if key in REGISTRY:
-                self.indicator_labels[key] = (REGISTRY[key].label, REGISTRY[key].definition)
         return values
 
     def value(self, key: str) -> Any:
@@ -109,8 +105,10 @@ class Facts:
             return Suppressed(self.ctx.seuil)
         return self.indicators[key]
 
-    def label(self, key: str, default: str) -> tuple[str, str]:
-        return self.indicator_labels.get(key, (default, ""))
+    def label(self, key: str, default: str | None = None) -> tuple[str, str]:
+        """An indicator's label and definition, from the indicator registry (``default`` for an unknown id)."""
+        entry = REGISTRY.get(key)
+        return (entry.label, entry.definition) if entry is not None else (default or key, "")
 
     def show(self, name: str) -> Any:
         """A figure of the period's publication as this document shows it (raw, or protected for partners)."""

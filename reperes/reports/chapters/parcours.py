@@ -42,13 +42,11 @@ def interim(ctx: ReportContext, facts: Facts) -> list:
                              for code in tables["types"]], source=ctx.source, period=ctx.period,
                             definition=DEFINITIONS["etapes"][1]))
     figures = []
-    for key_id, default, unit in (("duree_moyenne_parcours_mois", "Durée moyenne des parcours", "months"),
-                                  ("duree_mediane_parcours_mois", "Durée médiane des parcours", "months"),
-                                  ("etapes_par_participant", "Étapes par participant accompagné", "number")):
+    for key_id, unit in (("duree_moyenne_parcours_mois", "months"), ("duree_mediane_parcours_mois", "months"),
+                         ("etapes_par_participant", "number")):
         if key_id in facts.indicators:
-            label, definition = facts.label(key_id, default)
-            figures.append(KeyFigure(label, facts.value(key_id), unit, definition=definition or
-                                     "Calculée sur les sorties de la période.", source=ctx.source,
+            label, definition = facts.label(key_id)
+            figures.append(KeyFigure(label, facts.value(key_id), unit, definition=definition, source=ctx.source,
                                      period=ctx.period, seuil=ctx.seuil))
     if figures:
         blocks.insert(0, KeyFigures(figures))

@@ -65,13 +65,10 @@ def interim(ctx: ReportContext, facts: Facts) -> list:
                          shown=shown_table(facts, tables["age"], profile_label(ref.TRANCHE_AGE), shown_acc))
     # Profile shares from the contract's indicators.
     rows = []
-    for key_id, default in (("part_femmes", "Femmes"), ("part_moins_26_ans", "Moins de 26 ans"),
-                            ("part_50_ans_et_plus", "50 ans et plus"), ("part_rsa", "Allocataires du RSA"),
-                            ("part_deld", "Demandeurs d'emploi de longue durée"),
-                            ("part_th", "Travailleurs handicapés"), ("part_qpv", "Habitants d'un QPV"),
-                            ("part_infra_bac", "Niveau inférieur au bac")):
+    for key_id in ("part_femmes", "part_moins_26_ans", "part_50_ans_et_plus", "part_rsa", "part_deld", "part_th",
+                   "part_qpv", "part_infra_bac"):
         if key_id in facts.indicators:
-            rows.append([facts.label(key_id, default)[0], facts.value(key_id),
+            rows.append([facts.label(key_id)[0], facts.value(key_id),
                          ic_cell(facts.interval(IND + key_id))])
     if rows:
         blocks.append(Table("Profil des participants accompagnés",

@@ -36,14 +36,11 @@ def interim(ctx: ReportContext, facts: Facts) -> list:
         return [not_computed("Les sorties")]
     blocks: list = []
     figures, sentences = [], []
-    for key_id, default in (("taux_sorties_positives", "Taux de sorties positives"),
-                            ("taux_sorties_positives_hors_neutres", "Taux de sorties positives hors sorties "
-                                                                    "neutres"),
-                            ("taux_valorisation_sorties_non_positives", "Part des autres sorties "
-                                                                        "valorisables")):
+    for key_id in ("taux_sorties_positives", "taux_sorties_positives_hors_neutres",
+                   "taux_valorisation_sorties_non_positives"):
         if key_id in facts.indicators:
-            label, definition = facts.label(key_id, default)
-            figures.append(KeyFigure(label, facts.value(key_id), "percent", definition=definition or None,
+            label, definition = facts.label(key_id)
+            figures.append(KeyFigure(label, facts.value(key_id), "percent", definition=definition,
                                      source=ctx.source, period=ctx.period, seuil=ctx.seuil))
             if facts.rate_text(key_id):
                 sentences.append(f"{label} : {facts.rate_text(key_id)}")
