@@ -8,21 +8,9 @@ import polars as pl
 from reperes import formats
 from reperes import referentiel as ref
 from reperes.analytics import stats
-from reperes.documents import (
-    Callout,
-    Column,
-    Paragraph,
-    Table,
-)
+from reperes.documents import Callout, Column, Paragraph, Table
 
-from .blocks import (
-    IC_DEFINITION,
-    IC_HEADER,
-    ic_cell,
-    no_data,
-    not_computed,
-    rate_text,
-)
+from .blocks import IC_DEFINITION, IC_HEADER, ic_cell, no_data, not_computed, rate_text
 from .facts import Facts, ReportContext
 
 

@@ -14,13 +14,7 @@ import polars as pl
 from reperes import formats
 from reperes.analytics import disclosure, stats
 from reperes.charts import bar_chart
-from reperes.documents import (
-    Callout,
-    Column,
-    Figure,
-    Suppressed,
-    Table,
-)
+from reperes.documents import Callout, Column, Figure, Suppressed, Table
 
 if TYPE_CHECKING:
     from .facts import ReportContext

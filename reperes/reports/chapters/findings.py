@@ -4,18 +4,9 @@ a hidden figure gives no sentence."""
 from __future__ import annotations
 
 from reperes import formats
-from reperes.documents import (
-    Callout,
-    Paragraph,
-)
+from reperes.documents import Callout, Paragraph
 
-from .blocks import (
-    epci_frame,
-    interval_of,
-    no_data,
-    rate_text,
-    share,
-)
+from .blocks import epci_frame, interval_of, no_data, rate_text, share
 from .facts import IND, Facts, ReportContext
 
 

@@ -4,20 +4,9 @@ duration of the parcours."""
 from __future__ import annotations
 
 from reperes import referentiel as ref
-from reperes.documents import (
-    Column,
-    KeyFigure,
-    KeyFigures,
-    Paragraph,
-    Table,
-)
+from reperes.documents import Column, KeyFigure, KeyFigures, Paragraph, Table
 
-from .blocks import (
-    breakdown,
-    count_phrase,
-    no_data,
-    not_computed,
-)
+from .blocks import breakdown, count_phrase, no_data, not_computed
 from .facts import DEFINITIONS, Facts, ReportContext
 
 

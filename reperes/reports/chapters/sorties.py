@@ -5,25 +5,9 @@ from __future__ import annotations
 
 from reperes import referentiel as ref
 from reperes.analytics import valorisation
-from reperes.documents import (
-    Callout,
-    Column,
-    Definition,
-    KeyFigure,
-    KeyFigures,
-    Paragraph,
-    Section,
-    Table,
-)
+from reperes.documents import Callout, Column, Definition, KeyFigure, KeyFigures, Paragraph, Section, Table
 
-from .blocks import (
-    breakdown,
-    interval_of,
-    no_data,
-    not_computed,
-    rate_text,
-    share,
-)
+from .blocks import breakdown, interval_of, no_data, not_computed, rate_text, share
 from .facts import DEFINITIONS, IND, Facts, ReportContext
 
 

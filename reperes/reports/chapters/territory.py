@@ -4,17 +4,9 @@ the coverage maps come from the « Territoire » page (:func:`reperes.reports.pr
 from __future__ import annotations
 
 from reperes import formats
-from reperes.documents import (
-    Callout,
-    Column,
-    Paragraph,
-    Table,
-)
+from reperes.documents import Callout, Column, Paragraph, Table
 
-from .blocks import (
-    epci_frame,
-    waiting,
-)
+from .blocks import epci_frame, waiting
 from .facts import Facts, ReportContext
 
 
