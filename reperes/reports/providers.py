@@ -49,7 +49,6 @@ def offer_matrix(ctx):
     """The needs × offer matrix summed up: gaps and possible overlaps by intercommunalité and thématique."""
     from reperes.offer import matrix as mx
     from reperes.offer import services
-    from reperes.offer.models import Service  # noqa: F401 - the catalogue exists
 
     territory = _territory()
     if territory is None:
