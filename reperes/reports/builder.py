@@ -34,7 +34,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from reperes.analytics import disclosure
 from reperes.analytics.populations import Period, check_period
 from reperes.documents import Callout, DisclosureNote, Document, Paragraph, Run, Section
 
@@ -44,7 +43,7 @@ from .chapters.blocks import count_phrase as _count_phrase  # noqa: F401 - tests
 from .chapters.blocks import waiting
 from .chapters.facts import Facts, ReportContext
 from .inputs import ReportInputs, source_text
-from .publication import nested_failures
+from .publication import DisclosureRefused, nested_failures
 
 logger = logging.getLogger(__name__)
 
@@ -148,10 +147,6 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
         sections=sections,
         metadata=metadata,
     )
-
-
-class DisclosureRefused(disclosure.DisclosureError):
-    """A partner document that must not be released (French message naming the cell)."""
 
 
 def _check_release(facts: Facts) -> None:

@@ -32,6 +32,10 @@ NESTED = tuple(IND + name for name in ("participants_accompagnes", "entrees", "s
                                         "sorties_neutres"))
 
 
+class DisclosureRefused(disclosure.DisclosureError):
+    """A partner document that must not be released (French message naming the cell)."""
+
+
 @dataclass
 class PeriodPublication:
     """The period's figures (raw), their names, and the disclosure decision for partners."""

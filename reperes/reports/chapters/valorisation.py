@@ -10,6 +10,8 @@ from reperes import referentiel as ref
 from reperes.analytics.populations import sorties
 from reperes.documents import Callout, Column, Paragraph, Section, Table
 from reperes.referentiel.valorisation import GRILLE_PROPOSEE
+from reperes.reports import publication
+from reperes.reports.publication import DisclosureRefused
 
 from .context import ChapterContext
 
@@ -54,13 +56,9 @@ def published_year(cx: ChapterContext, year: int):
     ``reperes indicators --diffusion`` read, so the final report shows the same cells (computed once)."""
     key = ("publication", year)
     if key not in cx.cache:
-        from reperes.reports import publication
-
         published = publication.build(cx.report.dataset, dt.date(year, 1, 1), dt.date(year, 12, 31), cx.seuil)
         failures = published.audit().failures
         if failures:
-            from reperes.reports.builder import DisclosureRefused
-
             raise DisclosureRefused(f"La version pour les partenaires n'est pas diffusée : {failures[0]}")
         cx.cache[key] = published
     return cx.cache[key]
