@@ -43,7 +43,7 @@ from .chapters.blocks import count_phrase as _count_phrase  # noqa: F401 - tests
 from .chapters.blocks import waiting
 from .chapters.facts import Facts, ReportContext
 from .inputs import ReportInputs, source_text
-from .publication import DisclosureRefused, nested_failures
+from .publication import DisclosureRefused  # noqa: F401 - raised by Facts.check_release, read here by callers
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
                         period=period, source=source, inputs=inputs)
     facts = Facts(ctx)
     if diffusion and facts.has_data:
-        _check_release(facts)
+        facts.check_release()
     builders: dict[str, Callable[[ReportContext, Facts], list]] = {
         "contexte-et-methode": _context_and_method,
         "territoire-et-besoins": _territory,
@@ -147,18 +147,6 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
         sections=sections,
         metadata=metadata,
     )
-
-
-def _check_release(facts: Facts) -> None:
-    """The audit of the period's publication: a partner document is released only when it leaks nothing."""
-    if facts.pub is None:
-        raise DisclosureRefused("La version pour les partenaires n'a pas pu être protégée (secret statistique) : "
-                                "elle n'est pas produite. Générez la version interne, ou signalez le problème.")
-    result = facts.pub.audit()
-    failures = list(result.failures) + nested_failures(facts.ctx.dataset, facts.pub)
-    if failures:
-        raise DisclosureRefused("La version pour les partenaires n'est pas diffusée : " + failures[0]
-                                + (" Choisissez une année civile entière." if not result.failures else ""))
 
 
 def _section(slug: str, title: str, content: list, comment: str) -> Section:

@@ -23,7 +23,7 @@ from reperes.analytics.disclosure import DisclosureError
 from reperes.analytics.populations import check_period
 from reperes.documents import Callout, DisclosureNote, Document, Section
 
-from .builder import DEMO_BANNER, _check_release
+from .builder import DEMO_BANNER
 from .chapters import annexes, benchmark, method, offer, questions, recommendations, summary, valorisation
 from .chapters.context import ChapterContext, build_context
 
@@ -90,7 +90,7 @@ def build_final_report(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion
     check_period(debut, fin)
     cx = cx or build_context(debut=debut, fin=fin, date=date, diffusion=diffusion)
     if diffusion and cx.facts.has_data:  # the period's publication audited, as for the intermediate report
-        _check_release(cx.facts)
+        cx.facts.check_release()
     meta = metadata(cx, TITLE)
     sections = [safely(slug, title, function, cx) for slug, title, function in CHAPTERS]
     sections.append(safely("annexes", "Annexes", annexes.chapter, cx, meta))

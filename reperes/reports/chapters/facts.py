@@ -97,6 +97,20 @@ class Facts:
         values = dict(payload.get("indicateurs") or {})
         return values
 
+    def check_release(self) -> None:
+        """The audit of the period's publication: a partner document is released only when it leaks nothing
+        (:class:`~reperes.reports.publication.DisclosureRefused`, a French message naming the cell, otherwise)."""
+        if self.pub is None:
+            raise publication.DisclosureRefused(
+                "La version pour les partenaires n'a pas pu être protégée (secret statistique) : elle n'est pas "
+                "produite. Générez la version interne, ou signalez le problème.")
+        result = self.pub.audit()
+        failures = list(result.failures) + publication.nested_failures(self.ctx.dataset, self.pub)
+        if failures:
+            raise publication.DisclosureRefused("La version pour les partenaires n'est pas diffusée : " + failures[0]
+                                                + (" Choisissez une année civile entière." if not result.failures
+                                                   else ""))
+
     def value(self, key: str) -> Any:
         """An indicator's value, :class:`Suppressed` when hidden; ``None`` when absent."""
         if self.indicators is None or key not in self.indicators:
