@@ -6,7 +6,7 @@ partners — the same object the page rendered.
 For spreadsheets, a rate stays a number (formatted as a percentage in XLSX), a
 confidence interval becomes two numeric columns (lower and upper bound), and
 the source and definition go in a note of the sheet. Text cells are
-neutralised against formula injection by :mod:`reperes.exports`. Every export
+neutralised against formula injection by :mod:`reperes.spreadsheets`. Every export
 is recorded in the audit trail.
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from reperes import exports
+from reperes import spreadsheets
 from reperes.referentiel.codes import fold
 
 # format → (content type, file suffix, label of the link)
@@ -65,10 +65,10 @@ def spreadsheet_table(block) -> tuple[list[str], list[list], list[str | None]]:
     for j, header in enumerate(headers):
         if j in interval_cols:
             out_headers += [f"{header} : borne basse", f"{header} : borne haute"]
-            formats += [exports.PERCENT, exports.PERCENT]
+            formats += [spreadsheets.PERCENT, spreadsheets.PERCENT]
         else:
             out_headers.append(header)
-            formats.append(exports.PERCENT if j in percent_cols else None)
+            formats.append(spreadsheets.PERCENT if j in percent_cols else None)
     rows = []
     for row in values:
         out = []
@@ -84,7 +84,7 @@ def spreadsheet_table(block) -> tuple[list[str], list[list], list[str | None]]:
         rows.append(out)
     for k, fmt in enumerate(formats):
         if fmt is None and any(isinstance(r[k], float) for r in rows):
-            formats[k] = exports.DECIMAL
+            formats[k] = spreadsheets.DECIMAL
     return out_headers, rows, formats
 
 
@@ -102,11 +102,11 @@ def render(page, block, fmt: str) -> bytes:
     if not page.raw:  # the mark's note under the table, as on the page
         rows = [*rows, [], [page.legend]]
     if fmt == "csv":
-        return exports.csv_bytes(headers, rows, dialect=exports.EXCEL_FR)
+        return spreadsheets.csv_bytes(headers, rows, dialect=spreadsheets.EXCEL_FR)
     if fmt == "csv-standard":
-        return exports.csv_bytes(headers, rows, dialect=exports.PLAIN)
+        return spreadsheets.csv_bytes(headers, rows, dialect=spreadsheets.PLAIN)
     text = note(page, block)
-    return exports.xlsx_bytes({
-        block.title[:31]: exports.Sheet(headers, rows, formats, note=text),
-        "Lisez-moi": exports.Sheet(["Note"], [[line] for line in text.splitlines()]),
+    return spreadsheets.xlsx_bytes({
+        block.title[:31]: spreadsheets.Sheet(headers, rows, formats, note=text),
+        "Lisez-moi": spreadsheets.Sheet(["Note"], [[line] for line in text.splitlines()]),
     })

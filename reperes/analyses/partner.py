@@ -2,9 +2,9 @@
 
 « One publication, one decision » (docs/indicateurs.md): the analyses pages for
 the partner role, the dashboard and its map read the cells of the period's
-publication (:mod:`reperes.reports.publication`) — the very decision of the
+publication (:mod:`reperes.analytics.period_publication`) — the very decision of the
 partner report and of ``reperes indicators --diffusion`` — and of its territory
-layer (:mod:`reperes.reports.territory_cells`).
+layer (:mod:`reperes.analytics.territory_cells`).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 
-from reperes.reports import publication, territory_cells
+from reperes.analytics import period_publication as publication
+from reperes.analytics import territory_cells
 
 from .snapshot import data_version, dataset
 

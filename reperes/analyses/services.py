@@ -37,7 +37,7 @@ from reperes.analytics.frames import Dataset
 from reperes.analytics.populations import accompagnes, sorties
 from reperes.analytics.profiles import PROFILES, Filter, categorie, ordered_groups
 from reperes.analytics.stats import compare_rates, wilson
-from reperes.referentiel.codes import CATEGORIE_SORTIE, MOTIF_SORTIE, PRESCRIPTEUR
+from reperes.referentiel.codes import CATEGORIE_SORTIE, MOTIF_SORTIE, PRESCRIPTEUR, SORTIE_POSITIVE
 
 from . import partner
 from .snapshot import data_version, dataset, forget_dataset
@@ -553,7 +553,7 @@ def _group_table(block: Block, frame: pl.DataFrame, group_expr: pl.Expr, groups:
                  debut, fin, *, compare: bool = True) -> None:
     """Accompagnés, their share, sorties, positive exits and rate (with CI) for each group."""
     acc = accompagnes(frame, debut, fin).with_columns(group_expr.alias("g"))
-    out = sorties(frame, debut, fin).with_columns(group_expr.alias("g"), (categorie() == "positive").alias("pos"))
+    out = sorties(frame, debut, fin).with_columns(group_expr.alias("g"), (categorie() == SORTIE_POSITIVE).alias("pos"))
     n_acc = dict(acc.group_by("g").agg(pl.len()).iter_rows())
     n_out = dict(out.group_by("g").agg(pl.len()).iter_rows())
     n_pos = dict(out.group_by("g").agg(pl.col("pos").sum()).iter_rows())

@@ -21,6 +21,7 @@ import polars as pl
 from reperes.analytics.frames import Dataset
 from reperes.analytics.profiles import DAYS_PER_MONTH, categorie
 from reperes.analytics.stats import Comparison, compare_rates, wilson
+from reperes.referentiel.codes import SORTIE_POSITIVE
 
 CAVEAT = ("Attention : cette comparaison n'est pas une évaluation d'impact. Les participants des actions "
           "expérimentales n'ont pas été tirés au sort ; leurs résultats peuvent différer de ceux des autres "
@@ -74,7 +75,7 @@ class ActionRow:
 def by_action(dataset: Dataset, debut: dt.date, fin: dt.date) -> list[ActionRow]:
     period = (_steps(dataset, debut, fin).group_by("id_action")
               .agg(pl.col("participant").n_unique().alias("participants"), pl.len().alias("etapes")))
-    positives = dataset.participants.filter(categorie() == "positive").select("participant")
+    positives = dataset.participants.filter(categorie() == SORTIE_POSITIVE).select("participant")
     linked = dataset.etapes.filter(pl.col("id_action").is_not_null()).select("id_action", "participant").unique()
     lifetime = linked.group_by("id_action").agg(pl.len().alias("participants_total"))
     positive = (linked.join(positives, on="participant", how="semi").group_by("id_action")
@@ -133,7 +134,7 @@ class Experimentation:
 
 def _outcome(label: str, people: pl.DataFrame) -> GroupOutcome:
     out = people.filter(pl.col("date_sortie").is_not_null())
-    positives = int(out.filter(categorie() == "positive").height)
+    positives = int(out.filter(categorie() == SORTIE_POSITIVE).height)
     months = out.select(((pl.col("date_sortie") - pl.col("date_entree")).dt.total_days() / DAYS_PER_MONTH)
                         .alias("m"))["m"]
     return GroupOutcome(label, people.height, out.height, positives,

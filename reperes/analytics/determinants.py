@@ -25,7 +25,7 @@ from reperes import formats
 from reperes.analytics.frames import Dataset
 from reperes.analytics.populations import sorties
 from reperes.analytics.profiles import categorie, has_critere, is_deld
-from reperes.referentiel.codes import INFRA_BAC
+from reperes.referentiel.codes import INFRA_BAC, SORTIE_POSITIVE
 
 MIN_SAMPLE = 200
 MIN_EVENTS = 20
@@ -98,7 +98,7 @@ def design(dataset: Dataset, debut: dt.date, fin: dt.date) -> pl.DataFrame:
     population = dataset.communes.select("commune", pl.col("population").alias("population_commune"))
     people = people.join(population, on="commune", how="left")
     return people.select(
-        (categorie() == "positive").fill_null(False).cast(pl.Int32).alias("positive"),
+        (categorie() == SORTIE_POSITIVE).fill_null(False).cast(pl.Int32).alias("positive"),
         *[expr().fill_null(False).cast(pl.Int32).alias(key) for key, (_, _, expr) in VARIABLES.items()])
 
 

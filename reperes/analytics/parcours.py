@@ -31,7 +31,7 @@ from reperes.analytics.profiles import (
     famille,
     ordered_groups,
 )
-from reperes.referentiel.codes import FAMILLE_ETAPE
+from reperes.referentiel.codes import FAMILLE_ETAPE, SORTIE_POSITIVE
 
 # Bands of the distribution of durations, in months: [low, high).
 DURATION_BANDS = ((0, 6, "Moins de 6 mois"), (6, 12, "6 à 12 mois"), (12, 24, "12 à 24 mois"),
@@ -200,7 +200,7 @@ def survival_frame(dataset: Dataset, debut: dt.date, fin: dt.date, event: str,
         return people.with_columns(pl.lit(None, pl.Float64).alias("duree"), pl.lit(None, pl.Boolean).alias("evenement"))
     exited = pl.col("date_sortie").is_not_null() & (pl.col("date_sortie") <= observation)
     end = pl.when(exited).then(pl.col("date_sortie")).otherwise(pl.lit(observation))
-    happened = exited if event == "toute" else exited & (categorie() == "positive")
+    happened = exited if event == "toute" else exited & (categorie() == SORTIE_POSITIVE)
     return people.with_columns(
         ((end - pl.col("date_entree")).dt.total_days().clip(lower_bound=0) / DAYS_PER_MONTH).alias("duree"),
         happened.fill_null(False).alias("evenement"))

@@ -26,10 +26,10 @@ import polars as pl
 from reperes.analytics.frames import Dataset
 from reperes.analytics.populations import sorties
 from reperes.analytics.profiles import PROFILES, categorie, ordered_groups
-from reperes.referentiel.codes import FREINS, TYPE_ACQUIS
+from reperes.referentiel.codes import FREINS, SORTIE_SANS_SOLUTION, SORTIE_SOLUTION, TYPE_ACQUIS
 
 GRID = (
-    ("solution", "Sortie « autre solution »",
+    (SORTIE_SOLUTION, "Sortie « autre solution »",
      "Le motif de sortie est en lui-même une avancée : emploi de moins de 6 mois, contrat aidé ou SIAE, "
      "formation pré-qualifiante, orientation vers un accompagnement plus adapté ou en milieu protégé, "
      "soins engagés, départ à la retraite."),
@@ -66,11 +66,11 @@ def acquis_during(dataset: Dataset, people: pl.DataFrame) -> pl.DataFrame:
 def classify(dataset: Dataset, debut: dt.date, fin: dt.date) -> pl.DataFrame:
     """The non-positive, non-neutral exits of the period with their ``classe`` in the grid (``GRID`` keys)."""
     people = (sorties(dataset.participants, debut, fin).with_columns(categorie().alias("categorie"))
-              .filter(pl.col("categorie").is_in(["solution", "sans_solution"])))
+              .filter(pl.col("categorie").is_in([SORTIE_SOLUTION, SORTIE_SANS_SOLUTION])))
     with_acquis = acquis_during(dataset, people).select("participant").unique()
     with_frein = barriers_leves(dataset, people).select("participant").unique()
     return people.with_columns(
-        pl.when(pl.col("categorie") == "solution").then(pl.lit("solution"))
+        pl.when(pl.col("categorie") == SORTIE_SOLUTION).then(pl.lit(SORTIE_SOLUTION))
         .when(pl.col("participant").is_in(with_acquis["participant"].implode())).then(pl.lit("acquis"))
         .when(pl.col("participant").is_in(with_frein["participant"].implode())).then(pl.lit("frein_leve"))
         .otherwise(pl.lit("non_valorisee")).alias("classe"))

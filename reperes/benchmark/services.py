@@ -37,7 +37,7 @@ def _protect(data, annee: int, seuil: int) -> dict:
 
     Hidden values are ``None`` and their paths are listed in ``"secret"``.
     """
-    from reperes.reports.publication import build
+    from reperes.analytics.period_publication import build
 
     return build(data, dt.date(annee, 1, 1), dt.date(annee, 12, 31), seuil).payload(True)
 
@@ -166,22 +166,18 @@ def _dataset():
 
 
 def latest_data_date(data) -> dt.date | None:
-    dates = []
-    for frame, columns in ((data.participants, ("date_entree", "date_sortie")),
-                           (data.etapes, ("date_debut", "date_fin"))):
-        for column in columns:
-            value = frame[column].max() if frame.height else None
-            if value is not None:
-                dates.append(value)
-    return max(dates) if dates else None
+    from reperes.analytics.periods import latest_date
+
+    return latest_date(data)
 
 
 def default_year(data=None) -> int:
-    """The last calendar year that ends before the latest date in the data (else last year)."""
-    latest = latest_data_date(data if data is not None else _dataset())
-    if latest is None:
-        return dt.date.today().year - 1
-    return latest.year - 1  # the latest date's own year has not ended before it
+    """The last calendar year that ends before the latest date in the data (:func:`reperes.analytics.periods.
+    base_year`, the rule of the protocol's base year too); without data, last year."""
+    from reperes.analytics.periods import base_year
+
+    year = base_year(data if data is not None else _dataset())
+    return dt.date.today().year - 1 if year is None else year
 
 
 def own_years(data=None) -> list[int]:

@@ -9,7 +9,6 @@ its first line).
 
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import io
@@ -19,7 +18,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from reperes import formats
+from reperes import formats, reading
 
 from .indicators import BY_ID, COLUMNS, COUNT, EUROS, MULTIPLE, REQUIRED_COLUMNS, SHARE, SUPPRESSED_MARK, TEXT
 
@@ -103,23 +102,16 @@ def normalise_header(text: object) -> str:
 
 
 def _decode(name: str, data: bytes) -> str:
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict")
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
+        return reading.decode(data)
+    except reading.Undecodable:
         raise UnreadableSheet(f"{q(name)}{NB}: encodage non reconnu (ni UTF-8 ni Windows-1252). Enregistrez le "
                               f"fichier en {q('CSV UTF-8')}.") from None
 
 
 def _csv_records(name: str, data: bytes) -> list[tuple[int, list[str]]]:
     text = _decode(name, data).replace("\x00", "")
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = max((";", ",", "\t"), key=first.count) if first else ";"
+    delimiter = reading.guess_delimiter(text, reading.SEMICOLON_FIRST)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, previous = [], 0
     try:
@@ -129,22 +121,6 @@ def _csv_records(name: str, data: bytes) -> list[tuple[int, list[str]]]:
     except csv.Error as exc:
         raise UnreadableSheet(f"{q(name)}{NB}: fichier CSV illisible à la ligne {reader.line_num} ({exc}).") from None
     return records
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "vrai" if value else "faux"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 def _workbook_records(path: Path, name: str) -> list[tuple[int, list[str]]]:
@@ -159,7 +135,7 @@ def _workbook_records(path: Path, name: str) -> list[tuple[int, list[str]]]:
             raise UnreadableSheet(exc.message) from None
         raise UnreadableSheet(f"{q(name)} n’est pas un classeur XLSX ou ODS lisible. "
                               "Ouvrez-le et enregistrez-le à nouveau au format XLSX, ODS ou CSV.") from None
-    return [(i + 1, [_cell_text(c) for c in row]) for i, row in enumerate(rows)]
+    return [(i + 1, [reading.cell_text(c) or "" for c in row]) for i, row in enumerate(rows)]
 
 
 def read_records(path: Path, name: str | None = None) -> list[tuple[int, dict[str, str]]]:

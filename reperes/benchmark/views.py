@@ -14,7 +14,7 @@ from reperes import formats
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action as AuditAction
 from reperes.audit.trail import record
-from reperes.charts.charts import bar_chart
+from reperes.charts.plots import bar_chart
 from reperes.configuration.models import Installation
 
 from . import services

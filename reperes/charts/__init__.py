@@ -44,8 +44,8 @@ text, or a threshold → :func:`reperes.formats.suppressed`; default ``s``).
 """
 
 from reperes.charts.chart import Chart, Table
-from reperes.charts.charts import bar_chart, grouped_bar_chart, line_chart, stacked_bar_chart, step_chart
 from reperes.charts.maps import choropleth, class_breaks, class_labels, classify, outline_map
+from reperes.charts.plots import bar_chart, grouped_bar_chart, line_chart, stacked_bar_chart, step_chart
 
 __all__ = [
     "Chart",

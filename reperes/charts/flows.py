@@ -18,7 +18,7 @@ from matplotlib.path import Path
 from reperes import formats
 from reperes.charts import style
 from reperes.charts.chart import Chart, make_table
-from reperes.charts.charts import decorate, new_figure, placeholder
+from reperes.charts.plots import decorate, new_figure, placeholder
 
 __all__ = ["flow_diagram"]
 

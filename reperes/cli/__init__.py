@@ -44,8 +44,46 @@ class FrenchHelpFormatter(argparse.RawDescriptionHelpFormatter):
         return super().add_usage(usage, actions, groups, prefix if prefix is not None else "utilisation : ")
 
 
+# argparse's own messages (English), said in French: a usage error is a user's error like any other.
+_ARGPARSE_FRENCH = (
+    (r"^the following arguments are required: (.*)$",
+     lambda m: ("il manque les arguments obligatoires : " if "," in m[1] else "il manque l’argument obligatoire : ")
+     + m[1]),
+    (r"^unrecognized arguments: (.*)$",
+     lambda m: ("arguments non reconnus : " if " " in m[1] else "argument non reconnu : ") + m[1]),
+    (r"^one of the arguments (.*) is required$", r"l’un de ces arguments est obligatoire : \1"),
+    (r"^ambiguous option: (\S+) could match (.*)$", r"option ambiguë : \1 peut désigner \2"),
+    (r"^argument (.+?): expected one argument$", r"argument \1 : une valeur est attendue"),
+    (r"^argument (.+?): expected at least one argument$", r"argument \1 : au moins une valeur est attendue"),
+    (r"^argument (.+?): expected at most one argument$", r"argument \1 : une valeur au plus"),
+    (r"^argument (.+?): invalid choice: (.*) \(choose from (.*)\)$",
+     r"argument \1 : choix invalide \2 (choix possibles : \3)"),
+    (r"^argument (.+?): invalid \w+ value: (.*)$", r"argument \1 : valeur invalide \2"),
+    (r"^argument (.+?): not allowed with argument (.*)$", r"argument \1 : incompatible avec l’argument \2"),
+    (r"^argument (.+?): ignored explicit argument (.*)$", r"argument \1 : valeur inattendue \2"),
+)
+
+
+def french_usage_error(message: str) -> str:
+    import re
+
+    for pattern, replacement in _ARGPARSE_FRENCH:
+        french, count = re.subn(pattern, replacement, message)
+        if count:
+            return french
+    return message
+
+
+class FrenchArgumentParser(argparse.ArgumentParser):
+    """Usage errors in French, on standard error, exit status 2 (as argparse)."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {french_usage_error(message)}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = FrenchArgumentParser(
         prog="reperes",
         description="Repères : évaluer un PLIE et réécrire son protocole sur des preuves.",
         epilog="Dossier de données : REPERES_DATA_DIR (par défaut ./reperes-data). "

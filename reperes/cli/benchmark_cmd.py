@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 IMPORT_DESCRIPTION = """\
 Importer la fiche d'un autre PLIE (format de docs/fiche-plie.md) : CSV
@@ -14,8 +14,9 @@ sont importées (--strict : aucune si une ligne est rejetée). Une fiche qui
 apporte des valeurs pour un PLIE et une année déjà enregistrés les remplace ;
 réimporter le même fichier ne change rien.
 
-Code de sortie : 0 toutes les lignes importées ; 3 des lignes rejetées ;
-2 fichier illisible ou rien d'importé."""
+Code de sortie : 0 toutes les lignes importées ; 3 des lignes rejetées (les
+autres importées) ; 2 fichier illisible ou rien d’importé (avec --strict,
+une seule ligne rejetée suffit : rien n’est importé)."""
 
 EXPORT_DESCRIPTION = """\
 Écrire la fiche de ce PLIE pour une année (défaut : la dernière année civile
@@ -60,12 +61,15 @@ def _check_year(annee: int | None) -> None:
 
 
 def run_import(args) -> int:
-    from reperes.benchmark.services import import_sheet
+    from reperes.benchmark.services import ImportOutcome, import_sheet
 
-    if not args.path.is_file():
-        raise UserError(f"Fichier introuvable : {args.path}")
-    err(f"Lecture de {args.path}…")
-    outcome = import_sheet(args.path, strict=args.strict)
+    if not args.path.is_file():  # the file cannot be read: exit 2, and with --json the command's one shape
+        outcome = ImportOutcome(unreadable=f"Fichier introuvable : « {args.path} ». Vérifiez le chemin."
+                                if not args.path.exists() else
+                                f"« {args.path} » n’est pas un fichier : donnez la fiche PLIE (CSV, XLSX ou ODS).")
+    else:
+        err(f"Lecture de {args.path}…")
+        outcome = import_sheet(args.path, strict=args.strict)
     if args.json:
         out_json(outcome.report())
     else:
@@ -89,7 +93,12 @@ def run_export(args) -> int:
     from reperes.benchmark.services import export_sheet
 
     _check_year(args.annee)
-    rows = export_sheet(args.out, args.annee)
+    if args.out.is_dir():
+        raise UserError(f"--out : « {args.out} » est un dossier ; donnez le fichier à écrire (FICHIER.csv).")
+    try:
+        rows = export_sheet(args.out, args.annee)
+    except OSError as exc:
+        raise UserError(f"Impossible d’écrire « {args.out} » : {os_reason(exc)}.") from exc
     hidden = sum(r["secret"] for r in rows)
     annee = rows[0]["annee"] if rows else args.annee
     err(f"Fiche {annee} écrite dans {args.out} : {len(rows)} valeur(s), dont {hidden} masquée(s) "

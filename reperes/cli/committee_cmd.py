@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import UserError, add_parser, err
+from .base import UserError, add_parser, err, os_reason
 
 FORMATS = ("docx", "pdf")
 
@@ -79,7 +79,7 @@ def convocation(args) -> int:
         ics = out / f"convocation-{comite.code}.ics"
         ics.write_bytes(cm.ics_bytes(comite))
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {out} » : {os_reason(exc)}.") from exc
     _record(f"convocation du comité {comite.code}")
     for path in [*paths, ics]:
         err(f"  {path}")
@@ -94,7 +94,7 @@ def minutes(args) -> int:
     try:
         paths = cm.write_files(cm.minutes_document(comite), out, f"releve-decisions-{comite.code}", formats)
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {out} » : {os_reason(exc)}.") from exc
     _record(f"relevé de décisions du comité {comite.code}")
     for path in paths:
         err(f"  {path}")
@@ -108,7 +108,7 @@ def modalites(args) -> int:
     try:
         paths = cm.write_files(cm.modalites_document(), out, "modalites-operationnelles", ["docx"])
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {out} » : {os_reason(exc)}.") from exc
     _record("note de modalités opérationnelles")
     for path in paths:
         err(f"  {path}")

@@ -45,8 +45,9 @@ def _usage() -> int:
 
 def run(args) -> int:
     from reperes.analyses.loaders import load_dataset
+    from reperes.analytics import period_publication as publication
+    from reperes.analytics import territory_cells
     from reperes.configuration.models import Installation
-    from reperes.reports import publication, territory_cells
 
     debut, fin = period_of(args)
     seuil = Installation.get().seuil

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import add_parser, err, os_reason, out_json
 
 IMPORT_DESCRIPTION = """\
 Charger un fichier d'évaluation au format reperes-evaluation/1
@@ -56,6 +56,16 @@ def _fail(args, problems: list[dict]) -> int:
     return 2
 
 
+def _unusable(args, message: str) -> int:
+    """A file that cannot be read: exit 2, nothing written; with --json, the same one object as an invalid file
+    (its error at the root of the file, path "")."""
+    if args.json:
+        out_json({"format": "reperes-evaluation/1", "valide": False, "erreurs": [{"chemin": "", "message": message}]})
+    else:
+        err(f"Erreur : {message}")
+    return 2
+
+
 def run_import(args) -> int:
     from reperes.evaluation.exchange import InvalidFile, import_file
 
@@ -63,9 +73,14 @@ def run_import(args) -> int:
     try:
         text = args.path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"Fichier introuvable : « {args.path} ». Vérifiez le chemin.") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UserError(f"Fichier illisible « {args.path} » : {error}. Enregistrez-le en UTF-8.") from None
+        return _unusable(args, f"Fichier introuvable : « {args.path} ». Vérifiez le chemin.")
+    except IsADirectoryError:
+        return _unusable(args, f"« {args.path} » est un dossier : donnez le fichier JSON d’évaluation.")
+    except UnicodeDecodeError:
+        return _unusable(args, f"Fichier illisible « {args.path} » : ce n’est pas du texte UTF-8. "
+                               "Enregistrez-le en UTF-8.")
+    except OSError as error:
+        return _unusable(args, f"Fichier illisible « {args.path} » : {os_reason(error)}.")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:

@@ -68,7 +68,7 @@ def run(args) -> int:
     dataset = load_dataset()
     if args.diffusion:
         # The partner publication of the period: the same decision as the partner report's (one per period).
-        from reperes.reports import publication
+        from reperes.analytics import period_publication as publication
 
         period = publication.build(dataset, debut, fin, installation.seuil)
         failures = list(period.audit().failures) + publication.nested_failures(dataset, period)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 
 def register(sub) -> None:
@@ -16,7 +16,8 @@ def register(sub) -> None:
                                "données et des décisions des comités : seules les préconisations adoptées ou "
                                "amendées y entrent. Marqué « Projet » tant que le comité de pilotage ne l'a pas "
                                "adopté. Mêmes données, mêmes décisions, mêmes textes et même date : mêmes fichiers.")
-    d.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    d.add_argument("--out", required=True, type=Path, metavar="DOSSIER",
+                   help="dossier où écrire les fichiers (obligatoire, même avec --json)")
     d.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,html (défaut : tous)")
     d.add_argument("--date", default=None, help="date du document (AAAA-MM-JJ ; défaut : aujourd'hui)")
     d.add_argument("--json", action="store_true", help="écrire le contenu du protocole en JSON sur la sortie standard")
@@ -52,7 +53,7 @@ def draft(args) -> int:
             path.write_bytes(data)
             err(f"  {path}")
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {args.out} » : {os_reason(exc)}.") from exc
     record(Action.REPORT, target="projet de protocole (ligne de commande)", livrable="protocole",
            date=date.isoformat(), formats=formats, email="ligne de commande")
     if args.json:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 
 def register(sub) -> None:
@@ -14,7 +14,7 @@ def register(sub) -> None:
     r = add_parser(ops, "intermediate", "Générer le rapport intermédiaire pour le comité de suivi", intermediate,
                    description="Générer le rapport intermédiaire (Word, PDF, PowerPoint, page web) à partir des "
                                "données importées. Mêmes données et mêmes paramètres : mêmes fichiers.")
-    r.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    r.add_argument("--out", required=True, type=Path, metavar="DOSSIER", help="dossier où écrire les fichiers")
     r.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,pptx,html "
                                                 "(défaut : tous)")
     r.add_argument("--from", dest="debut", default=None, help="début de la période (AAAA-MM-JJ ; défaut : "
@@ -29,7 +29,7 @@ def register(sub) -> None:
                                "pilotage (PowerPoint, 25 diapositives au plus), à partir des données, du registre "
                                "de l'évaluation et des décisions des comités. Mêmes données, mêmes décisions et "
                                "mêmes paramètres : mêmes fichiers.")
-    f.add_argument("--out", required=True, type=Path, help="dossier où écrire les fichiers")
+    f.add_argument("--out", required=True, type=Path, metavar="DOSSIER", help="dossier où écrire les fichiers")
     f.add_argument("--format", default="", help="formats séparés par des virgules : docx,pdf,pptx,html "
                                                 "(défaut : tous ; pptx : le diaporama du COPIL)")
     f.add_argument("--from", dest="debut", default=None, help="début de la période (AAAA-MM-JJ ; défaut : "
@@ -106,7 +106,7 @@ def _generate(args, title: str, livrable: str, generate, extra: dict[str, str] |
     try:
         paths = services.write_files(generation, args.out)
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire dans « {args.out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire dans « {args.out} » : {os_reason(exc)}.") from exc
     record(Action.REPORT, target=f"{title.lower()} (ligne de commande)", livrable=livrable,
            debut=debut.isoformat(), fin=fin.isoformat(), date=date.isoformat(), diffusion=args.diffusion,
            formats=formats, email="ligne de commande")

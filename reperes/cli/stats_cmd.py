@@ -46,7 +46,7 @@ def _help(args) -> int:
 
 
 def run(args) -> int:
-    from reperes.offer.statistics import run_stats_import
+    from reperes.offer.stats_import import run_stats_import
 
     err(f"Lecture de {args.path}…")
     result = run_stats_import(args.path, source=args.source, millesime=args.millesime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 IMPORT_ANSWERS_DESCRIPTION = """\
 Importer des réponses recueillies avec un autre outil : export CSV ou XLSX de
@@ -56,7 +56,7 @@ def _read(path: Path) -> bytes:
     except FileNotFoundError as exc:
         raise UserError(f"Le fichier {path} n'existe pas.") from exc
     except OSError as exc:
-        raise UserError(f"Le fichier {path} est illisible : {exc.strerror or exc}.") from exc
+        raise UserError(f"Le fichier {path} est illisible : {os_reason(exc)}.") from exc
 
 
 def import_form(args) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 DESCRIPTION = """\
 Écrire le modèle de recueil au format d'échange : une feuille par table
@@ -37,7 +37,7 @@ def run(args) -> int:
     try:
         write_template(out)
     except OSError as exc:
-        raise UserError(f"Impossible d'écrire « {out} » : {exc.strerror or exc}.") from exc
+        raise UserError(f"Impossible d'écrire « {out} » : {os_reason(exc)}.") from exc
     if args.json:
         out_json({"fichier": str(out), "format": format_of(out)})
     else:

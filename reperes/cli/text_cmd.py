@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .base import UserError, add_parser, err, out_json
+from .base import UserError, add_parser, err, os_reason, out_json
 
 
 def register(sub) -> None:
@@ -31,7 +31,7 @@ def run_mask(args) -> int:
     except FileNotFoundError as exc:
         raise UserError(f"Le fichier {args.file} n'existe pas.") from exc
     except OSError as exc:
-        raise UserError(f"Le fichier {args.file} est illisible : {exc.strerror or exc}.") from exc
+        raise UserError(f"Le fichier {args.file} est illisible : {os_reason(exc)}.") from exc
     try:
         text = read_document(data, args.file.name)
     except ValueError as exc:

@@ -231,7 +231,8 @@ class Acquis(models.Model):
 class MappingProfile(models.Model):
     """How to read another software's export: source header → exchange column, source value → code.
 
-    Applied by ``run_import(mapping=…)`` right after reading (``reperes.collection.mapping``).
+    Applied by ``run_import(mapping=…)`` right after reading (``reperes.collection.mapping``, which reads
+    it with ``as_profile``: the model knows nothing of the mapping module, which looks it up by name).
     """
 
     name = models.CharField("nom", max_length=100, unique=True)
@@ -250,11 +251,6 @@ class MappingProfile(models.Model):
 
     def __str__(self):
         return self.name
-
-    def to_json(self) -> dict:
-        from .mapping import Profile
-
-        return Profile(self.name, dict(self.columns), dict(self.values), tables=dict(self.rules or {})).to_json()
 
 
 class ImportSnapshot(models.Model):

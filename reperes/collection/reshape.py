@@ -37,12 +37,13 @@ import polars as pl
 
 from reperes.referentiel import TABLES, fold
 
-from .importer import cells
+from .importer import parsers
 from .importer.pseudonyms import make_hasher
 from .importer.readers import (
     IGNORED_IDENTIFYING,
     IGNORED_UNKNOWN,
     LINE,
+    MAPPED_BUT_IDENTIFYING,
     Grid,
     RawTable,
     Source,
@@ -55,9 +56,6 @@ from .importer.readers import (
 PERSON_KEY_PREFIX = "personne\x1f"
 KEY_USE = ("identifiant direct : lu seulement pour calculer la clé pseudonyme de la personne ({target}), "
            "puis écarté, jamais enregistré")
-MAPPED_BUT_IDENTIFYING = ("identifiant direct : le profil la fait correspondre à {target}, mais une colonne dont "
-                          "l'en-tête désigne une personne (nom, prénom, NIR, adresse, téléphone, courriel) n'est "
-                          "jamais lue ; renommez l'en-tête dans le fichier s'il ne désigne pas une personne")
 
 _DATE_TOKENS = (("AAAA", "%Y"), ("JJ", "%d"), ("MM", "%m"), ("AA", "%y"))
 
@@ -94,7 +92,7 @@ def _find(frame: pl.DataFrame, header: str) -> str | None:
 def _folded_key_part(value: str | None, workbook: bool) -> str:
     if value is None:
         return ""
-    date, _ = cells.parse_date(value, workbook=workbook)
+    date, _ = parsers.parse_date(value, workbook=workbook)
     if date is not None:
         return date.isoformat()
     return re.sub(r"[^0-9a-z]+", " ", fold(value)).strip()
@@ -164,7 +162,7 @@ def build_source(paths: list[Path], profile, *, key: bytes, progress: Callable[[
         if spec.get("communes") and communes is None:
             communes = _commune_index()
         tables[table] = _build(table, grid, spec, profile, hasher, communes, built)
-        progress(f"{table} : {cells.fmt_count(tables[table].frame.height)} ligne(s) construite(s) à partir de "
+        progress(f"{table} : {parsers.fmt_count(tables[table].frame.height)} ligne(s) construite(s) à partir de "
                  f"{grid.source}.")
     ignored_sheets = [{"sheet": g.sheet, "reason": "feuille qui ne correspond à aucune table du profil"}
                       for g in grids if id(g) not in used and g.sheet is not None]
@@ -290,7 +288,7 @@ def _build(table: str, grid: Grid, spec: dict, profile, hasher, communes, built:
                 continue
             if name in oldest or name in latest:
                 parsed = pl.col(name).map_elements(
-                    lambda t: (cells.parse_date(t, workbook=grid.workbook)[0] or None), return_dtype=pl.Date)
+                    lambda t: (parsers.parse_date(t, workbook=grid.workbook)[0] or None), return_dtype=pl.Date)
                 pick = parsed.min() if name in oldest else parsed.max()
                 # Keep the text of the chosen date (an unreadable date stays, for the report).
                 aggs.append(pl.coalesce(pick.dt.strftime("%Y-%m-%d"), pl.col(name).drop_nulls().first())

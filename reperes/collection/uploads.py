@@ -27,7 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from reperes import background, safefiles
+from reperes import background, reading, safefiles
 from reperes.referentiel import TABLES
 
 logger = logging.getLogger("reperes.collection.uploads")
@@ -146,12 +146,9 @@ def check_bounds(path: Path) -> None:
 def _csv_width(path: Path) -> int:
     """Cells of the first line that is no comment (the headers), read from the first megabyte only."""
     with path.open("rb") as fh:
-        text = _decode(fh.read(1 << 20))
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            delimiter = max((";", "\t", ","), key=line.count)
-            return line.count(delimiter) + 1
-    return 0
+        text = reading.decode(fh.read(1 << 20), lenient=True)
+    line = reading.first_line(text, within=1 << 20)
+    return line.count(reading.guess_delimiter(line)) + 1 if line else 0
 
 
 def forget_old_jobs(days: int = 7) -> None:
@@ -305,21 +302,11 @@ PROBE_DISTINCT = 40
 VALUE_MAPPING_SHARE = 0.05
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _grid_of_csv(path: Path) -> list[list[str]]:
     with path.open("rb") as fh:
         data = fh.read(4 * 1024 * 1024)
-    text = _decode(data)
-    first = next((line for line in text.splitlines() if line.strip() and not line.startswith("#")), "")
-    delimiter = max((";", "\t", ","), key=first.count) if first else ";"
+    text = reading.decode(data, lenient=True)
+    delimiter = reading.guess_delimiter(text, reading.SEMICOLON_FIRST)
     rows = []
     for row in csv.reader(io.StringIO(text), delimiter=delimiter):
         rows.append(row)
@@ -329,17 +316,8 @@ def _grid_of_csv(path: Path) -> list[list[str]]:
 
 
 def _grids_of_workbook(path: Path) -> dict[str, list[list[str]]]:
-    import python_calamine
-
-    from reperes.collection.importer.readers import _cell_text
-
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    grids = {}
-    for sheet in book.sheet_names:
-        rows = safefiles.sheet_rows(path.name, book, sheet, nrows=PROBE_ROWS + 1)
-        safefiles.check_width(f"{path.name}, feuille « {sheet} »", max((len(r) for r in rows), default=0))
-        grids[sheet] = [[_cell_text(v) or "" for v in row] for row in rows]
-    return grids
+    grids = reading.workbook_grids(path.name, path, nrows=PROBE_ROWS + 1)
+    return {sheet: [[cell or "" for cell in row] for row in rows] for sheet, rows in grids.items()}
 
 
 def probe(path: Path) -> dict:
@@ -354,7 +332,7 @@ def probe(path: Path) -> dict:
     export that writes « Bac » where the format wants ``NIV_4``).
     """
     from reperes.collection.importer.readers import is_identifying, normalise_header, table_for_name
-    from reperes.collection.importer.validate import PSEUDONYMISED
+    from reperes.collection.importer.validate import PSEUDONYMISED, missing_of
     from reperes.privacy import MASKED, NIR_PATTERN
 
     grids: dict[str, tuple[str, list[list[str]]]] = {}
@@ -423,9 +401,7 @@ def probe(path: Path) -> dict:
                         unknown_values[header] = strangers
             elif not identifying:
                 unknown.append(header)
-        missing = [c for c in TABLES[table].required if c not in found]
-        if table == "participants" and not found & {"date_naissance", "annee_naissance"}:
-            missing.append("date_naissance ou annee_naissance")
+        missing = missing_of(table, found)  # the validator's rule, read from the référentiel
         # Only a file whose columns are not ours goes to the column mapping. Unknown values in a file
         # that follows the format go to the validation report, which offers a correction per value.
         if unknown or missing:

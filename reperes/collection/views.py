@@ -10,7 +10,7 @@ from reperes import referentiel as ref
 from reperes.accounts.decorators import requires
 from reperes.audit.models import Action
 from reperes.audit.trail import client_ip, record
-from reperes.exports import csv_bytes, xlsx_bytes
+from reperes.spreadsheets import csv_bytes, xlsx_bytes
 
 from . import lifecycle, mapping, template, uploads
 from .forms import CorrectionForm, DeleteParticipantForm, MappingForm, ProfileUploadForm, UploadForm
@@ -391,7 +391,7 @@ def mapping_list(request):
 @requires("manage_imports")
 def mapping_export(request, pk):
     profile = get_object_or_404(MappingProfile, pk=pk)
-    body = json.dumps(profile.to_json(), ensure_ascii=False, indent=2).encode("utf-8")
+    body = json.dumps(mapping.as_profile(profile).to_json(), ensure_ascii=False, indent=2).encode("utf-8")
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in profile.name)[:60] or "profil"
     response["Content-Disposition"] = f'attachment; filename="correspondance-{slug}.json"'

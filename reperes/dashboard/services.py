@@ -71,7 +71,7 @@ def period_figures(debut, fin) -> dict[str, int]:
     """Accompanied, entries, exits and positive exits of a period (bounds included), counted in the database."""
     from reperes import referentiel as ref
 
-    positive = [c.code for c in ref.MOTIF_SORTIE if ref.category_of(c.code) == "positive"]
+    positive = [c.code for c in ref.MOTIF_SORTIE if ref.category_of(c.code) == ref.SORTIE_POSITIVE]
     exits = Participant.objects.filter(date_sortie__gte=debut, date_sortie__lte=fin)
     return {
         "accompagnes": Participant.objects.accompagnes(debut, fin).count(),

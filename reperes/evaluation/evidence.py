@@ -3,7 +3,7 @@
 The register never reads the collection tables itself: indicators come from
 ``reperes.analytics.indicators`` on the dataset the analyses pages use
 (``reperes.analyses.services.dataset``), partner versions from
-the period's protected publication (``reports.publication``, docs/secret-statistique.md), matrix
+the period's protected publication (``analytics.period_publication``, docs/secret-statistique.md), matrix
 cells from ``reperes.offer.services.matrix_payload``. A figure whose value
 changed since it was retained is flagged ``a_revoir``; the retained value is
 kept next to it, never replaced.
@@ -56,6 +56,45 @@ def indicator_problem(path: str) -> str | None:
     if key not in allowed:
         return f"clé « {key} » inconnue pour {base} : valeurs possibles {', '.join(allowed)}"
     return None
+
+
+def is_object_indicator(path: str) -> bool:
+    """Whether ``path`` names an object indicator as a whole (``sorties_par_motif``, not ``sorties_par_motif.SANTE``)."""
+    from reperes.analytics.indicators import REGISTRY, REPARTITION
+
+    base, _, key = path.partition(".")
+    entry = REGISTRY.get(base)
+    return bool(entry) and not key and (entry.unit == REPARTITION or entry.by_sex or base.endswith("_par_epci"))
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def initial_value_problem(path: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the ``valeur_initiale`` of indicator ``path`` (in French), None if it can.
+
+    docs/evaluation.md: the value when the finding was written, that is a value of that indicator on its period:
+    a number for a simple indicator or one key (``sorties_par_motif.SANTE``), an object of numbers for an object
+    indicator as a whole; ``null`` where the indicator has no value (a rate without denominator)."""
+    if value is None:
+        return None
+    if is_object_indicator(path):
+        if not isinstance(value, dict) or not all(isinstance(k, str) and (v is None or _is_number(v))
+                                                  for k, v in value.items()):
+            return (f"« {path} » est un indicateur ventilé : valeur_initiale est un objet de nombres "
+                    f"(par exemple {{\"EMPLOI_CDI\": 40, \"SANTE\": 3}}), pas « {_shown(value)} »")
+        return None
+    if not _is_number(value):
+        return f"nombre attendu (la valeur de {path} quand le constat a été écrit), pas « {_shown(value)} »"
+    return None
+
+
+def _shown(value: Any) -> str:
+    import json
+
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def indicator_label(path: str) -> str:
@@ -167,7 +206,7 @@ class Resolver:
         if diffused is None:
             # Partners read the figure in the period's one protected publication, the one the partner report
             # and « reperes indicators --diffusion » show (docs/secret-statistique.md).
-            from reperes.reports.publication import build
+            from reperes.analytics.period_publication import build
 
             diffused = build(self._data(), debut, fin, self.seuil).payload(True)
             self._results[key] = (raw, diffused)
@@ -262,7 +301,8 @@ class Resolver:
                 else:
                     now = value if not self.diffusion else self.raw_indicator(
                         item["indicateur"], debut, fin, item.get("filtres"))
-                    initial = item.get("valeur_initiale", now)
+                    # the value when the finding was written (null included: a rate then without denominator)
+                    initial = item["valeur_initiale"] if "valeur_initiale" in item else now
                     out.update(valeur=value, valeur_initiale=initial, a_revoir=changed(initial, now))
                     if self.diffusion and changed(initial, value):
                         # The retained figure was a staff figure: partners read only protected ones, and a
@@ -273,8 +313,8 @@ class Resolver:
             fin = dt.date.fromisoformat(item["fin"]) if item.get("fin") else None
             value, secret, error = self.matrix_cell(item["besoin"], item["epci"], debut, fin)
             out["valeur"] = value
-            if secret:
-                out["secret"] = True
+            if secret:  # docs/evaluation.md: a suppressed `valeur` is null, `matrice` values included
+                out.update(valeur=None, secret=True)
             if error:
                 out["erreur"] = error
         elif kind == "benchmark":

@@ -21,10 +21,16 @@ from django.db import transaction
 from reperes import referentiel as ref
 from reperes.referentiel import evaluation as voc
 
-from .evidence import indicator_problem
+from .evidence import indicator_problem, initial_value_problem
 
 SECTIONS = ("questions", "constats", "preconisations", "comites", "actions", "consultations", "jalons")
-HORIZON = re.compile(r"^\d{4}(-\d{4})?$")
+# docs/evaluation.md, « Top level »: these are required (a list, empty when there is nothing); ``consultations``
+# and ``jalons`` are the « Optional sections »; ``protocole`` is a required object.
+REQUIRED_SECTIONS = ("questions", "constats", "preconisations", "comites", "actions")
+PROTOCOLE_FIELDS = "titre, debut, fin, signataires, precedent"
+HORIZON = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+# docs/evaluation.md: `horizon` | year or span, e.g. `2021` or `2021-2025`
+HORIZON_RULE = "une année ou une période, par exemple 2021 ou 2021-2025"
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 SIREN = re.compile(r"^\d{9}$")
 
@@ -108,6 +114,13 @@ class _Checker:
             return None
         return value
 
+    def given_text(self, parent: dict, key: str, path: str, what: str, *, max_length: int | None = None):
+        """A field the contract requires whose text may be empty (as the export writes it when there is none)."""
+        if parent.get(key) is None:
+            self.add(f"{path}.{key}", f"{key} manquant : {what} (un texte, vide s’il n’y a rien : \"\")")
+            return None
+        return self.text(parent, key, path, required=False, max_length=max_length)
+
     def choice(self, parent: dict, key: str, path: str, allowed: dict[str, str], *, required: bool = True):
         value = parent.get(key)
         if value is None or value == "":
@@ -164,6 +177,19 @@ class _Checker:
         return value
 
 
+def horizon_problem(value: Any) -> str | None:
+    """Why ``value`` is not a recommendation's horizon (docs/evaluation.md: a year or a span), in French."""
+    if value is None or value == "":
+        return f"horizon manquant : {HORIZON_RULE}"
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else None
+    match = HORIZON.match(text) if text is not None else None
+    if match is None:
+        return f"horizon invalide « {value} » : {HORIZON_RULE}"
+    if match.group(2) and int(match.group(2)) < int(match.group(1)):
+        return f"horizon invalide « {value} » : la période finit avant de commencer ({HORIZON_RULE})"
+    return None
+
+
 def _known(value: Any, known) -> bool:
     """``value`` is one of ``known`` (an unhashable value from the file is simply unknown)."""
     return isinstance(value, str) and value in known
@@ -189,10 +215,19 @@ def validate(data: Any) -> list[Problem]:
     if not isinstance(data, dict):
         c.add("", "le fichier doit contenir un objet JSON {…} au format reperes-evaluation/1")
         return c.problems
-    if data.get("format") != voc.FORMAT:
+    if data.get("format") in (None, ""):
+        c.add("format", f"champ « format » manquant : la valeur attendue est « {voc.FORMAT} »")
+    elif data.get("format") != voc.FORMAT:
         c.add("format", f"« {data.get('format')} » : la valeur attendue est « {voc.FORMAT} »")
+    for section in REQUIRED_SECTIONS:
+        if data.get(section) is None:
+            c.add(section, f"section « {section} » manquante : le format {voc.FORMAT} la demande (une liste, "
+                           f"vide s’il n’y a rien : [])")
+    if data.get("protocole") is None:
+        c.add("protocole", f"section « protocole » manquante : le format {voc.FORMAT} la demande (un objet "
+                           f"{{…}} : {PROTOCOLE_FIELDS})")
     for section in SECTIONS:
-        if section in data and data[section] is not None and not isinstance(data[section], list):
+        if data.get(section) is not None and not isinstance(data[section], list):
             c.add(section, "une liste […] est attendue")
     sections = {s: data.get(s) if isinstance(data.get(s), list) else [] for s in SECTIONS}
 
@@ -236,12 +271,9 @@ def validate(data: Any) -> list[Problem]:
             if not _known(k, constat_ids):
                 c.add(f"{path}.constats[{j}]", f"constat inconnu « {k} » : définissez-le dans « constats »")
         c.choice(item, "priorite", path, voc.PRIORITES)
-        horizon = item.get("horizon")
-        if isinstance(horizon, int) and not isinstance(horizon, bool):
-            horizon = str(horizon)
-        if not isinstance(horizon, str) or not HORIZON.match(horizon):
-            c.add(f"{path}.horizon", f"horizon invalide « {item.get('horizon')} » : une année (2021) ou une période "
-                                     f"(2021-2025)")
+        problem = horizon_problem(item.get("horizon"))
+        if problem:
+            c.add(f"{path}.horizon", problem)
         c.text(item, "pilote", path, max_length=300)
         c.choice(item, "article", path, voc.ARTICLES)
         cible = item.get("cible")
@@ -303,7 +335,8 @@ def validate(data: Any) -> list[Problem]:
             if c.obj(change, where) is not None:
                 c.choice(change, "statut", where, voc.ACTION_STATUTS)
                 c.date(change, "date", where)
-                c.text(change, "auteur", where, required=False, max_length=300)
+                # docs/evaluation.md: {"statut": S, "date": …, "auteur": TEXT}, none marked optional
+                c.given_text(change, "auteur", where, "qui a fait ce changement", max_length=300)
 
     opinions: dict[tuple, int] = {}
     for i, item in enumerate(sections["consultations"]):
@@ -316,7 +349,7 @@ def validate(data: Any) -> list[Problem]:
                                            f"« preconisations »")
         institution = c.text(item, "institution", path, max_length=300)
         c.choice(item, "avis", path, voc.AVIS)
-        c.text(item, "commentaire", path, required=False)
+        c.given_text(item, "commentaire", path, "l’avis expliqué")
         date = c.date(item, "date", path)
         key = (reco, institution, date)
         if isinstance(reco, str) and institution and date and key in opinions:
@@ -334,7 +367,7 @@ def validate(data: Any) -> list[Problem]:
         c.choice(item, "statut", path, voc.JALON_STATUTS)
 
     protocole = data.get("protocole")
-    if protocole is not None and c.obj(protocole, "protocole") is not None and protocole:
+    if protocole is not None and c.obj(protocole, "protocole") is not None:
         _check_protocole(c, protocole)
     return c.problems
 
@@ -348,9 +381,10 @@ def _check_preuve(c: _Checker, preuve: Any, path: str) -> None:
         debut, fin = c.date(preuve, "debut", path), c.date(preuve, "fin", path)
         if debut and fin and fin < debut:
             c.add(f"{path}.fin", "la fin de la période précède son début")
-        initial = preuve.get("valeur_initiale")
-        if initial is not None and (isinstance(initial, bool) or not isinstance(initial, (int, float, dict))):
-            c.add(f"{path}.valeur_initiale", "nombre attendu (ou objet pour un indicateur ventilé)")
+        if "valeur_initiale" in preuve and not indicator_problem(preuve.get("indicateur")):
+            problem = initial_value_problem(preuve["indicateur"], preuve["valeur_initiale"])
+            if problem:
+                c.add(f"{path}.valeur_initiale", problem)
         filtres = preuve.get("filtres")
         if filtres is not None and (not isinstance(filtres, dict) or set(filtres) - {"epci", "profil"}
                                     or not all(isinstance(v, str) for v in filtres.values())):
@@ -373,8 +407,14 @@ def _check_preuve(c: _Checker, preuve: Any, path: str) -> None:
                 c.add(f"{path}.theme", f"thème inconnu « {theme} » : un code de la grille de codage "
                                        f"({', '.join(sorted(known))})")
         c.text(preuve, "texte", path)
-    elif kind == "benchmark":
-        c.indicator(preuve, "indicateur", path)
+    elif kind == "benchmark":  # an indicator of the PLIE sheet (docs/fiche-plie.md), not only of indicateurs.md
+        from reperes.benchmark.indicators import BY_ID
+
+        indicateur = preuve.get("indicateur")
+        if not _known(indicateur, BY_ID):
+            c.add(f"{path}.indicateur", ("indicateur manquant" if indicateur in (None, "") else
+                                         f"indicateur inconnu de la fiche PLIE « {indicateur} »")
+                  + f" : l’identifiant d’un indicateur de la fiche PLIE, parmi {', '.join(BY_ID)}")
         c.text(preuve, "plie", path, max_length=200)
         c.integer(preuve, "annee", path, minimum=1990, maximum=2100)
     elif kind == "document":
@@ -439,7 +479,7 @@ def _check_protocole(c: _Checker, protocole: dict) -> None:
         else:
             motifs[motif] = j
         c.text(row, "valorisation", where)
-        c.text(row, "justificatif", where, required=False)
+        c.given_text(row, "justificatif", where, "la pièce qui justifie la valorisation")
     if "preambule" in protocole and protocole["preambule"] is not None and not isinstance(protocole["preambule"], str):
         c.add(f"{path}.preambule", "un texte est attendu")
     for j, article in enumerate(c.items(protocole, "articles", path, required=False)):
@@ -527,13 +567,19 @@ def _write(data: dict, report: Report, user) -> None:
         for j, raw in enumerate(item["preuves"]):
             preuve = preuve_from_item(raw, constat, j)
             previous = kept.get(preuve.identity())
+            # valeur_initiale (docs/evaluation.md): the value when the finding was written, given by the file or
+            # recorded when the evidence was retained; once recorded, it is kept, never replaced.
             if preuve.type == "indicateur" and "valeur_initiale" not in raw:
-                if previous is not None and previous.valeur_initiale is not None:
+                if previous is not None:
                     preuve.valeur_initiale = previous.valeur_initiale
-                else:  # the value when the finding is written: now
+                else:  # retained now, by this import: the value now
                     resolver = resolver or Resolver()
                     preuve.valeur_initiale = resolver.raw_indicator(preuve.indicateur, preuve.debut, preuve.fin,
                                                                     preuve.filtres)
+            elif preuve.type == "matrice":  # the application's own: the cell recorded when retained in a page
+                preuve.valeur_initiale = previous.valeur_initiale if previous is not None else None
+            elif preuve.type != "indicateur":
+                preuve.valeur_initiale = None  # not a figure of the contract's
             if previous is not None:
                 preuve.origine, preuve.retenue_le, preuve.retenue_par = (previous.origine, previous.retenue_le,
                                                                          previous.retenue_par)
@@ -547,7 +593,7 @@ def _write(data: dict, report: Report, user) -> None:
         cible = item.get("cible") or {}
         reco = _upsert(m.Preconisation, item["id"], {
             "numero": item["numero"], "titre": item["titre"], "texte": item["texte"], "priorite": item["priorite"],
-            "horizon": str(item["horizon"]), "pilote": item["pilote"], "article": item["article"],
+            "horizon": str(item["horizon"]).strip(), "pilote": item["pilote"], "article": item["article"],
             "cible_indicateur": cible.get("indicateur", ""), "cible_valeur": cible.get("valeur"),
             "cible_echeance": _date(cible.get("echeance"))}, report, "preconisations")
         reco.constats.set([constats[k] for k in item["constats"]])
@@ -660,8 +706,7 @@ def preuve_item(preuve) -> dict:
         item.update(indicateur=preuve.indicateur, debut=preuve.debut.isoformat(), fin=preuve.fin.isoformat())
         if preuve.filtres:
             item["filtres"] = preuve.filtres
-        if preuve.valeur_initiale is not None:
-            item["valeur_initiale"] = preuve.valeur_initiale
+        item["valeur_initiale"] = preuve.valeur_initiale  # null too: the indicator had no value then
     elif kind == "matrice":
         item.update(besoin=preuve.besoin, epci=preuve.epci)
         if preuve.debut and preuve.fin:
@@ -744,19 +789,21 @@ def export(*, diffusion: bool = False, resolver=None) -> dict:
 
 
 def protocole_payload() -> dict:
+    """The ``protocole`` section (required): what is stored, the draft's own title, years and signatories where
+    nothing is (the file then imports again as it is)."""
+    from reperes.reports.protocol import heading
+
     from . import models as m
 
     stored = m.Protocole.objects.filter(pk=1).first()
-    if stored is None or not stored.titre:
-        return {}
     out: dict[str, Any] = {
-        "titre": stored.titre, "debut": stored.debut, "fin": stored.fin, "signataires": list(stored.signataires),
+        **heading(),
         "precedent": [{"indicateur": x.indicateur, "cible": x.cible, "debut": x.debut.isoformat(),
                        "fin": x.fin.isoformat()} for x in m.CiblePrecedente.objects.all()],
         "grille_valorisation": [{"motif": x.motif, "valorisation": x.valorisation, "justificatif": x.justificatif}
                                 for x in m.Valorisation.objects.all()],
     }
-    if stored.preambule:
+    if stored is not None and stored.preambule:
         out["preambule"] = stored.preambule
     articles = [{"cle": a.cle, "texte": a.texte} for a in m.Article.objects.all() if a.texte]
     if articles:

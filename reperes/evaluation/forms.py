@@ -11,7 +11,7 @@ from reperes.referentiel import evaluation as voc
 
 from . import models as m
 from .evidence import indicator_problem
-from .exchange import HORIZON, SIREN
+from .exchange import HORIZON_RULE, SIREN, horizon_problem
 
 
 class QuestionForm(forms.ModelForm):
@@ -46,7 +46,8 @@ class PreconisationForm(forms.ModelForm):
                    "cible_echeance": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         labels = {"constats": "Constats sur lesquels elle repose", "cible_indicateur": "Cible : indicateur",
                   "cible_valeur": "Cible : valeur", "cible_echeance": "Cible : échéance"}
-        help_texts = {"cible_valeur": "Un taux s’écrit en fraction : 0,55 pour 55 %.",
+        help_texts = {"horizon": f"{HORIZON_RULE[0].upper()}{HORIZON_RULE[1:]}.",
+                      "cible_valeur": "Un taux s’écrit en fraction : 0,55 pour 55 %.",
                       "cible_indicateur": "Facultatif : un objectif chiffré, dont la valeur de base est calculée "
                                           "sur les données."}
         error_messages = {"constats": {"required": "Cochez au moins un constat sur lequel repose la préconisation."}}
@@ -61,8 +62,11 @@ class PreconisationForm(forms.ModelForm):
 
     def clean_horizon(self):
         horizon = self.cleaned_data["horizon"].strip()
-        if not HORIZON.match(horizon):
-            raise forms.ValidationError("Saisissez une année (2021) ou une période (2021-2025).")
+        problem = horizon_problem(horizon)
+        if problem:  # the file's rule and wording (docs/evaluation.md: a year or a span)
+            reversed_span = "finit avant de commencer" in problem
+            raise forms.ValidationError(("La période finit avant de commencer : s" if reversed_span else "S")
+                                        + f"aisissez {HORIZON_RULE}.")
         return horizon
 
     def clean_numero(self):

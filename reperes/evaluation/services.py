@@ -100,7 +100,10 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
 
         out.label = f"Matrice besoins × offre : {ref.FREINS.label(preuve.besoin)}"
         out.detail = f"EPCI {preuve.epci}"
-        out.now = cell_text(item.get("valeur"), suppressed)
+        # the file's `valeur` is null when the need is suppressed; the page shows the partner cell (« s »)
+        shown = resolver.matrix_cell(preuve.besoin, preuve.epci, preuve.debut, preuve.fin)[0] if out.secret \
+            else item.get("valeur")
+        out.now = cell_text(shown, suppressed)
         initial = preuve.valeur_initiale
         if isinstance(initial, dict) and not out.secret and item.get("valeur") is not None and \
                 (not resolver.diffusion or not changed(initial, item["valeur"])):
@@ -110,9 +113,22 @@ def show(preuve, resolver: Resolver) -> ShownEvidence:
         out.label = f"Verbatim (thème « {preuve.theme} »)"
         out.now = f"« {preuve.texte} »"
     elif kind == "benchmark":
-        out.label = f"Comparaison : {indicator_label(preuve.indicateur)}"
+        # a fiche PLIE indicator (docs/fiche-plie.md), shown as the « Comparer » page shows it
+        from reperes.benchmark.indicators import BY_ID
+        from reperes.benchmark.sheets import display_value
+
+        entry = BY_ID.get(preuve.indicateur)
+        out.label = f"Comparaison : {entry.label if entry else preuve.indicateur}"
         out.detail = f"{preuve.plie}, {preuve.annee}"
-        out.now = suppressed if out.secret else format_value(preuve.indicateur, item.get("valeur"))
+        value = item.get("valeur")
+        if out.secret:
+            out.now = suppressed
+        elif entry is None or value is None:
+            out.now = "–"
+        elif isinstance(value, list):  # pratique_remarquable: one row per practice
+            out.now = " ; ".join(str(v) for v in value)
+        else:
+            out.now = display_value(preuve.indicateur, value)
     elif kind == "document":
         out.label = preuve.titre
         out.detail = preuve.source
@@ -139,22 +155,10 @@ def evidence_of(constat, resolver: Resolver) -> list[ShownEvidence]:
 
 
 def base_year(resolver: Resolver) -> int | None:
-    """The last calendar year that ends before the latest date of the data (entries, exits, étapes)."""
-    import polars as pl
+    """The base year of the resolver's data (:func:`reperes.analytics.periods.base_year`, the one rule)."""
+    from reperes.analytics.periods import base_year as rule
 
-    data = resolver._data()
-    dates = []
-    for frame, columns in ((data.participants, ("date_entree", "date_sortie")),
-                           (data.etapes, ("date_debut", "date_fin"))):
-        for column in columns:
-            if column in frame.columns and frame.height:
-                value = frame.select(pl.col(column).max()).item()
-                if value is not None:
-                    dates.append(value)
-    if not dates:
-        return None
-    latest = max(dates)
-    return latest.year - 1 if latest < dt.date(latest.year, 12, 31) else latest.year
+    return rule(resolver._data())
 
 
 def baseline(reco, resolver: Resolver) -> tuple[int | None, Any, bool]:

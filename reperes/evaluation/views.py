@@ -298,12 +298,12 @@ def trace(request):
 
 @requires("view_aggregates")
 def register_export(request, fmt):
-    from reperes import exports
+    from reperes import spreadsheets
     from reperes.configuration.models import Installation
 
     resolver = _resolver(request)
     if fmt == "xlsx":
-        content = exports.xlsx_bytes({"Préconisations": (services.REGISTER_HEADERS, services.register_rows(resolver))})
+        content = spreadsheets.xlsx_bytes({"Préconisations": (services.REGISTER_HEADERS, services.register_rows(resolver))})
         content_type = XLSX
     elif fmt == "docx":
         from reperes.documents.docx import render_docx

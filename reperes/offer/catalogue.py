@@ -24,7 +24,7 @@ SERVICE_COLUMNS = ("source", "structure_id", "id", "nom", "description", "lien_s
 
 
 def _cell(value):
-    from reperes.exports import neutralise
+    from reperes.spreadsheets import neutralise
 
     if isinstance(value, list):
         return neutralise(", ".join(str(v) for v in value)) or None

@@ -16,7 +16,7 @@ from pathlib import Path
 import polars as pl
 from data_inclusion.schema.v1 import Service, Structure
 
-from reperes.territory import stats as st
+from reperes.offer import stats_files as st
 
 DEMO_SOURCE = "Démonstration (chiffres fictifs)"
 DEMO_VINTAGE = "2019"
@@ -55,7 +55,7 @@ def figures_frame(communes: list[tuple[str, str, int]]) -> pl.DataFrame:
 
 def load_figures(territory) -> int:
     from reperes.offer.models import StatImport
-    from reperes.offer.statistics import store
+    from reperes.offer.stats_import import store
 
     communes = list(territory.communes.values_list("code", "epci_siren", "population"))
     run = StatImport.objects.create(source="demo", source_name="démo (chiffres fictifs)", fictif=True,

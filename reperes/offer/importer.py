@@ -35,7 +35,7 @@ import pydantic
 from data_inclusion.schema import v1 as di
 from django.db import transaction
 
-from reperes import safefiles
+from reperes import reading, safefiles
 
 from . import v0
 from .models import Service, Structure
@@ -291,12 +291,8 @@ def _read_rows(path: Path) -> list[dict]:
         if b"\x00" in data[:65536]:
             raise OfferUnusable(f"Le fichier {path.name} n’est pas un fichier texte CSV : enregistrez-le au format "
                                 "CSV (UTF-8 ou Windows-1252).")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        first = text.split("\n", 1)[0]
-        delimiter = max((";", ",", "\t"), key=first.count)
+        text = reading.decode(data, lenient=True)
+        delimiter = reading.guess_delimiter(text, reading.SEMICOLON_FIRST)
         if "\n" in text and re.search(r"\r(?!\n)", text) and not _quoted_cr(text):
             # a carriage return alone inside lines that end with a line feed: a cell was cut in two
             raise OfferUnusable(safefiles.unreadable(path.name))
@@ -341,12 +337,7 @@ def _quoted_cr(text: str) -> bool:
 
 def _read_workbook(path: Path) -> dict[str, list[dict]]:
     try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
-        book = safefiles.open_workbook(path.name, path)
-        sheets = {}
-        for name in book.sheet_names:
-            rows = safefiles.sheet_rows(path.name, book, name)
-            safefiles.check_width(f"{path.name}, feuille « {name} »", max((len(r) for r in rows), default=0))
-            sheets[name] = rows
+        sheets = reading.workbook_grids(path.name, path, as_text=False)  # typed: numbers keep their type
     except safefiles.FileRefused as exc:
         raise OfferUnusable(exc.message) from exc
     tables = {}

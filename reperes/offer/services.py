@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from reperes import referentiel as ref
-from reperes.territory import stats as st
+from reperes.offer import stats_files as st
 from reperes.territory.models import Commune
 
 from . import matrix as mx
 from .models import Service
-from .statistics import FigureValue, latest
+from .stats_import import FigureValue, latest
 
 PARTICIPANT_COLUMNS = ("commune_residence", "epci_siren", "criteres", "freins_entree", "anciennete_chomage_mois",
                        "prescripteur", "date_sortie", "motif_sortie", "id")

@@ -51,14 +51,24 @@ CONVERSIONS = {
                 "page_web → lien_source, recurrence → horaires_accueil",
 }
 
-PROFILS = {
-    "alternants": "actifs", "salaries": "actifs", "beneficiaires-rsa": "beneficiaires-des-minimas-sociaux",
-    "demandeurs-demploi": "demandeurs-emploi", "deficience-visuelle": "personnes-en-situation-de-handicap",
+# v0 profils → v1 publics: the correspondences data·inclusion applies itself (gip-inclusion/data-inclusion,
+# pipeline/dbt/models/intermediate/004_finals/_map_publics.sql), where the v1 code exists in the pinned schema; a
+# profil may give several publics. Four v0 profils it does not list are mapped by their meaning (asylum, protection,
+# legal situation, QPV).
+PROFILS: dict[str, str | tuple[str, ...]] = {
+    "alternants": ("etudiants", "actifs"), "salaries": "actifs", "locataires": "actifs", "proprietaires": "actifs",
+    "beneficiaires-rsa": "beneficiaires-des-minimas-sociaux", "demandeurs-demploi": "demandeurs-emploi",
+    "deficience-visuelle": "personnes-en-situation-de-handicap", "surdite": "personnes-en-situation-de-handicap",
+    "handicaps-mentaux": "personnes-en-situation-de-handicap",
+    "handicaps-psychiques": "personnes-en-situation-de-handicap",
     "personnes-handicapees": "personnes-en-situation-de-handicap", "familles-enfants": "familles",
     "jeunes-16-26": "jeunes", "personnes-de-nationalite-etrangere": "personnes-exilees",
+    "public-langues-etrangeres": "personnes-exilees",
     "beneficiaire-protection-internationale": "personnes-exilees", "demandeurs-asile": "personnes-exilees",
     "retraites": "seniors", "seniors-65": "seniors", "sans-domicile-fixe": "personnes-en-situation-durgence",
-    "sortants-de-detention": "personnes-en-situation-juridique-specifique",
+    "sortants-de-detention": "personnes-en-situation-durgence",
+    "personnes-en-situation-illettrisme": "personnes-en-situation-durgence",
+    "victimes": "personnes-en-situation-durgence",
     "personnes-en-situation-juridique": "personnes-en-situation-juridique-specifique",
     "habitants-qpv": "residents-qpv-frr",
 }
@@ -101,11 +111,13 @@ def ignored_columns(table: str, columns, v1_fields) -> list[str]:
 def _codes(values, field: str, mapping: dict, source: str, dropped: Counter) -> list[str]:
     out = []
     for value in values or []:
-        code = value if value in V1_CODES[field] else mapping.get(value)
-        if code is None:
+        found = value if value in V1_CODES[field] else mapping.get(value)
+        if found is None:
             dropped[(source, value)] += 1
-        elif code not in out:
-            out.append(code)
+            continue
+        for code in (found,) if isinstance(found, str) else found:
+            if code not in out:
+                out.append(code)
     return out
 
 

@@ -98,7 +98,7 @@ def stats_upload(request):
     report = None
     form = StatsUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        from .statistics import run_stats_import
+        from .stats_import import run_stats_import
 
         upload = form.cleaned_data["fichier"]
         path = _upload_to_temp(upload)
@@ -317,7 +317,7 @@ def matrix_grid(rows: list[dict], *, statut: str = "", epci: str = "", sort: str
 def matrix_xlsx(request):
     from openpyxl import Workbook
 
-    from reperes.exports import neutralise
+    from reperes.spreadsheets import neutralise
 
     installation, raw, payload, period = _matrix(request)
     rows = _display_cells(payload, installation, installation.seuil) if payload is not None else []

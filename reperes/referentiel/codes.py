@@ -167,35 +167,42 @@ PRESCRIPTEUR = _list("prescripteur", "Prescripteur", [
     ("AUTRE", "Autre"),
 ])
 
+# The four categories of exit (``CATEGORIE_SORTIE`` below): spelled here once, read everywhere else
+# through these names (``ref.SORTIE_POSITIVE``…), never as bare strings.
+SORTIE_POSITIVE = "positive"
+SORTIE_SOLUTION = "solution"
+SORTIE_NEUTRE = "neutre"
+SORTIE_SANS_SOLUTION = "sans_solution"
+
 # Positive rule: AVE convention (« PLIE mode d'emploi », 2010), continuous
 # employment of 6 months or more at least half-time, or a qualifying training.
 MOTIF_SORTIE = _list("motif_sortie", "Motif de sortie", [
-    ("EMPLOI_CDI", "Emploi durable – CDI", "positive"),
-    ("EMPLOI_CDD_6M", "Emploi durable – CDD de 6 mois ou plus", "positive"),
-    ("EMPLOI_INTERIM_6M", "Emploi durable – intérim cumulant 6 mois ou plus", "positive"),
-    ("ALTERNANCE", "Contrat d'apprentissage ou de professionnalisation", "positive"),
-    ("CREATION_ACTIVITE", "Création ou reprise d'activité", "positive"),
-    ("FORMATION_QUALIFIANTE", "Formation qualifiante ou certifiante", "positive"),
-    ("EMPLOI_TRANSITION", "Emploi de moins de 6 mois, contrat aidé ou SIAE", "solution"),
-    ("FORMATION_PREQUALIFIANTE", "Formation pré-qualifiante", "solution"),
-    ("ORIENTATION_ADAPTEE", "Orientation vers un accompagnement plus adapté", "solution"),
-    ("MILIEU_PROTEGE", "Orientation en milieu protégé ou adapté (ESAT, EA)", "solution"),
-    ("SANTE", "Sortie pour raison de santé, soins engagés", "solution"),
-    ("RETRAITE", "Départ à la retraite", "solution"),
-    ("DEMENAGEMENT", "Déménagement hors du territoire", "neutre"),
-    ("DECES", "Décès", "neutre"),
-    ("ABANDON", "Abandon ou perte de contact", "sans_solution"),
-    ("FIN_DE_PARCOURS", "Durée maximale atteinte sans solution", "sans_solution"),
-    ("AUTRE", "Autre motif", "sans_solution"),
+    ("EMPLOI_CDI", "Emploi durable – CDI", SORTIE_POSITIVE),
+    ("EMPLOI_CDD_6M", "Emploi durable – CDD de 6 mois ou plus", SORTIE_POSITIVE),
+    ("EMPLOI_INTERIM_6M", "Emploi durable – intérim cumulant 6 mois ou plus", SORTIE_POSITIVE),
+    ("ALTERNANCE", "Contrat d'apprentissage ou de professionnalisation", SORTIE_POSITIVE),
+    ("CREATION_ACTIVITE", "Création ou reprise d'activité", SORTIE_POSITIVE),
+    ("FORMATION_QUALIFIANTE", "Formation qualifiante ou certifiante", SORTIE_POSITIVE),
+    ("EMPLOI_TRANSITION", "Emploi de moins de 6 mois, contrat aidé ou SIAE", SORTIE_SOLUTION),
+    ("FORMATION_PREQUALIFIANTE", "Formation pré-qualifiante", SORTIE_SOLUTION),
+    ("ORIENTATION_ADAPTEE", "Orientation vers un accompagnement plus adapté", SORTIE_SOLUTION),
+    ("MILIEU_PROTEGE", "Orientation en milieu protégé ou adapté (ESAT, EA)", SORTIE_SOLUTION),
+    ("SANTE", "Sortie pour raison de santé, soins engagés", SORTIE_SOLUTION),
+    ("RETRAITE", "Départ à la retraite", SORTIE_SOLUTION),
+    ("DEMENAGEMENT", "Déménagement hors du territoire", SORTIE_NEUTRE),
+    ("DECES", "Décès", SORTIE_NEUTRE),
+    ("ABANDON", "Abandon ou perte de contact", SORTIE_SANS_SOLUTION),
+    ("FIN_DE_PARCOURS", "Durée maximale atteinte sans solution", SORTIE_SANS_SOLUTION),
+    ("AUTRE", "Autre motif", SORTIE_SANS_SOLUTION),
 ], attribute="categorie")
 
 # The four categories of exit. ``solution`` is Repères' answer to the call's
 # request to value exits other than positive ones (retraite, RQTH, santé…).
 CATEGORIE_SORTIE = _list("categorie_sortie", "Catégorie de sortie", [
-    ("positive", "Sortie positive"),
-    ("solution", "Autre sortie à valoriser"),
-    ("neutre", "Sortie neutre"),
-    ("sans_solution", "Sortie sans solution"),
+    (SORTIE_POSITIVE, "Sortie positive"),
+    (SORTIE_SOLUTION, "Autre sortie à valoriser"),
+    (SORTIE_NEUTRE, "Sortie neutre"),
+    (SORTIE_SANS_SOLUTION, "Sortie sans solution"),
 ])
 
 SITUATION_6_MOIS = _list("situation_6_mois", "Situation 6 mois après la sortie", [

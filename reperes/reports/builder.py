@@ -15,7 +15,7 @@ and table, the needs × offer matrix, the surveys' chapter); they need the
 database and are off when ``inputs.providers`` is false (pure tests).
 
 Partner-facing (``diffusion=True``): every figure of the period is declared
-once in :mod:`reperes.reports.publication` (with the indicators of
+once in :mod:`reperes.analytics.period_publication` (with the indicators of
 ``reperes indicators``) and protected *together*; the chapters, their tables,
 charts and sentences read that decision (:class:`~reperes.reports.chapters.facts.Facts`),
 never a raw count, so the report and ``reperes indicators --json --diffusion``
@@ -34,6 +34,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from reperes.analytics.period_publication import DisclosureRefused  # noqa: F401 - raised by Facts.check_release, read here by callers
 from reperes.analytics.populations import Period, check_period
 from reperes.documents import Callout, DisclosureNote, Document, Paragraph, Run, Section
 
@@ -43,7 +44,6 @@ from .chapters.blocks import count_phrase as _count_phrase  # noqa: F401 - tests
 from .chapters.blocks import waiting
 from .chapters.facts import Facts, ReportContext
 from .inputs import ReportInputs, source_text
-from .publication import DisclosureRefused  # noqa: F401 - raised by Facts.check_release, read here by callers
 
 logger = logging.getLogger(__name__)
 

@@ -231,22 +231,33 @@ def preamble(resolver, plie_name: str) -> str:
             "évaluation." + diagnosis)
 
 
+def heading(resolver=None) -> dict:
+    """``titre``, ``debut``, ``fin`` and ``signataires`` of the protocol: the stored ones, else the draft's own
+    (the PLIE's name and 2021-2025; the State and the territory's EPCI)."""
+    from reperes.configuration.models import Installation
+
+    stored = _protocole()
+    debut, fin = _years(stored)
+    titre = (stored.titre if stored is not None and stored.titre else
+             f"Protocole d'accord du {Installation.get().plie_name} {debut}-{fin}")
+    if stored is not None and stored.signataires:
+        signataires = list(stored.signataires)
+    else:
+        signataires = ["État"] + [name for name, *_ in _territory_rows(resolver or _resolver())[0]]
+    return {"titre": titre, "debut": debut, "fin": fin, "signataires": signataires}
+
+
 def draft_content(*, date: dt.date | None = None, resolver=None) -> dict:
     """The contract's JSON (``reperes protocol draft --json``)."""
     from reperes.configuration.models import Installation
 
     resolver = resolver or _resolver(date)
     plie_name = Installation.get().plie_name
-    stored = _protocole()
-    debut, fin = _years(stored)
-    titre = (stored.titre if stored is not None and stored.titre else
-             f"Protocole d'accord du {plie_name} {debut}-{fin}")
-    signataires = list(stored.signataires) if stored is not None and stored.signataires else \
-        ["État"] + [name for name, *_ in _territory_rows(resolver)[0]]
+    head = heading(resolver)
     return {
-        "titre": titre, "debut": debut, "fin": fin,
+        "titre": head["titre"], "debut": head["debut"], "fin": head["fin"],
         "preambule": preamble(resolver, plie_name),
-        "signataires": signataires,
+        "signataires": head["signataires"],
         "articles": [{k: a[k] for k in ("cle", "titre", "texte", "preconisations")}
                      for a in articles(resolver, plie_name)],
         "objectifs": objectives(resolver),

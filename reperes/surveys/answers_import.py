@@ -28,7 +28,7 @@ from typing import Any
 
 from django.db import transaction
 
-from reperes import safefiles
+from reperes import reading, safefiles
 from reperes.referentiel.enquetes import AUDIENCES
 
 from .models import FormVersion, Response
@@ -92,20 +92,18 @@ def _fold(text: str) -> str:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise AnswersFileError("Le fichier n'est ni en UTF-8 ni en Windows-1252.")
+    try:
+        return reading.decode(data)
+    except reading.Undecodable as exc:
+        raise AnswersFileError("Le fichier n'est ni en UTF-8 ni en Windows-1252.") from exc
 
 
 def _read_csv(data: bytes, name: str = "Le fichier") -> list[list[str]]:
     if b"\0" in data[:8192]:
         raise AnswersFileError(safefiles.unreadable(name))  # binary: no export of a collection tool
     text = _decode(data)
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ("\t" if first.count("\t") > first.count(",") else ",")
+    delimiter = reading.guess_delimiter(text, reading.COMMA_FIRST)
+    first = reading.first_line(text)
     try:
         safefiles.check_width(name, first.count(delimiter) + 1, safefiles.limits().tighter(columns=5000))
         return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in row)]
@@ -117,14 +115,12 @@ def _read_csv(data: bytes, name: str = "Le fichier") -> list[list[str]]:
 
 def _read_xlsx(data: bytes, name: str = "Le classeur") -> list[list[str]]:
     try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
-        workbook = safefiles.open_workbook(name, data)
-        values = safefiles.sheet_rows(name, workbook, 0, skip_empty_area=False)
+        values = reading.workbook_grids(name, data, sheets=[0], skip_empty_area=False, check_width=False)[0]
     except safefiles.FileRefused as exc:
         raise AnswersFileError(exc.message) from exc
     rows = []
     for row in values:
-        cells = ["" if v is None else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
-                 for v in row]
+        cells = [cell or "" for cell in row]
         if any(c.strip() for c in cells):
             rows.append(cells)
     return rows

@@ -234,12 +234,12 @@ def read_document(data: bytes, filename: str) -> str:
         if b"\0" in data[:8192]:
             raise ValueError(f"« {Path(filename).name} » : fichier illisible (binaire, pas un texte). Déposez un "
                              "fichier TXT, DOCX ou ODT.")
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise ValueError("Le fichier texte n'est ni en UTF-8 ni en Windows-1252.")
+        from reperes import reading
+
+        try:
+            return reading.decode(data)
+        except reading.Undecodable as exc:
+            raise ValueError("Le fichier texte n'est ni en UTF-8 ni en Windows-1252.") from exc
     if suffix in (".docx", ".odt"):
         from reperes import safefiles
 

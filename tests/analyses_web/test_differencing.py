@@ -92,8 +92,8 @@ def test_disclosure_audit_cli_passes_on_the_year_and_fails_one_day_short(year_en
 
 def test_partner_exit_pages_show_the_cells_of_the_partner_json(year_end, client_partner):
     from reperes.analyses.loaders import load_dataset
+    from reperes.analytics import period_publication as publication
     from reperes.configuration.models import Installation
-    from reperes.reports import publication
 
     payload = publication.build(load_dataset(), D(2019, 1, 1), D(2019, 12, 31),
                                 Installation.get().seuil).payload(True)["indicateurs"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from reperes.charts.charts import bar_chart
+from reperes.charts.plots import bar_chart
 
 
 def test_highlighted_bar_is_hatched_and_named_in_bold():

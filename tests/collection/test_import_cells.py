@@ -7,7 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from reperes.collection.importer import cells
+from reperes.collection.importer import parsers as cells
 from reperes.collection.importer.pseudonyms import hash_series, make_hasher
 from reperes.collection.importer.readers import is_identifying, normalise_header
 from reperes.privacy import looks_like_nir, pseudonymise

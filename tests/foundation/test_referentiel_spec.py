@@ -50,12 +50,31 @@ def spec_tables():
     return markdown_tables((DOCS / "format-echange.md").read_text(encoding="utf-8"))
 
 
-def test_docs_copy_is_current():
-    """docs/ holds a copy of the shared contract; it must be kept current."""
+CONTRACTS = ("evaluation.md", "fiche-plie.md", "format-echange.md", "indicateurs.md")
+
+
+@pytest.mark.parametrize("name", CONTRACTS)
+def test_docs_copy_is_current(name):
+    """docs/ holds an exact copy of each shared contract, kept current: byte for byte, nothing of the project's
+    own added (that goes to its own page, e.g. docs/comites.md)."""
     if not SHARED.is_dir():
         pytest.skip("../shared/spec is not next to this checkout")
-    for name in ("format-echange.md", "indicateurs.md"):
-        assert (DOCS / name).read_text(encoding="utf-8") == (SHARED / name).read_text(encoding="utf-8"), name
+    assert (DOCS / name).read_bytes() == (SHARED / name).read_bytes(), name
+
+
+def test_every_shared_contract_has_its_docs_copy():
+    if not SHARED.is_dir():
+        pytest.skip("../shared/spec is not next to this checkout")
+    assert sorted(p.name for p in SHARED.glob("*.md")) == sorted(CONTRACTS)
+
+
+def test_contract_of_2_december_2026_is_the_one_copied():
+    """The contracts changed on 2 December 2026: INCONNU in situation_entree, one disclosure mark « s »."""
+    echange = markdown_tables((DOCS / "format-echange.md").read_text(encoding="utf-8"))
+    assert "INCONNU" in [unquote(r["code"]) for r in echange["situation_entree"]]
+    assert "INCONNU" in ref.SITUATION_ENTREE.codes()
+    indicateurs = (DOCS / "indicateurs.md").read_text(encoding="utf-8")
+    assert "a suppressed cell displays `s` (secret statistique)" in indicateurs
 
 
 @pytest.mark.parametrize("name", sorted(ref.CODE_LISTS))

@@ -30,7 +30,7 @@ from pathlib import Path
 path = Path(sys.argv[1])
 data = path.read_bytes()
 # Modules are imported before the clock starts: what is measured is the refusal.
-import reperes.collection.importer.readers, reperes.collection.uploads, reperes.territory.stats
+import reperes.collection.importer.readers, reperes.collection.uploads, reperes.offer.stats_files
 import reperes.offer.importer, reperes.surveys.answers_import, reperes.surveys.xlsform, reperes.surveys.masking
 
 def data_import():
@@ -42,7 +42,7 @@ def upload_page():
     check_bounds(path)
 
 def statistics():
-    from reperes.territory.stats import read_grid
+    from reperes.offer.stats_files import read_grid
     read_grid(path, data)
 
 def offer():

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 # The words of a refusal, whatever the reader (« fichier illisible », « refusé », « n’est pas un tableau »…).
 REFUSAL = re.compile(r"illisible|refusé|n(?:'|’|&#x27;)est pas|vide|aucune colonne|ne contient|non pris en charge|"
-                     r"Format attendu|absente|ne correspondent pas", re.IGNORECASE)
+                     r"Format attendu|absente|ne correspondent pas|non reconnu|invalide|pas pu être lu|"
+                     r"doit être un fichier", re.IGNORECASE)
 
 
 def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
@@ -61,12 +62,20 @@ HOSTILE = hostile_files()
 
 
 def stored_rows() -> dict[str, int]:
+    from reperes.benchmark.models import SheetValue
     from reperes.collection.models import Acquis, Etape, MappingProfile, Participant, SuiviFrein
+    from reperes.evaluation.models import Constat, Question
     from reperes.offer.models import Figure, Service, Structure
+    from reperes.reports.models import ReportSettings
     from reperes.surveys.models import Form, Interview, Response
+    from reperes.territory.models import Contour
 
-    return {model.__name__: model.objects.count() for model in (
-        Participant, Etape, SuiviFrein, Acquis, MappingProfile, Figure, Structure, Service, Form, Response, Interview)}
+    counts = {model.__name__: model.objects.count() for model in (
+        Participant, Etape, SuiviFrein, Acquis, MappingProfile, Figure, Structure, Service, Form, Response, Interview,
+        SheetValue, Question, Constat)}
+    counts["contours"] = Contour.objects.count()
+    counts["modele"] = bool(ReportSettings.get().template)
+    return counts
 
 
 # --------------------------------------------------------------------------- upload pages
@@ -81,6 +90,9 @@ PAGES = {
     "surveys:answers_import": ("file", {"store": "on"}, ".csv"),
     "surveys:interview_upload": ("entretien-file", {"entretien-title": "Entretien", "entretien-audience": "participant",
                                                     "entretien-held_on": "2024-03-01"}, ".txt"),
+    "benchmark:import": ("fichier", {}, ".csv"),
+    "evaluation:import": ("fichier", {}, ".json"),
+    "reports:home": ("tpl-modele", {"action": "template"}, ".docx"),
 }
 
 
@@ -122,6 +134,9 @@ COMMANDS = {
     "offer import": (["offer", "import"], ".csv"),
     "survey import-form": (["survey", "import-form"], ".xlsx"),
     "survey import-answers": (["survey", "import-answers", "partenaires"], ".csv"),
+    "benchmark import": (["benchmark", "import"], ".csv"),
+    "evaluation import": (["evaluation", "import"], ".json"),
+    "territory contours": (["territory", "contours"], ".geojson"),
 }
 
 

@@ -184,3 +184,23 @@ def test_the_upload_page_names_the_users_file_and_fills_source_from_it(client_ad
     broken = client_admin.post(reverse("offer:import"), {"fichier": SimpleUploadedFile(
         "services-inclusion-2026-11-30.json", b"\x89PNG\r\n\x1a\n\x00\x00", "application/json")}).content.decode()
     assert "Fichier refusé" in broken and "services-inclusion-2026-11-30.json" in broken
+
+
+@pytest.mark.parametrize("profils, publics", [
+    # data·inclusion's own correspondences (_map_publics.sql): one profil may give two publics
+    (["alternants"], ["etudiants", "actifs"]),
+    (["handicaps-psychiques", "surdite"], ["personnes-en-situation-de-handicap"]),
+    (["locataires"], ["actifs"]),
+    (["sortants-de-detention"], ["personnes-en-situation-durgence"]),
+    (["public-langues-etrangeres", "victimes"], ["personnes-exilees", "personnes-en-situation-durgence"]),
+    (["tous-publics"], ["tous-publics"]),  # a v1 code already
+])
+def test_v0_profils_become_the_publics_data_inclusion_gives_them(profils, publics):
+    from collections import Counter
+
+    from reperes.offer.v0 import convert
+
+    dropped = Counter()
+    row = convert("services", {"id": "s1", "structure_id": "st1", "source": "dora", "nom": "Atelier",
+                               "profils": profils}, dropped)
+    assert row["publics"] == publics and not dropped

@@ -34,8 +34,7 @@ def _hand_base_year():
     dates = [d for frame, cols in ((data.participants, ("date_entree", "date_sortie")),
                                    (data.etapes, ("date_debut", "date_fin")))
              for c in cols for d in frame[c].drop_nulls().to_list()]
-    latest = max(dates)
-    return (latest.year if latest == D(latest.year, 12, 31) else latest.year - 1), data
+    return max(dates).year - 1, data  # a year ends on its 31 December: not before it
 
 
 def _hand_rate(data, debut, fin):
@@ -177,6 +176,12 @@ def test_draft_is_marked_projet_until_the_copil_adopts_it(client_charge, evaluat
     assert "Article 1 – Objet" in texts and "Article 10 – Communication" in texts
     assert any(t.startswith("Projet") for t in texts)
     assert doc.element.body.xml.count("TOC \\o") == 1  # the table of contents field
+    # the PDF says it on its pages too (text extracted from the rendered file, not the typst source)
+    from pypdf import PdfReader
+
+    pdf_text = "\n".join(page.extract_text() for page in
+                         PdfReader(str(tmp_path / "a" / "projet-protocole-2020-11-30.pdf")).pages)
+    assert "Projet" in pdf_text and "Article 1 – Objet" in pdf_text
     # reproducible: same data, decisions, texts and date give the same bytes
     assert main(["protocol", "draft", "--out", str(tmp_path / "b"), "--date", "2020-11-30"]) == 0
     for fmt in ("docx", "pdf", "html"):

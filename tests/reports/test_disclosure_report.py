@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from report_helpers import EPCI
 
 from reperes import referentiel as ref
+from reperes.analytics import period_publication as publication
 from reperes.analytics.frames import Dataset
 from reperes.documents import Callout, KeyFigures, Suppressed, Table
 from reperes.documents.model import plain_text
-from reperes.reports import publication
 from reperes.reports.builder import DisclosureRefused, ReportInputs, build_intermediate_report
 
 Y2019 = (dt.date(2019, 1, 1), dt.date(2019, 12, 31))

@@ -46,7 +46,7 @@ def test_a_failing_provider_leaves_the_rest_of_its_section(monkeypatch):
 
 
 def test_without_the_periods_publication_no_figure_is_shown(monkeypatch):
-    from reperes.reports import publication
+    from reperes.analytics import period_publication as publication
     from reperes.reports.builder import DisclosureRefused
 
     def broken(*args, **kwargs):

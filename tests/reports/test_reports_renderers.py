@@ -184,7 +184,7 @@ NOTE = "s\u00a0: effectif inférieur à 11, ou masqué pour en protéger un autr
 
 
 def test_every_format_of_the_partner_report_shows_the_mark_s_and_its_note(partner_document, docx_bytes,
-                                                                          pptx_bytes):
+                                                                          pptx_bytes, pdf_bytes):
     from reperes.documents import render_html
 
     html = render_html(partner_document)
@@ -205,3 +205,8 @@ def test_every_format_of_the_partner_report_shows_the_mark_s_and_its_note(partne
     assert any(NOTE in t for t in texts)
     source = typst_source(partner_document)
     assert "effectif inférieur à 11, ou masqué pour en protéger un autre" in source and "< 11" not in source
+    # the rendered PDF itself, as a reader's viewer extracts it
+    from pypdf import PdfReader
+
+    pdf_text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf_bytes)).pages)
+    assert "effectif inférieur à 11, ou masqué pour en protéger un autre" in pdf_text and "< 11" not in pdf_text

@@ -6,8 +6,8 @@ import datetime as dt
 
 import polars as pl
 
+from reperes.analytics import period_publication as publication
 from reperes.analytics.frames import Dataset
-from reperes.reports import publication
 
 D = dt.date
 

@@ -13,8 +13,9 @@ import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from reperes.analytics import period_publication as publication
+from reperes.analytics import territory_cells
 from reperes.analytics.frames import Dataset
-from reperes.reports import publication, territory_cells
 
 DEBUT, FIN = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
 SEUIL = 11

@@ -79,7 +79,7 @@ from .answers import PROFILE_FILTER_REFUSED, whole_year, whole_years
 from .audit import AuditResult, Interval, audit, compare_nested
 from .cells import Cell, display, legend, protect_rate, rate_cell
 from .engine import RELATIVE_TOLERANCE, SEUIL_PAR_DEFAUT, DisclosureError
-from .indicators import (
+from .indicator_rules import (
     BREAKDOWNS,
     BY_SEX_COUNTS,
     BY_SEX_KEYS,
@@ -94,10 +94,9 @@ from .indicators import (
     STATISTICS,
     Rate,
     indicator_cell,
-    protect_indicators,
 )
-from .publication import Protected, Publication, protect
-from .tables import ProtectedCounts, ProtectedTable, protect_counts, protect_table
+from .protected_tables import ProtectedCounts, ProtectedTable, protect_counts, protect_table
+from .publication import Protected, Publication, protect, protect_indicators
 
 __all__ = [
     "BREAKDOWNS", "BY_SEX_COUNTS", "BY_SEX_KEYS", "BY_SEX_RATES", "COUNTS", "DENOMINATORS", "HEADLINE_TOTALS",

@@ -23,10 +23,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .publication import Protected
+if TYPE_CHECKING:  # annotations only: the publication calls the audit, not the other way round
+    from .publication import Protected
 
 INFINITY = math.inf
 

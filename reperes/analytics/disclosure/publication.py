@@ -33,7 +33,7 @@ from typing import Any
 
 from .cells import Cell
 from .engine import DisclosureError, _check_seuil, _count, _Solution, _System
-from .indicators import PREFIX, _IndicatorModel, check_payload
+from .indicator_rules import PREFIX, _IndicatorModel, check_payload
 
 
 class Publication:
@@ -262,3 +262,28 @@ def _decide(publication: Publication, forced: frozenset[int]) -> Protected:
             secret.add(name)
     secret |= {name for name, (size, _value) in publication.statistics.items() if 0 < size < publication.seuil}
     return Protected(publication, solution, frozenset(secret), frozenset(forced))
+
+
+def protect_indicators(payload: Mapping[str, Any], seuil: int, *,
+                       numerators: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """The ``--diffusion`` version of the machine output of ``reperes indicators``.
+
+    Hidden values become ``null`` and their dotted paths are listed, sorted,
+    in ``"secret"``; ``"diffusion"`` becomes ``true``. Counts, breakdowns
+    (with their hierarchy: motifs → categories → sorties, EPCI →
+    accompagnés), rates, per-inhabitant rates and statistics over small
+    populations are protected together, since a partner sees them together.
+    ``numerators`` (rate id → count) states the numerators of the ``part_*``
+    shares; by default they are recomputed as ``rate × denominator``.
+
+    A payload already protected (``"diffusion": true``) is returned as is.
+    An indicator unknown to this module raises :class:`DisclosureError`:
+    declare it in ``COUNTS``, ``BREAKDOWNS``, ``RATES``… first.
+    """
+    _check_seuil(seuil)
+    result = copy.deepcopy(dict(payload))
+    if result.get("diffusion"):
+        return result
+    publication = Publication(seuil)
+    publication.add_indicators(result, numerators=numerators)
+    return protect(publication).payload()

@@ -33,7 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import report as reports
-from .cells import fmt_count
+from .parsers import fmt_count
 from .readers import UnusableInput, read_paths
 from .validate import Checked, Context, check_required_columns, check_table
 

@@ -12,7 +12,6 @@ soon as the headers are known: they never reach validation.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import hashlib
 import posixpath
 import re
@@ -24,19 +23,22 @@ from xml.etree import ElementTree
 
 import polars as pl
 
-from reperes import safefiles
+from reperes import reading, safefiles
 from reperes.referentiel import IDENTIFYING_COLUMNS, TABLES, fold
 
-from .cells import fmt_count
+from .parsers import fmt_count
 
 LINE = "__line"
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")
-DELIMITERS = (";", "\t", ",")  # order breaks ties: the French habit first
+DELIMITERS = reading.SEMICOLON_FIRST  # order breaks ties: the French habit first
 
 IGNORED_UNKNOWN = "colonne inconnue"
 IGNORED_IDENTIFYING = "identifiant direct"
 IGNORED_DUPLICATE = "colonne en double"
+MAPPED_BUT_IDENTIFYING = ("identifiant direct : le profil la fait correspondre à {target}, mais une colonne dont "
+                          "l'en-tête désigne une personne (nom, prénom, NIR, adresse, téléphone, courriel) n'est "
+                          "jamais lue ; renommez l'en-tête dans le fichier s'il ne désigne pas une personne")
 
 # Small words dropped when matching headers, so that « Date de naissance »,
 # « Commune de résidence » or « Situation à l'entrée » find their column.
@@ -273,44 +275,25 @@ def check_zip(name: str, data: bytes | Path) -> None:
 
 
 def _is_workbook(path: Path, data: bytes) -> bool:
-    if data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return True
-    return path.suffix.lower() in WORKBOOK_SUFFIXES
+    return reading.is_workbook(data) or path.suffix.lower() in WORKBOOK_SUFFIXES
 
 
 # --------------------------------------------------------------------------- CSV
 
 
 def _decode(name: str, data: bytes) -> bytes:
-    """UTF-8 bytes of the file: UTF-8 (with or without BOM), else UTF-16 with BOM, else Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError as exc:
+    """UTF-8 bytes of the file (``reperes.reading``: UTF-8 with or without BOM, UTF-16 with BOM, Windows-1252)."""
+    try:
+        return reading.utf8(data)
+    except reading.Undecodable as exc:
+        if exc.utf16:
             raise UnusableInput(f"« {name} » : encodage illisible. Enregistrez le fichier en CSV UTF-8.") from exc
-    try:
-        data.decode("utf-8")
-        return data
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252").encode("utf-8")
-    except UnicodeDecodeError as exc:
         raise UnusableInput(f"« {name} » : encodage non reconnu (ni UTF-8 ni Windows-1252). Enregistrez le "
                             "fichier en « CSV UTF-8 ».") from exc
 
 
 def _detect_delimiter(data: bytes) -> str:
-    for raw_line in data.split(b"\n", 50)[:50]:
-        line = raw_line.strip()
-        if not line or line.startswith(b"#"):
-            continue
-        counts = {d: line.count(d.encode()) for d in DELIMITERS}
-        best = max(DELIMITERS, key=lambda d: counts[d])
-        return best if counts[best] else ";"
-    return ";"
+    return reading.guess_delimiter(data, DELIMITERS)
 
 
 def _read_csv(name: str, data: bytes, table: str, header_map=None) -> RawTable:
@@ -385,8 +368,6 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
             target = requested(table, title) if requested else None
             reason = IGNORED_IDENTIFYING
             if target:
-                from reperes.collection.reshape import MAPPED_BUT_IDENTIFYING
-
                 reason = MAPPED_BUT_IDENTIFYING.format(target=target)
             ignored.append({"table": table, "column": title, "reason": reason})
         else:
@@ -407,25 +388,12 @@ def _build_table(table: str, source: str, grid: pl.DataFrame, lines: pl.Series, 
 # --------------------------------------------------------------------------- workbooks
 
 
-def _cell_text(value) -> str | None:
-    """A workbook cell as the text a CSV export would hold (``1234.0`` → ``1234``)."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "vrai" if value else "faux"
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
+def _text_frame(rows: list[list]) -> pl.DataFrame:
+    """A sheet's rows of values as a frame of text cells (``column_0``, ``column_1``…), ragged rows padded."""
+    rows = reading.text_rows(rows)
+    width = max((len(r) for r in rows), default=0)
+    columns = {f"column_{j}": [r[j] if j < len(r) else None for r in rows] for j in range(width)}
+    return pl.DataFrame(columns, schema={c: pl.String for c in columns})
 
 
 def _read_workbook(path: Path, data: bytes, *, single: bool,
@@ -466,9 +434,7 @@ def _read_workbook(path: Path, data: bytes, *, single: bool,
             rows = safefiles.sheet_rows(f"{path.name}, feuille « {sheet} »", book, sheet, skip_empty_area=False)
         except safefiles.FileRefused as exc:
             raise UnusableInput(exc.message, table=table) from exc
-        width = max((len(r) for r in rows), default=0)
-        columns = {f"column_{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
-        grid = pl.DataFrame(columns, schema={c: pl.String for c in columns})
+        grid = _text_frame(rows)
         lines = pl.int_range(1, grid.height + 1, eager=True, dtype=pl.Int64)
         raw = _build_table(table, f"{path.name}, feuille « {sheet} »", grid, lines, workbook=True, delimiter=None,
                            header_map=header_map)
@@ -731,9 +697,7 @@ def _workbook_grids(path: Path) -> list[Grid]:
         except Exception as exc:
             raise UnusableInput(f"« {path.name} » : la feuille « {sheet} » est illisible "
                                 f"({exc.__class__.__name__}).") from exc
-        width = max((len(r) for r in rows), default=0)
-        columns = {f"column_{j}": [_cell_text(r[j]) if j < len(r) else None for r in rows] for j in range(width)}
-        grid = pl.DataFrame(columns, schema={c: pl.String for c in columns})
+        grid = _text_frame(rows)
         found = _grid(path.name, sheet, grid, pl.int_range(1, grid.height + 1, eager=True, dtype=pl.Int64),
                       workbook=True, delimiter=None)
         if found is not None:

@@ -16,8 +16,8 @@ import polars as pl
 from reperes.privacy import MASKED
 from reperes.referentiel import TABLES
 
-from . import cells
-from .cells import fmt_count
+from . import parsers
+from .parsers import fmt_count
 from .readers import LINE, Source, normalise_header
 from .validate import COLUMN, MESSAGE, PSEUDONYMISED, REQUIRED_MESSAGE, VALUE, Checked
 
@@ -33,7 +33,7 @@ MAX_ERRORS = 10_000
 
 def masked(errors: pl.DataFrame) -> pl.DataFrame:
     """Values of identifiers and NIR-like values become ``[masqué]``: the line locates the row."""
-    hide = pl.col(COLUMN).is_in(list(PSEUDONYMISED)) | pl.col(VALUE).str.contains(cells.NIR_REGEX).fill_null(False)
+    hide = pl.col(COLUMN).is_in(list(PSEUDONYMISED)) | pl.col(VALUE).str.contains(parsers.NIR_REGEX).fill_null(False)
     return errors.with_columns(pl.when(hide & pl.col(VALUE).is_not_null()).then(pl.lit(MASKED))
                                .otherwise(pl.col(VALUE)).alias(VALUE))
 

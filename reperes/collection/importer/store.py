@@ -49,7 +49,7 @@ from reperes.collection.models import (
     SuiviFrein,
 )
 
-from .cells import fmt_count
+from .parsers import fmt_count
 from .validate import Checked
 
 # Rows staged at a time (PostgreSQL: one CSV block for COPY; SQLite: one executemany).

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 
 from reperes.collection.models import ImportRun, ImportSnapshot, ImportSnapshotRow
 
-from .cells import fmt_count
+from .parsers import fmt_count
 from .store import DATASET, PARENTS_FIRST, SPECS, UNDO_DEPTH, is_postgresql, q, table_of
 
 __all__ = ["UndoError", "UNDO_DEPTH", "forget_participants", "last_stored_run", "undo_import", "undo_refusal"]

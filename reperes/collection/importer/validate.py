@@ -14,7 +14,7 @@ the same run, and a row whose participant was rejected is rejected with it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -23,7 +23,7 @@ from reperes.analytics import ages
 from reperes.referentiel import TABLES, Column, Table
 from reperes.referentiel import tables as T
 
-from . import cells
+from . import parsers
 from .pseudonyms import ETAPE_DERIVED_PREFIX, ETAPE_ID_PREFIX, hash_series, make_hasher
 from .readers import LINE, RawTable, UnusableInput
 
@@ -169,8 +169,14 @@ def _chunks(values: list, size: int | None = None):
 
 def missing_columns(raw: RawTable) -> list[str]:
     """Mandatory columns absent from a table (``date_naissance ou annee_naissance`` for a group)."""
-    table = TABLES[raw.name]
-    present = set(raw.frame.columns)
+    return missing_of(raw.name, raw.frame.columns)
+
+
+def missing_of(table_name: str, present: Iterable[str]) -> list[str]:
+    """Mandatory columns of ``table_name`` absent from the columns ``present``, as the référentiel defines
+    them: each required column, and each group of which one is enough (« date_naissance ou annee_naissance »)."""
+    table = TABLES[table_name]
+    present = set(present)
     missing = [c.name for c in table.columns if c.required and c.name not in present]
     groups: dict[str, list[str]] = {}
     for c in table.columns:
@@ -212,7 +218,7 @@ def _checker(name: str):
 # --------------------------------------------------------------------------- helpers
 
 
-def per_unique(values: pl.Series, parse: Callable[[str], cells.Parsed], dtype: pl.DataType
+def per_unique(values: pl.Series, parse: Callable[[str], parsers.Parsed], dtype: pl.DataType
                ) -> tuple[pl.Series, pl.Series]:
     """Parse each distinct value once, then spread (value, message) back over the column."""
     uniques = values.drop_nulls().unique()
@@ -269,7 +275,7 @@ def parse_column(raw: RawTable, table: Table, column: Column, ctx: Context) -> t
             s = s.str.replace(r"^(-?\d+)\.0+$", "${1}")  # 1234.0 from a spreadsheet is 1234
         checks = [pl.lit(None, dtype=pl.String)]
         if column.kind == T.TEXT:
-            checks.insert(0, pl.when(pl.col(name).str.contains(cells.NIR_REGEX)).then(pl.lit(
+            checks.insert(0, pl.when(pl.col(name).str.contains(parsers.NIR_REGEX)).then(pl.lit(
                 "Cette cellule semble contenir un numéro de sécurité sociale (NIR) : retirez-le. Aucune donnée "
                 "directement identifiante ne doit être importée.")))
         limit = _max_length(table, column)
@@ -279,22 +285,22 @@ def parse_column(raw: RawTable, table: Table, column: Column, ctx: Context) -> t
                 pl.col(name).str.len_chars())))
         return s, s.to_frame(name).select(pl.coalesce(checks).alias(name)).to_series()
     if column.kind == T.DATE:
-        return per_unique(s, lambda t: cells.parse_date(t, workbook=raw.workbook), pl.Date)
+        return per_unique(s, lambda t: parsers.parse_date(t, workbook=raw.workbook), pl.Date)
     if column.kind in (T.INTEGER, T.DECIMAL):
         integer = column.kind == T.INTEGER
-        parse = cells.number_parser(name, integer=integer, minimum=column.minimum,
+        parse = parsers.number_parser(name, integer=integer, minimum=column.minimum,
                                     maximum=_maximum(table, column, ctx))
         return per_unique(s, parse, pl.Int64 if integer else pl.Float64)
     if column.kind == T.BOOLEAN:
-        return per_unique(s, cells.parse_boolean, pl.Boolean)
+        return per_unique(s, parsers.parse_boolean, pl.Boolean)
     if column.kind == T.CODE and column.multi:
-        return per_unique(s, cells.multi_code_parser(name, column.codes, raw.delimiter), pl.List(pl.String))
+        return per_unique(s, parsers.multi_code_parser(name, column.codes, raw.delimiter), pl.List(pl.String))
     if column.kind == T.CODE:
-        return per_unique(s, cells.code_parser(name, column.codes), pl.String)
+        return per_unique(s, parsers.code_parser(name, column.codes), pl.String)
     if column.kind == T.COMMUNE:
-        return per_unique(s, cells.commune_parser(name, ctx.communes, ctx.communes_of_postal_code), pl.String)
+        return per_unique(s, parsers.commune_parser(name, ctx.communes, ctx.communes_of_postal_code), pl.String)
     if column.kind == T.TERRITORY:
-        return per_unique(s, cells.territory_parser(name, ctx.communes, ctx.epcis, raw.delimiter),
+        return per_unique(s, parsers.territory_parser(name, ctx.communes, ctx.epcis, raw.delimiter),
                           pl.List(pl.String))
     raise ValueError(f"unknown column kind {column.kind!r}")  # a référentiel change the importer must follow
 

@@ -12,7 +12,7 @@ Shared by every chapter:
 - :mod:`.facts` — :class:`~.facts.ReportContext` (period, audience, threshold,
   source, inputs) and :class:`~.facts.Facts`, computed once per document: the
   period's populations (:mod:`reperes.analytics.populations`) and its
-  publication (:mod:`reperes.reports.publication`: the indicators and every
+  publication (:mod:`reperes.analytics.period_publication`: the indicators and every
   figure of the report, protected together for partners);
   :data:`~.facts.DEFINITIONS`, whose terms are the indicator registry's labels;
 - :mod:`.blocks` — figures as shown (``protect``, ``share``, intervals), a

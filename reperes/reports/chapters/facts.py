@@ -2,7 +2,7 @@
 
 :class:`ReportContext` is what a chapter receives (period, audience, threshold, source, inputs);
 :class:`Facts` holds the populations of the period (:mod:`reperes.analytics.populations`) and the period's
-publication (:mod:`reperes.reports.publication`): the contract's indicators and every figure of the report,
+publication (:mod:`reperes.analytics.period_publication`): the contract's indicators and every figure of the report,
 protected together for partners. A chapter reads a figure through :meth:`Facts.show`, never a raw count.
 :data:`DEFINITIONS` are the definitions the report prints; their terms are the indicator registry's labels.
 
@@ -16,11 +16,11 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from reperes.analytics import period_publication as publication
 from reperes.analytics import populations
 from reperes.analytics.indicators import REGISTRY
 from reperes.analytics.populations import Period
 from reperes.documents import Suppressed
-from reperes.reports import publication
 from reperes.reports.inputs import ReportInputs
 
 from . import blocks
@@ -70,7 +70,7 @@ class Facts:
         self.ctx = ctx
         data = ctx.dataset
         self.has_data = data is not None and data.participants.height > 0
-        self.pub: Any = None  # reperes.reports.publication.PeriodPublication
+        self.pub: Any = None  # reperes.analytics.period_publication.PeriodPublication
         self.indicators: dict[str, Any] | None = None
         self.secret: set[str] = set()
         if not self.has_data:
@@ -99,7 +99,7 @@ class Facts:
 
     def check_release(self) -> None:
         """The audit of the period's publication: a partner document is released only when it leaks nothing
-        (:class:`~reperes.reports.publication.DisclosureRefused`, a French message naming the cell, otherwise)."""
+        (:class:`~reperes.analytics.period_publication.DisclosureRefused`, a French message naming the cell, otherwise)."""
         if self.pub is None:
             raise publication.DisclosureRefused(
                 "La version pour les partenaires n'a pas pu être protégée (secret statistique) : elle n'est pas "

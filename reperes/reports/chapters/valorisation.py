@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 
 from reperes import referentiel as ref
+from reperes.analytics import period_publication as publication
+from reperes.analytics.period_publication import DisclosureRefused
 from reperes.analytics.populations import sorties
 from reperes.documents import Callout, Column, Paragraph, Section, Table
 from reperes.referentiel.valorisation import GRILLE_PROPOSEE
-from reperes.reports import publication
-from reperes.reports.publication import DisclosureRefused
 
 from .context import ChapterContext
 

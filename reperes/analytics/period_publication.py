@@ -110,8 +110,8 @@ def _raw_nested(dataset, debut: dt.date, fin: dt.date) -> dict[str, int]:
     out = sorties(people, debut, fin).with_columns(categorie().alias("cat"))
     return {IND + "participants_accompagnes": accompagnes(people, debut, fin).height,
             IND + "entrees": entrees(people, debut, fin).height, IND + "sorties": out.height,
-            IND + "sorties_positives": out.filter(pl.col("cat") == "positive").height,
-            IND + "sorties_neutres": out.filter(pl.col("cat") == "neutre").height}
+            IND + "sorties_positives": out.filter(pl.col("cat") == ref.SORTIE_POSITIVE).height,
+            IND + "sorties_neutres": out.filter(pl.col("cat") == ref.SORTIE_NEUTRE).height}
 
 
 def span_failures(dataset, period: PeriodPublication) -> list[str]:
@@ -263,7 +263,7 @@ def _actions(pub, tables, dataset, acc, sorties, debut: dt.date, fin: dt.date) -
     if not exp_ids.len():
         return
     went = dataset.etapes.filter(pl.col("id_action").is_in(exp_ids.implode())).select("participant").unique()
-    positive = ref.MOTIF_SORTIE.with_attr("positive")
+    positive = ref.MOTIF_SORTIE.with_attr(ref.SORTIE_POSITIVE)
     sor = sorties.with_columns(pl.col("participant").is_in(went["participant"].implode()).alias("exp"),
                                pl.col("motif_sortie").is_in(positive).alias("pos"))
     groups, positives = [], []
@@ -287,7 +287,7 @@ def _valued(pub, tables, dataset, debut: dt.date, fin: dt.date) -> None:
     labels = valorisation.GRID_LABELS
     names = {}
     for key, n in row.counts.items():
-        if key == "solution":
+        if key == ref.SORTIE_SOLUTION:
             names[key] = _link(pub, "rapport.valorisation.solution", n, IND + "sorties_par_categorie.solution",
                                label=labels[key])
         elif key == "non_valorisee":

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import polars as pl
 
-from reperes import safefiles
+from reperes import reading, safefiles
 from reperes.referentiel import fold
 
 SOURCES = ("insee", "dares", "caf", "qpv", "generic")
@@ -117,28 +117,23 @@ def read_grid(path: Path | str, data: bytes | None = None) -> pl.DataFrame:
             raise StatsUnusable(f"Impossible de lire le fichier {path.name} : {exc.strerror or exc}.") from exc
     if not data.strip():
         raise StatsUnusable(f"Le fichier {path.name} est vide.")
-    if data[:2] == b"PK" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data[:2] == b"PK" or reading.is_workbook(data):
         try:  # bounded: a zip bomb or a giant grid is refused before it is parsed
-            book = safefiles.open_workbook(path.name, data)
-            rows = safefiles.sheet_rows(path.name, book, 0)
-            safefiles.check_width(path.name, max((len(r) for r in rows), default=0))
+            rows = reading.workbook_grids(path.name, data, sheets=[0])[0]
         except safefiles.FileRefused as exc:
             raise StatsUnusable(exc.message) from exc
         if not rows:
             raise StatsUnusable(f"La première feuille du classeur {path.name} est vide.")
         headers: list[str] = []
         for i, h in enumerate(rows[0]):
-            name = str(h).strip() or f"colonne_{i + 1}"
+            name = (h or "").strip() or f"colonne_{i + 1}"
             headers.append(name if name not in headers else f"{name}_{i + 1}")
-        cells = [[_cell_text(v) for v in row] + [None] * (len(headers) - len(row)) for row in rows[1:]]
+        cells = [row + [None] * (len(headers) - len(row)) for row in rows[1:]]
         return pl.DataFrame([r[:len(headers)] for r in cells], schema=dict.fromkeys(headers, pl.String),
                             orient="row")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    first = text.split("\n", 1)[0]
-    delimiter = max((";", ",", "\t", "|"), key=first.count)
+    text = reading.decode(data, lenient=True)
+    delimiter = reading.guess_delimiter(text, reading.WITH_PIPE)
+    first = reading.first_line(text)
     try:
         safefiles.check_width(path.name, first.count(delimiter) + 1)
         return pl.read_csv(io.StringIO(text), separator=delimiter, infer_schema=False, truncate_ragged_lines=True,
@@ -147,14 +142,6 @@ def read_grid(path: Path | str, data: bytes | None = None) -> pl.DataFrame:
         raise StatsUnusable(exc.message) from exc
     except Exception as exc:  # noqa: BLE001
         raise StatsUnusable(safefiles.unreadable(path.name)) from exc
-
-
-def _cell_text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def detect_source(headers: Iterable[str]) -> str | None:

@@ -1,4 +1,4 @@
-"""Import territorial statistics (Django side of :mod:`reperes.territory.stats`) and read them back.
+"""Import territorial statistics (Django side of :mod:`reperes.offer.stats_files`) and read them back.
 
 One run is one transaction; the report has the shape of every importer
 (format-echange.md, « What an import run does »); exit status 0 / 3 / 2.
@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 
-from reperes.territory import stats as reader
+from reperes.offer import stats_files as reader
 from reperes.territory.models import Commune
 
 from .models import Figure, StatImport

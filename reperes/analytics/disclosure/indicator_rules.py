@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from reperes.analytics import esf
-from reperes.referentiel.codes import CATEGORIE_SORTIE, category_of
+from reperes.referentiel.codes import CATEGORIE_SORTIE, SORTIE_NEUTRE, SORTIE_POSITIVE, category_of
 
 from .cells import Cell
-from .engine import RELATIVE_TOLERANCE, DisclosureError, _check_seuil, _count, _System
+from .engine import RELATIVE_TOLERANCE, DisclosureError, _count, _System
 
 # --------------------------------------------------------------------------- the indicators' payload
 
@@ -81,33 +80,6 @@ KNOWN_INDICATORS = (frozenset(COUNTS) | set(BREAKDOWNS) | set(RATES) | set(STATI
                     | set(BY_SEX_COUNTS) | set(BY_SEX_RATES))
 
 PREFIX = "indicateurs"
-
-
-def protect_indicators(payload: Mapping[str, Any], seuil: int, *,
-                       numerators: Mapping[str, int] | None = None) -> dict[str, Any]:
-    """The ``--diffusion`` version of the machine output of ``reperes indicators``.
-
-    Hidden values become ``null`` and their dotted paths are listed, sorted,
-    in ``"secret"``; ``"diffusion"`` becomes ``true``. Counts, breakdowns
-    (with their hierarchy: motifs → categories → sorties, EPCI →
-    accompagnés), rates, per-inhabitant rates and statistics over small
-    populations are protected together, since a partner sees them together.
-    ``numerators`` (rate id → count) states the numerators of the ``part_*``
-    shares; by default they are recomputed as ``rate × denominator``.
-
-    A payload already protected (``"diffusion": true``) is returned as is.
-    An indicator unknown to this module raises :class:`DisclosureError`:
-    declare it in ``COUNTS``, ``BREAKDOWNS``, ``RATES``… first.
-    """
-    _check_seuil(seuil)
-    result = copy.deepcopy(dict(payload))
-    if result.get("diffusion"):
-        return result
-    from .publication import Publication, protect
-
-    publication = Publication(seuil)
-    publication.add_indicators(result, numerators=numerators)
-    return protect(publication).payload()
 
 
 def check_payload(indicators: Mapping[str, Any], numerators: Mapping[str, int]) -> None:
@@ -202,7 +174,7 @@ class _IndicatorModel:
                 if category is None:
                     raise DisclosureError(f"sorties_par_motif : motif inconnu {code}")
                 self.motif_categories[code] = category
-        aliases = {"positive": "sorties_positives", "neutre": "sorties_neutres"}
+        aliases = {SORTIE_POSITIVE: "sorties_positives", SORTIE_NEUTRE: "sorties_neutres"}
         for category in CATEGORIE_SORTIE.codes():
             values = {}
             if category in by_category:

@@ -4,7 +4,7 @@ A reader adds up the communes of an EPCI and compares the sum with the EPCI's
 count (indicators, report, analyses page): protected table by table, a commune
 hidden alone in its EPCI would be that difference. Here the EPCI table and the
 commune table of the partner pages, and the dashboard's map, are one more layer
-of the period's publication (:mod:`reperes.reports.publication`):
+of the period's publication (:mod:`reperes.analytics.period_publication`):
 
 - the period's totals and each EPCI's accompagnés keep the publication's decision
   (a figure the report shows stays shown, one it hides stays hidden);
@@ -29,6 +29,7 @@ from reperes.analytics import disclosure
 from reperes.analytics.indicators import HORS_TERRITOIRE
 from reperes.analytics.populations import accompagnes, entrees, sorties
 from reperes.analytics.profiles import categorie
+from reperes.referentiel.codes import SORTIE_POSITIVE
 
 IND = "indicateurs."
 MEASURES = ("accompagnes", "entrees", "sorties", "positives")
@@ -62,7 +63,7 @@ def _counts(dataset, debut, fin) -> tuple[dict[str, dict[str, int]], dict[str, i
     frames = {"accompagnes": accompagnes(people, debut, fin), "entrees": entrees(people, debut, fin)}
     out = sorties(people, debut, fin)
     frames["sorties"] = out
-    frames["positives"] = out.filter((categorie() == "positive").fill_null(False))
+    frames["positives"] = out.filter((categorie() == SORTIE_POSITIVE).fill_null(False))
     by_commune: dict[str, dict[str, int]] = {}
     totals = {}
     for measure, frame in frames.items():
@@ -73,7 +74,7 @@ def _counts(dataset, debut, fin) -> tuple[dict[str, dict[str, int]], dict[str, i
 
 
 def protect(dataset, period) -> TerritoryCells:
-    """The territory layer of ``period`` (a :class:`reperes.reports.publication.PeriodPublication`)."""
+    """The territory layer of ``period`` (a :class:`reperes.analytics.period_publication.PeriodPublication`)."""
     main = period.protected
     seuil = period.seuil
     epci_of = dict(dataset.communes.select("commune", "epci").iter_rows())
