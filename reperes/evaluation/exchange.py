@@ -791,9 +791,8 @@ def export(*, diffusion: bool = False, resolver=None) -> dict:
 def protocole_payload() -> dict:
     """The ``protocole`` section (required): what is stored, the draft's own title, years and signatories where
     nothing is (the file then imports again as it is)."""
-    from reperes.reports.protocol import heading
-
     from . import models as m
+    from .protocol_heading import heading
 
     stored = m.Protocole.objects.filter(pk=1).first()
     out: dict[str, Any] = {

@@ -5,3 +5,9 @@ class PartnersConfig(AppConfig):
     name = "reperes.partners"
     label = "partners"
     verbose_name = "Espace partenaires"
+
+    def ready(self) -> None:
+        from .consultations import consultations
+        from .sections import register
+
+        register(consultations)

@@ -12,7 +12,7 @@ domains add their own part by registering a *section provider* here, from their 
             return None                      # nothing to show: the section is left out
         return Section("Consultations", "committees/_partner_consultations.html", {"consultations": open_ones})
 
-This is where the committees (consultations open to the partner's institution) plug in once they land. A
+The consultations open to the partner’s institution are such a section (:mod:`reperes.partners.consultations`). A
 provider only ever receives a partner-facing request: it shows aggregated, disclosure-protected data only.
 """
 

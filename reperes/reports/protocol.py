@@ -28,6 +28,7 @@ from typing import Any
 from reperes import formats
 from reperes import referentiel as ref
 from reperes.documents import BulletList, Column, Document, Paragraph, Run, Section, Table
+from reperes.evaluation.protocol_heading import heading, protocol_years, stored_protocole, territory_rows
 from reperes.referentiel import evaluation as voc
 
 ENTERING = ("adoptee", "amendee")
@@ -60,32 +61,6 @@ def entering():
     from reperes.reports.chapters.recommendations import decided
 
     return [(r, s) for r, s in decided() if s.decision in ENTERING]
-
-
-def _protocole():
-    from reperes.evaluation.models import Protocole
-
-    return Protocole.objects.filter(pk=1).first()
-
-
-def _years(stored) -> tuple[int, int]:
-    if stored is not None and stored.debut and stored.fin:
-        return stored.debut, stored.fin
-    return 2021, 2025
-
-
-def _territory_rows(resolver) -> tuple[list[list[Any]], int]:
-    """[[EPCI name, SIREN, communes, population]] of the territory, and the total population."""
-    import polars as pl
-
-    data = resolver._data()
-    communes = data.communes
-    if communes.height == 0:
-        return [], 0
-    frame = (communes.group_by("epci", "epci_nom").agg(pl.len().alias("n"), pl.col("population").sum().alias("pop"))
-             .sort("epci_nom", "epci"))
-    rows = [[r["epci_nom"] or r["epci"], r["epci"], r["n"], int(r["pop"] or 0)] for r in frame.iter_rows(named=True)]
-    return rows, sum(r[3] for r in rows)
 
 
 def _value(resolver, indicateur: str, year: int) -> Any:
@@ -133,9 +108,9 @@ def generated_bodies(resolver, plie_name: str) -> dict[str, str]:
     from reperes.evaluation.models import Comite
     from reperes.evaluation.services import base_year
 
-    stored = _protocole()
-    debut, fin = _years(stored)
-    rows, population = _territory_rows(resolver)
+    stored = stored_protocole()
+    debut, fin = protocol_years(stored)
+    rows, population = territory_rows(resolver)
     year = base_year(resolver)
     bodies: dict[str, str] = {}
     bodies["objet"] = (f"Le présent protocole d'accord fixe les objectifs, le périmètre, les publics, les axes "
@@ -216,11 +191,11 @@ def articles(resolver, plie_name: str) -> list[dict]:
 
 
 def preamble(resolver, plie_name: str) -> str:
-    stored = _protocole()
+    stored = stored_protocole()
     if stored is not None and stored.preambule.strip():
         return stored.preambule
-    debut, fin = _years(stored)
-    rows, population = _territory_rows(resolver)
+    debut, fin = protocol_years(stored)
+    rows, population = territory_rows(resolver)
     diagnosis = ""
     if rows:
         diagnosis = (f" Le territoire compte {formats.plural(population, 'habitant')} répartis en "
@@ -229,22 +204,6 @@ def preamble(resolver, plie_name: str) -> str:
             f"Le {plie_name} a fait évaluer son action en vue de son protocole {debut}-{fin}. Le présent protocole "
             "reprend les préconisations adoptées par le comité de pilotage Emploi et Insertion à l'issue de cette "
             "évaluation." + diagnosis)
-
-
-def heading(resolver=None) -> dict:
-    """``titre``, ``debut``, ``fin`` and ``signataires`` of the protocol: the stored ones, else the draft's own
-    (the PLIE's name and 2021-2025; the State and the territory's EPCI)."""
-    from reperes.configuration.models import Installation
-
-    stored = _protocole()
-    debut, fin = _years(stored)
-    titre = (stored.titre if stored is not None and stored.titre else
-             f"Protocole d'accord du {Installation.get().plie_name} {debut}-{fin}")
-    if stored is not None and stored.signataires:
-        signataires = list(stored.signataires)
-    else:
-        signataires = ["État"] + [name for name, *_ in _territory_rows(resolver or _resolver())[0]]
-    return {"titre": titre, "debut": debut, "fin": fin, "signataires": signataires}
 
 
 def draft_content(*, date: dt.date | None = None, resolver=None) -> dict:
@@ -279,7 +238,7 @@ def draft_document(*, date: dt.date, adopted: bool, resolver=None, content: dict
     resolver = resolver or _resolver(date)
     content = content or draft_content(date=date, resolver=resolver)
     seuil = resolver.seuil
-    rows, population = _territory_rows(resolver)
+    rows, population = territory_rows(resolver)
     pre_sections = [
         Section("Signataires", blocks=[BulletList(content["signataires"])], slug="signataires"),
         Section("Visas et préambule", blocks=[Paragraph(p) for p in content["preambule"].split("\n") if p.strip()],

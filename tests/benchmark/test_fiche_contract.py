@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from benchmark_helpers import run_cli
 from sheets_data import REJECTED, STORED, write_messy_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]

@@ -1,7 +1,7 @@
-"""The evaluation's part of the partner space: the consultations open to the partner's institution.
+"""The partner space's part for the evaluation: the consultations open to the partner's institution.
 
-Registered from :class:`reperes.evaluation.apps.EvaluationConfig.ready` in the partner space's registry
-(:mod:`reperes.partners.sections`). A partner sees, for each open consultation, its closing date, how many
+Registered from :class:`reperes.partners.apps.PartnersConfig.ready` in the partner space's registry
+(:mod:`reperes.partners.sections`; the partner space sits above the evaluation in the layers). A partner sees, for each open consultation, its closing date, how many
 recommendations its institution has answered, and the link to answer; never another institution's opinions.
 """
 
@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from reperes.partners.sections import Section
+from reperes.evaluation import models as m
+
+from .sections import Section
 
 
 def consultations(request) -> Section | None:
-    from . import models as m
-
     user = request.user
     if not user.can("give_opinion"):
         return None
