@@ -34,7 +34,8 @@ from reperes import formats
 from reperes.analytics import actions as actions_analysis
 from reperes.analytics import determinants, disclosure, parcours, valorisation
 from reperes.analytics.frames import Dataset
-from reperes.analytics.profiles import PROFILES, Filter, accompagnes, categorie, ordered_groups, sorties
+from reperes.analytics.populations import accompagnes, sorties
+from reperes.analytics.profiles import PROFILES, Filter, categorie, ordered_groups
 from reperes.analytics.stats import compare_rates, wilson
 from reperes.referentiel.codes import CATEGORIE_SORTIE, MOTIF_SORTIE, PRESCRIPTEUR, SORTIE_POSITIVE
 

@@ -23,7 +23,8 @@ import polars as pl
 
 from reperes import formats
 from reperes.analytics.frames import Dataset
-from reperes.analytics.profiles import categorie, has_critere, is_deld, sorties
+from reperes.analytics.populations import sorties
+from reperes.analytics.profiles import categorie, has_critere, is_deld
 from reperes.referentiel.codes import INFRA_BAC, SORTIE_POSITIVE
 
 MIN_SAMPLE = 200

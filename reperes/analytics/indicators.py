@@ -30,6 +30,7 @@ from reperes import referentiel as ref
 
 from .esf import ESF_INDICATORS
 from .frames import Dataset
+from .populations import Period, accompagne, entre, sorti
 from .registry import MOIS, NOMBRE, POUR_1000, RATIO, REPARTITION, TAUX, Indicator  # noqa: F401
 
 DAYS_PER_MONTH = 30.4375
@@ -136,22 +137,6 @@ def indicator(id_: str) -> Indicator:
 def definition(id_: str) -> str:
     """The French definition shown next to the figure (footnote, « Définition » tooltip)."""
     return REGISTRY[id_].definition
-
-
-# --------------------------------------------------------------------------- period
-
-
-@dataclass(frozen=True)
-class Period:
-    debut: dt.date
-    fin: dt.date
-
-    def __post_init__(self):
-        if self.fin < self.debut:
-            raise ValueError("la fin de la période précède son début")
-
-    def as_dict(self) -> dict[str, str]:
-        return {"debut": self.debut.isoformat(), "fin": self.fin.isoformat()}
 
 
 # --------------------------------------------------------------------------- derived columns
@@ -310,11 +295,9 @@ def participant_frame(dataset: Dataset, debut: dt.date, fin: dt.date, *, lazy: b
     frame = (base.lazy() if base is not None else base_frame(dataset, lazy=True))
     frame = (
         frame.with_columns(
-            pl.col("date_entree").is_between(debut, fin, closed="both").fill_null(False).alias("entre"),
-            pl.col("date_sortie").is_between(debut, fin, closed="both").fill_null(False).alias("sorti"),
-            ((pl.col("date_entree") <= fin)
-             & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut))).fill_null(False)
-            .alias("accompagne"),
+            entre(debut, fin).fill_null(False).alias("entre"),
+            sorti(debut, fin).fill_null(False).alias("sorti"),
+            accompagne(debut, fin).fill_null(False).alias("accompagne"),
         )
         .join(_etapes_in_period(dataset, debut, fin), on="participant", how="left")
         .with_columns(pl.col("etapes_periode").fill_null(0), pl.col("etape_emploi").fill_null(False))

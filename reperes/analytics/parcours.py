@@ -23,15 +23,13 @@ import numpy as np
 import polars as pl
 
 from reperes.analytics.frames import Dataset
+from reperes.analytics.populations import accompagnes, entrees, sorties
 from reperes.analytics.profiles import (
     DAYS_PER_MONTH,
     PROFILES,
-    accompagnes,
     categorie,
-    entrees,
     famille,
     ordered_groups,
-    sorties,
 )
 from reperes.referentiel.codes import FAMILLE_ETAPE, SORTIE_POSITIVE
 

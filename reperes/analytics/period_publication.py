@@ -20,13 +20,20 @@ from typing import Any
 import polars as pl
 
 from reperes import referentiel as ref
-from reperes.analytics import disclosure, stats
+from reperes.analytics import disclosure, stats, valorisation
+from reperes.analytics.indicators import REGISTRY, evaluate
+from reperes.analytics.populations import accompagnes, entrees, sorties
+from reperes.analytics.profiles import categorie
 from reperes.documents import Suppressed
 
 IND = "indicateurs."
 # Counts that only grow with the period: two nested allowed answers must never differ by 1 to seuil − 1.
 NESTED = tuple(IND + name for name in ("participants_accompagnes", "entrees", "sorties", "sorties_positives",
                                         "sorties_neutres"))
+
+
+class DisclosureRefused(disclosure.DisclosureError):
+    """A partner document that must not be released (French message naming the cell)."""
 
 
 @dataclass
@@ -99,8 +106,6 @@ def nested_failures(dataset, period: PeriodPublication,
 
 def _raw_nested(dataset, debut: dt.date, fin: dt.date) -> dict[str, int]:
     """The counts of ``NESTED`` for a period, straight from the participants (no protection)."""
-    from reperes.analytics.profiles import accompagnes, categorie, entrees, sorties
-
     people = dataset.participants
     out = sorties(people, debut, fin).with_columns(categorie().alias("cat"))
     return {IND + "participants_accompagnes": accompagnes(people, debut, fin).height,
@@ -141,8 +146,6 @@ def span_failures(dataset, period: PeriodPublication) -> list[str]:
 
 def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublication:
     """Declare and protect the period's partner figures (see the module's docstring)."""
-    from reperes.analytics.indicators import evaluate
-
     result = evaluate(dataset, debut, fin)
     pub = disclosure.Publication(seuil)
     pub.add_indicators(result.payload, numerators=result.numerators)
@@ -150,12 +153,10 @@ def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublicatio
     tables: dict[str, Any] = {}
     p = dataset.participants
     if p.height:
-        accompagnes = p.filter((pl.col("date_entree") <= fin)
-                               & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
-        sorties = p.filter(pl.col("date_sortie").is_between(debut, fin))
-        _profile(pub, tables, accompagnes)
-        _etapes(pub, tables, dataset, accompagnes, debut, fin)
-        _actions(pub, tables, dataset, accompagnes, sorties, debut, fin)
+        acc = accompagnes(p, debut, fin)
+        _profile(pub, tables, acc)
+        _etapes(pub, tables, dataset, acc, debut, fin)
+        _actions(pub, tables, dataset, acc, sorties(p, debut, fin), debut, fin)
         _valued(pub, tables, dataset, debut, fin)
     # Audited: a small count the attacker could pin by the bounds of the mark gets one more cell hidden.
     return PeriodPublication(debut, fin, seuil, result, pub, disclosure.protect(pub, audited=True), tables)
@@ -163,8 +164,6 @@ def build(dataset, debut: dt.date, fin: dt.date, seuil: int) -> PeriodPublicatio
 
 def _french_labels(pub, dataset) -> None:
     """« Sorties par motif : Décès » rather than ``indicateurs.sorties_par_motif.DECES`` in the audit's messages."""
-    from reperes.analytics.indicators import REGISTRY
-
     keys = {**{c: ref.MOTIF_SORTIE.label(c) for c in ref.MOTIF_SORTIE.codes()},
             **{c: ref.CATEGORIE_SORTIE.label(c) for c in ref.CATEGORIE_SORTIE.codes()},
             "F": "femmes", "M": "hommes", "total": "total", "hors_territoire": "hors territoire"}
@@ -281,8 +280,6 @@ def _actions(pub, tables, dataset, acc, sorties, debut: dt.date, fin: dt.date) -
 
 
 def _valued(pub, tables, dataset, debut: dt.date, fin: dt.date) -> None:
-    from reperes.analytics import valorisation
-
     (row,) = valorisation.by_profile(dataset, debut, fin)
     tables["valorisation"] = row
     if row.total == 0:

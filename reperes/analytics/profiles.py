@@ -8,7 +8,6 @@ that yields the French label of the group, so every breakdown is one
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import polars as pl
@@ -118,19 +117,7 @@ class Filter:
 
 # ------------------------------------------------------------------------------------ populations
 
-
-def accompagnes(participants: pl.DataFrame, debut: dt.date, fin: dt.date) -> pl.DataFrame:
-    """indicateurs.md: entered by ``fin`` and not left before ``debut`` (bounds included)."""
-    return participants.filter((pl.col("date_entree") <= fin)
-                               & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
-
-
-def entrees(participants: pl.DataFrame, debut: dt.date, fin: dt.date) -> pl.DataFrame:
-    return participants.filter(pl.col("date_entree").is_between(debut, fin))
-
-
-def sorties(participants: pl.DataFrame, debut: dt.date, fin: dt.date) -> pl.DataFrame:
-    return participants.filter(pl.col("date_sortie").is_between(debut, fin))
+# The period's populations (accompagnés, entrées, sorties) are defined once, in reperes.analytics.populations.
 
 
 def categorie() -> pl.Expr:

@@ -27,7 +27,8 @@ from typing import Any
 
 from reperes.analytics import disclosure
 from reperes.analytics.indicators import HORS_TERRITOIRE
-from reperes.analytics.profiles import accompagnes, categorie, entrees, sorties
+from reperes.analytics.populations import accompagnes, entrees, sorties
+from reperes.analytics.profiles import categorie
 from reperes.referentiel.codes import SORTIE_POSITIVE
 
 IND = "indicateurs."

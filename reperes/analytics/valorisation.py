@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from reperes.analytics.frames import Dataset
-from reperes.analytics.profiles import PROFILES, categorie, ordered_groups, sorties
+from reperes.analytics.populations import sorties
+from reperes.analytics.profiles import PROFILES, categorie, ordered_groups
 from reperes.referentiel.codes import FREINS, SORTIE_SANS_SOLUTION, SORTIE_SOLUTION, TYPE_ACQUIS
 
 GRID = (

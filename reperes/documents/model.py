@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, NamedTuple, Protocol, TypeAlias, runtime_checkable
 
 from reperes import formats
+from reperes.analytics.populations import Period  # the one period type (a node of this model too)
 
 DEFAULT_SEUIL = 11
 
@@ -114,24 +115,6 @@ class Suppressed:
     seuil: int = DEFAULT_SEUIL
 
     node_type: ClassVar[str] = "suppressed"
-
-
-@dataclass(frozen=True)
-class Period:
-    """The period a figure covers, both dates included (see indicateurs.md, « Period »).
-
-    ``label`` overrides the default wording (« année 2019 », « du … au … »).
-    """
-
-    debut: dt.date
-    fin: dt.date
-    label: str | None = None
-
-    node_type: ClassVar[str] = "period"
-
-    def __post_init__(self) -> None:
-        if self.fin < self.debut:
-            raise ValueError(f"A period ends after it starts: {self.debut} > {self.fin}.")
 
 
 @dataclass(frozen=True)

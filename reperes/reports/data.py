@@ -15,66 +15,11 @@ import polars as pl
 
 import reperes
 from reperes import formats
+from reperes.analyses.loaders import load_dataset
 
-from .builder import ReportInputs
+from .inputs import ReportInputs
 
 logger = logging.getLogger(__name__)
-
-
-def load_dataset():
-    """The analyses' loader when it exists, else a minimal loader of our own (same frames)."""
-    try:
-        from reperes.analyses.loaders import load_dataset as analyses_loader
-    except ImportError:
-        return _fallback_dataset()
-    return analyses_loader()
-
-
-def _fallback_dataset():
-    from reperes.analytics.frames import Dataset
-    from reperes.collection.models import Acquis, Action, Etape, Participant, SuiviFrein
-    from reperes.configuration.models import Installation
-
-    participants = pl.DataFrame(list(Participant.objects.values(
-        "id_hash", "personne_hash", "sexe", "annee_naissance", "age_entree", "commune_residence", "epci_siren",
-        "qpv", "niveau_formation", "situation_entree", "anciennete_chomage_mois", "criteres", "freins_entree",
-        "prescripteur", "referent", "date_entree", "date_sortie", "motif_sortie", "duree_emploi_mois",
-        "situation_6_mois", "date_situation_6_mois")), infer_schema_length=None)
-    if participants.height:
-        participants = participants.rename({"id_hash": "participant", "personne_hash": "personne",
-                                            "commune_residence": "commune", "epci_siren": "epci"})
-        participants = participants.with_columns(
-            [pl.col(c).replace("", None) for c in ("motif_sortie", "situation_6_mois", "prescripteur", "personne")])
-    etapes = pl.DataFrame(list(Etape.objects.values("participant__id_hash", "type_etape", "date_debut", "date_fin",
-                                                    "action__id_action", "operateur", "resultat")),
-                          infer_schema_length=None)
-    if etapes.height:
-        etapes = etapes.rename({"participant__id_hash": "participant", "action__id_action": "id_action"})
-    actions = pl.DataFrame([{**a, "budget_total": _float(a["budget_total"]),
-                             "financement_fse": _float(a["financement_fse"]),
-                             "autres_financements": _float(a["autres_financements"])}
-                            for a in Action.objects.values()], infer_schema_length=None)
-    suivi = pl.DataFrame(list(SuiviFrein.objects.values("participant__id_hash", "date", "frein", "niveau")),
-                         infer_schema_length=None)
-    if suivi.height:
-        suivi = suivi.rename({"participant__id_hash": "participant"})
-    acquis = pl.DataFrame(list(Acquis.objects.values("participant__id_hash", "date", "type_acquis")),
-                          infer_schema_length=None)
-    if acquis.height:
-        acquis = acquis.rename({"participant__id_hash": "participant"})
-    territory = Installation.get().territory
-    communes = pl.DataFrame()
-    if territory is not None:
-        communes = pl.DataFrame(list(territory.communes.values("code", "nom", "epci_siren", "epci_nom",
-                                                               "population")), infer_schema_length=None)
-        if communes.height:
-            communes = communes.rename({"code": "commune", "epci_siren": "epci"})
-    return Dataset(participants=participants, etapes=etapes, actions=actions, suivi_freins=suivi,
-                   acquis=acquis, communes=communes)
-
-
-def _float(value):
-    return None if value is None else float(value)
 
 
 def data_hash(dataset) -> str:

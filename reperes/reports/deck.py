@@ -14,7 +14,7 @@ from reperes.documents.packaging import fixed_datetime, reproducible_zip
 from reperes.documents.pptx import PptxRenderer
 from reperes.referentiel import evaluation as voc
 
-from .chapters import ChapterContext
+from .chapters.context import ChapterContext
 from .chapters.recommendations import decided
 from .chapters.summary import interval_text, key_rates
 

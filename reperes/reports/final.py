@@ -20,21 +20,12 @@ import json
 import logging
 
 from reperes.analytics.disclosure import DisclosureError
+from reperes.analytics.populations import check_period
 from reperes.documents import Callout, DisclosureNote, Document, Section
 
-from .builder import DEMO_BANNER, _check_release
-from .chapters import (
-    ChapterContext,
-    annexes,
-    benchmark,
-    build_context,
-    exits,
-    method,
-    offer,
-    questions,
-    recommendations,
-    summary,
-)
+from .builder import DEMO_BANNER
+from .chapters import annexes, benchmark, method, offer, questions, recommendations, summary, valorisation
+from .chapters.context import ChapterContext, build_context
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +40,7 @@ CHAPTERS = (
     ("benchmark", "Comparaison avec d'autres PLIE", benchmark.chapter),
     ("offre", "L'offre d'insertion du territoire", offer.chapter),
     ("paroles", "Ce qu'ont dit les partenaires et les participants", offer.voices),
-    ("valorisation", "Valoriser les sorties autres que positives", exits.chapter),
+    ("valorisation", "Valoriser les sorties autres que positives", valorisation.chapter),
     ("preconisations", "Préconisations et décisions", recommendations.chapter),
 )
 
@@ -96,11 +87,10 @@ def metadata(cx: ChapterContext, title: str) -> dict:
 
 def build_final_report(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: bool,
                        cx: ChapterContext | None = None) -> Document:
-    if fin < debut:
-        raise ValueError("La fin de la période précède son début.")
+    check_period(debut, fin)
     cx = cx or build_context(debut=debut, fin=fin, date=date, diffusion=diffusion)
     if diffusion and cx.facts.has_data:  # the period's publication audited, as for the intermediate report
-        _check_release(cx.facts)
+        cx.facts.check_release()
     meta = metadata(cx, TITLE)
     sections = [safely(slug, title, function, cx) for slug, title, function in CHAPTERS]
     sections.append(safely("annexes", "Annexes", annexes.chapter, cx, meta))

@@ -6,7 +6,8 @@ import datetime as dt
 
 from django import forms
 
-from .builder import DEFAULT_INTRODUCTION, DEFAULT_METHODE, SECTIONS
+from .builder import SECTIONS
+from .chapters.method import DEFAULT_INTRODUCTION, DEFAULT_METHODE
 from .models import ReportSettings
 from .services import FORMAT_LABELS, FORMATS, ReportError, check_period
 

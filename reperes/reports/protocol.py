@@ -94,7 +94,7 @@ def previous_assessment(resolver) -> list[dict]:
 
 
 def valuing_grid() -> list[dict]:
-    from reperes.reports.chapters.exits import adopted_grid, proposed_grid
+    from reperes.reports.chapters.valorisation import adopted_grid, proposed_grid
 
     return adopted_grid() or proposed_grid()
 

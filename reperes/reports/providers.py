@@ -1,4 +1,4 @@
-"""Content of the other domains for the intermediate report (Django side), called by the builder.
+"""Content of the other domains for the intermediate report (Django side), called by the builder (``PROVIDERS``).
 
 Each function takes the builder's ``ReportContext`` and returns blocks, a
 Section, or ``None``; the builder catches a failure and says so in the
@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import Counter
 
 from reperes.documents import Callout, Column, Figure, Paragraph, Section, Suppressed, Table
+
+from .chapters.blocks import waiting
 
 
 def _territory():
@@ -47,7 +49,6 @@ def offer_matrix(ctx):
     """The needs × offer matrix summed up: gaps and possible overlaps by intercommunalité and thématique."""
     from reperes.offer import matrix as mx
     from reperes.offer import services
-    from reperes.offer.models import Service  # noqa: F401 - the catalogue exists
 
     territory = _territory()
     if territory is None:
@@ -99,7 +100,6 @@ def qualitative(ctx):
 
 def potential_public(ctx):
     """Accompagnés against the potential public by intercommunalité: DELD and RSA ratios (« Territoire » page)."""
-    from reperes.documents.model import Column, Table
     from reperes.offer import services
 
     territory = _territory()
@@ -107,9 +107,6 @@ def potential_public(ctx):
         return None
     epci_rows, _ = services.coverage(territory, ctx.debut, ctx.fin, raw=not ctx.diffusion, seuil=ctx.seuil)
     if not any(p.long_term or p.rsa_households for p in epci_rows):
-        from reperes.documents.model import Callout
-        from reperes.reports.builder import waiting
-
         return [Callout("info", "Public potentiel", waiting("participants-et-public-potentiel"))]
 
     def figure(value):

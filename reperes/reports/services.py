@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.conf import settings as django_settings
 
+from reperes.analytics import populations
 from reperes.documents import Document, render_html
 
 from .builder import build_intermediate_report
@@ -162,9 +163,12 @@ class Generation:
 
 def check_period(debut: dt.date, fin: dt.date, diffusion: bool) -> None:
     """Refuse, in French, a period a report cannot cover: one ending before it starts or, for partners, one that
-    is not made of whole calendar years (two nested partner periods could be subtracted)."""
-    if fin < debut:
-        raise ReportError("La fin de la période doit suivre son début.")
+    is not made of whole calendar years (two nested partner periods could be subtracted). The first rule and
+    its message are the analytics' (:func:`reperes.analytics.populations.check_period`)."""
+    try:
+        populations.check_period(debut, fin)
+    except ValueError as exc:
+        raise ReportError(str(exc)) from exc
     if diffusion:
         from reperes.analytics.disclosure import whole_years
 

@@ -174,11 +174,7 @@ def test_the_layer_rules_catch_an_arrow_up():
 
 
 # Cycles tolerated, at most two, each with its reason (both modules named, in order).
-ALLOWED_CYCLES: dict[frozenset[str], str] = {
-    # reports/builder.py and reports/data.py call each other (gather_inputs ↔ ReportInputs): issue-24a
-    # composes documents from reports/chapters/ and removes both; drop this entry with them.
-    frozenset({"reperes.reports.builder", "reperes.reports.data"}): "issue 24a",
-}
+ALLOWED_CYCLES: dict[frozenset[str], str] = {}
 
 
 def import_graph() -> dict[str, set[str]]:

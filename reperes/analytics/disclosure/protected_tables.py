@@ -6,6 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import polars as pl
+
 from .cells import Cell
 from .engine import _check_seuil, _count, _System
 
@@ -138,8 +140,6 @@ class ProtectedTable:
 
     def to_polars(self):
         """The cells as a Polars frame: the label columns (``libelle`` for a list input), nullable counts."""
-        import polars as pl
-
         labels = self._label_columns if self._label_columns is not None else {"libelle": list(self.row_labels)}
         data: dict[str, Any] = {name: pl.Series(name, values) for name, values in labels.items()}
         for j, column in enumerate(self.column_labels):
@@ -216,11 +216,7 @@ def protect_table(counts, seuil: int, *, row_labels: Sequence[Any] | None = None
 
 def _table_input(counts, row_labels, column_labels, labels):
     """Rows of counts, row labels, column labels and (for a frame) its label columns."""
-    try:
-        import polars as pl
-    except ImportError:  # pragma: no cover - polars is a dependency
-        pl = None
-    if pl is not None and isinstance(counts, pl.DataFrame):
+    if isinstance(counts, pl.DataFrame):
         if row_labels is not None or column_labels is not None:
             raise ValueError("a Polars frame carries its own labels: use labels=, not row_labels/column_labels")
         if labels is None:

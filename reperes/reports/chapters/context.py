@@ -6,8 +6,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from reperes.documents import Period, Suppressed
-from reperes.reports.builder import ReportContext, ReportInputs, _Facts, _source_text
+from reperes.analytics.populations import Period
+from reperes.documents import Suppressed
+from reperes.reports.inputs import ReportInputs, source_text
+
+from .facts import Facts, ReportContext
 
 
 @dataclass
@@ -18,7 +21,7 @@ class ChapterContext:
     diffusion: bool
     inputs: ReportInputs
     report: ReportContext  # the intermediate report's context: same disclosure path
-    facts: _Facts
+    facts: Facts
     resolver: Any  # reperes.evaluation.evidence.Resolver (same dataset, same audience)
     cache: dict = field(default_factory=dict)
 
@@ -49,9 +52,9 @@ def build_context(*, debut: dt.date, fin: dt.date, date: dt.date, diffusion: boo
         inputs = gather_inputs()
     period = Period(debut, fin)
     report = ReportContext(debut=debut, fin=fin, diffusion=diffusion, seuil=inputs.seuil, dataset=inputs.dataset,
-                           period=period, source=_source_text(inputs), inputs=inputs)
+                           period=period, source=source_text(inputs), inputs=inputs)
     resolver = Resolver(diffusion=diffusion, seuil=inputs.seuil, today=date)
     if inputs.dataset is not None:
         resolver._dataset = inputs.dataset  # one set of frames for the whole document
     return ChapterContext(debut=debut, fin=fin, date=date, diffusion=diffusion, inputs=inputs, report=report,
-                          facts=_Facts(report), resolver=resolver)
+                          facts=Facts(report), resolver=resolver)

@@ -16,9 +16,35 @@ from reperes.documents import (
     Table,
 )
 from reperes.referentiel import evaluation as voc
-from reperes.reports.builder import DEFAULT_METHODE, DEFINITIONS, LIMITS
 
+from .blocks import paragraphs
 from .context import ChapterContext
+from .facts import DEFINITIONS, Facts, ReportContext
+
+DEFAULT_INTRODUCTION = (
+    "Ce rapport intermédiaire présente les données recueillies pour l'évaluation du PLIE : "
+    "le territoire et ses besoins, les personnes accompagnées, leurs parcours, les actions, les sorties "
+    "et l'offre d'insertion. Il est destiné au comité de suivi, qui en débat ; ses premiers constats "
+    "sont formulés comme des questions."
+)
+
+
+DEFAULT_METHODE = (
+    "Les données de parcours proviennent des exports du logiciel de suivi du PLIE, importés dans Repères "
+    "au format d'échange : chaque fichier est validé, les identifiants des personnes sont pseudonymisés "
+    "(empreinte HMAC-SHA256 avec la clé de l'instance) avant tout enregistrement. Les indicateurs suivent "
+    "les définitions du référentiel d'indicateurs de Repères ; chaque chiffre est accompagné de sa source, "
+    "de sa période et de sa définition."
+)
+
+
+LIMITS = (
+    "Les effectifs comptent des parcours, non des personnes : une personne revenue au PLIE compte deux fois.",
+    "Une valeur inconnue (QPV non renseigné, niveau de formation inconnu) compte comme « non » dans les parts.",
+    "La comparaison des actions expérimentales avec les autres n'est pas une évaluation d'impact : "
+    "les publics orientés vers ces actions peuvent différer.",
+    "Les données de démonstration, lorsqu'elles sont signalées, sont fictives.",
+)
 
 CODING = ("Les entretiens et les réponses libres des questionnaires sont masqués (noms, lieux, contacts retirés "
           "automatiquement puis relus) et codés selon la grille de thèmes de l'instance ; un verbatim n'est cité "
@@ -87,3 +113,40 @@ def chapter(cx: ChapterContext) -> Section:
         Section("Limites", blocks=[BulletList(list(LIMITS))], slug="limites"),
         Section("Annexe méthodologique", blocks=annex, slug="annexe-methodologique"),
     ])
+
+
+# ----------------------------------------------------------------------------- intermediate report
+
+
+def interim(ctx: ReportContext, facts: Facts) -> list:
+    inputs = ctx.inputs
+    blocks: list = [Paragraph(p) for p in paragraphs(inputs.introduction or DEFAULT_INTRODUCTION)]
+    period_text = (f"La période analysée va du {formats.date(ctx.debut)} au {formats.date(ctx.fin)} "
+                   "(bornes incluses).")
+    method: list = [Paragraph(p) for p in paragraphs(inputs.methode or DEFAULT_METHODE)]
+    method.append(Paragraph(period_text))
+    if inputs.sources:
+        method.append(Paragraph("Sources de données utilisées :"))
+        method.append(BulletList(list(inputs.sources)))
+    else:
+        method.append(Callout("warning", "Aucune source", "Aucun import de données n'a encore été fait."))
+    privacy: list = [Paragraph(
+        "Les données individuelles sont pseudonymisées dès l'import et ne quittent pas l'instance du PLIE ; "
+        "seuls des agrégats figurent dans ce rapport. Chaque consultation de données individuelles est "
+        "tracée dans le journal d'audit.")]
+    if ctx.diffusion:
+        privacy.append(Paragraph(
+            "Ce document est destiné aux partenaires : le secret statistique s'applique à chaque effectif et "
+            f"à chaque taux (seuil : {ctx.seuil} personnes). " + DisclosureNote(ctx.seuil).text))
+    else:
+        privacy.append(Callout(
+            "warning", "Document interne",
+            "Cette version montre les effectifs bruts, sans secret statistique : elle ne doit pas être "
+            "diffusée aux partenaires. Générez la version « diffusion » pour le comité."))
+    definitions = [Definition(term, text) for term, text in DEFINITIONS.values()]
+    return blocks + [
+        Section("Sources, recueil et période", blocks=method, slug="methode"),
+        Section("Confidentialité et secret statistique", blocks=privacy, slug="confidentialite"),
+        Section("Limites", blocks=[BulletList(list(LIMITS))], slug="limites"),
+        Section("Définitions", blocks=definitions, slug="definitions"),
+    ]

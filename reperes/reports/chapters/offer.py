@@ -7,7 +7,9 @@ from reperes.documents import Callout, Column, Paragraph, Section, Table
 from reperes.referentiel import evaluation as voc
 from reperes.reports import providers
 
+from .blocks import waiting
 from .context import ChapterContext
+from .facts import Facts, ReportContext
 
 
 def _as_blocks(produced) -> list:
@@ -46,3 +48,20 @@ def voices(cx: ChapterContext) -> Section:
                 slug="avis-des-partenaires"))
     return Section("Ce qu'ont dit les partenaires et les participants", blocks=blocks, subsections=subsections,
                    slug="paroles")
+
+
+# ----------------------------------------------------------------------------- intermediate report
+# The matrix and the voices come from the offer's and the surveys' domains (reperes.reports.providers, called by
+# the builder); without them (a pure build), the section says what it waits for.
+
+
+def interim(ctx: ReportContext, facts: Facts) -> list:
+    if ctx.inputs.providers:
+        return []
+    return [Callout("info", "Partie à venir", waiting("offre-d-insertion"))]
+
+
+def interim_voices(ctx: ReportContext, facts: Facts) -> list:
+    if ctx.inputs.providers:
+        return []
+    return [Callout("info", "Partie à venir", waiting("paroles-des-partenaires-et-participants"))]

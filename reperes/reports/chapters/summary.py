@@ -35,7 +35,7 @@ def key_rates(cx: ChapterContext) -> list[dict]:
         return rows
     for rate, numerator, denominator in RATES:
         value = cx.facts.value(rate)
-        label, definition = cx.facts.label(rate, rate)
+        label, definition = cx.facts.label(rate)
         n, d = _count(cx, (numerator,)), _count(cx, denominator)
         interval = None if isinstance(value, Suppressed) or n is None or not d else wilson(n, d)
         rows.append({"id": rate, "label": label, "definition": definition, "value": value, "n": n, "d": d,
@@ -52,7 +52,7 @@ def interval_text(interval) -> str:
 def chapter(cx: ChapterContext) -> Section:
     blocks: list = []
     rates = key_rates(cx)
-    figures = [KeyFigure(cx.facts.label("participants_accompagnes", "Participants accompagnés")[0],
+    figures = [KeyFigure(cx.facts.label("participants_accompagnes")[0],
                          cx.facts.value("participants_accompagnes"), "count", source=cx.source, period=cx.period,
                          seuil=cx.seuil)] if cx.facts.indicators is not None else []
     for row in rates:

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import polars as pl
-
 from reperes import referentiel as ref
+from reperes.analytics import period_publication as publication
+from reperes.analytics.period_publication import DisclosureRefused
+from reperes.analytics.populations import sorties
 from reperes.documents import Callout, Column, Paragraph, Section, Table
 from reperes.referentiel.valorisation import GRILLE_PROPOSEE
 
@@ -45,7 +46,7 @@ def exits_by_year(cx: ChapterContext, year: int) -> dict[str, int]:
     data = cx.report.dataset
     if data is None or data.participants.height == 0:
         return {}
-    frame = data.participants.filter(pl.col("date_sortie").is_between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
+    frame = sorties(data.participants, dt.date(year, 1, 1), dt.date(year, 12, 31))
     counts = dict(frame.group_by("motif_sortie").len().iter_rows())
     return {code: int(counts.get(code, 0)) for code in ref.MOTIF_SORTIE.codes()}
 
@@ -55,13 +56,9 @@ def published_year(cx: ChapterContext, year: int):
     ``reperes indicators --diffusion`` read, so the final report shows the same cells (computed once)."""
     key = ("publication", year)
     if key not in cx.cache:
-        from reperes.reports import publication
-
         published = publication.build(cx.report.dataset, dt.date(year, 1, 1), dt.date(year, 12, 31), cx.seuil)
         failures = published.audit().failures
         if failures:
-            from reperes.reports.builder import DisclosureRefused
-
             raise DisclosureRefused(f"La version pour les partenaires n'est pas diffusée : {failures[0]}")
         cx.cache[key] = published
     return cx.cache[key]
