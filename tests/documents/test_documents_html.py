@@ -355,7 +355,7 @@ def test_empty_section_shows_its_message_visibly():
     section = tree.find_all("section")[-1]
     note = [e for e in section.children if "rp-empty" in e.classes][0]
     assert note.tag == "p" and note.attrs["role"] == "note"
-    assert note.text == "Aucune donnée d'offre n'a encore été importée."
+    assert note.text == "Aucune donnée d’offre n’a encore été importée."
 
 
 def test_figure_inlines_the_svg_and_offers_the_data():

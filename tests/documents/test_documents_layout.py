@@ -99,3 +99,20 @@ def test_french_typography_in_every_text_of_every_format():
     assert "Question\u00a0: qu\u2019en dit le comité\u202f?" in text and "d'insertion" not in text
     deck = "\n".join(slide_texts(render_pptx(doc)))
     assert "L\u2019offre d\u2019insertion" in deck and "Sorties d\u2019emploi" in deck
+
+
+def test_french_typography_also_in_table_cells_headers_and_totals():
+    cells = Table("Étapes", [Column("Type d'étape"), Column("Nombre d'étapes", "count")],
+                  [["Techniques de recherche d'emploi", 45], ["Besoin : santé ?", 3]],
+                  footer_rows=[["Total d'étapes", 48]])
+    doc = document(Section("A", [cells]))
+    html = render_html(doc)
+    for text in ("Type d\u2019étape", "Nombre d\u2019étapes", "Techniques de recherche d\u2019emploi",
+                 "Besoin\u00a0: santé\u202f?", "Total d\u2019étapes"):
+        assert text in html, text
+    word = docx.Document(io.BytesIO(render_docx(doc)))
+    words = [cell.text for t in word.tables for row in t.rows for cell in row.cells]
+    assert "Techniques de recherche d\u2019emploi" in words and "Type d\u2019étape" in words
+    assert not any("'" in w for w in words)
+    deck = "\n".join(slide_texts(render_pptx(doc)))
+    assert "Techniques de recherche d\u2019emploi" in deck and "d'" not in deck
