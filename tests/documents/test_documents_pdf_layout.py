@@ -1,0 +1,75 @@
+"""PDF tables a comité can read (issue 17): widths from the content, nothing wider than the page, a long
+checksum wrapped, short tables never split from their caption, long ones with their header repeated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from reperes.documents import Column, Document, Section, Table
+from reperes.documents.pdf import breakable, render_pdf, table_layout, typst_source
+
+SHA = "930a3ada9d7e349be8758d17c435f3837fdd7a14c995276da9fcbdcb18c2477b"
+
+
+def percents(layout) -> list[float]:
+    """Each column's share of the page width, in percent (the layout gives ``fr`` shares of the text width)."""
+    shares = [float(c.removesuffix("fr")) for c in layout.columns]
+    return [100 * s / sum(shares) for s in shares]
+
+
+def test_a_wide_table_gives_each_column_at_least_its_longest_word_and_stays_within_the_page():
+    labels = ["Intercommunalité", "Accompagnés DELD", "Demandeurs d’emploi de longue durée", "Ratio DELD",
+              "Accompagnés RSA", "Foyers RSA (CAF)", "Ratio RSA"]
+    rows = [["CC du Pays de Colombey et du Sud Toulois", "34", "370", "9,2\u202f%", "29", "360", "8,1\u202f%"],
+            ["CC Terres Touloises", "163", "1\u202f460", "11,2\u202f%", "144", "1\u202f300", "11,1\u202f%"]]
+    layout = table_layout(labels, rows, ["left"] + ["right"] * 6)
+    widths = percents(layout)
+    assert all(c.endswith("fr") for c in layout.columns)  # shares of the text width: never wider than the page
+    # the first column was squeezed to a few letters (« CC Terres Toulois es »): its longest word,
+    # « Intercommunalité » (16 letters, bold), needs more than the fifth of the page a number column gets.
+    assert widths[0] >= max(widths[1:])
+    # a column is never narrower than a sibling whose longest word is shorter
+    assert widths[2] >= widths[3]  # « Demandeurs » vs « Ratio » / « DELD »
+
+
+def test_a_table_that_fits_keeps_its_natural_widths():
+    layout = table_layout(["Sexe", "Effectif"], [["Femme", "355"], ["Homme", "388"]], ["left", "right"])
+    assert layout.columns == ["auto", "auto"] and layout.font_size == 8.5
+
+
+def test_a_table_whose_words_cannot_fit_is_set_smaller_rather_than_overflowing():
+    labels = [f"Indicateur{i:02d}xxxxxxxxxxx" for i in range(6)]  # 6 × 21 letters, unbreakable
+    layout = table_layout(labels, [["1"] * 6], ["right"] * 6)
+    assert layout.font_size < 8.5 and all(c.endswith("fr") for c in layout.columns)
+
+
+def test_a_long_checksum_gets_break_opportunities_and_reads_the_same():
+    text = breakable(SHA)
+    assert "\u200b" in text and text.replace("\u200b", "") == SHA
+    assert breakable("Document interne") == "Document interne"
+
+
+def _doc(*blocks) -> Document:
+    return Document("Rapport", [Section("A", list(blocks))], date=dt.date(2026, 12, 3), organisation="PLIE",
+                    metadata={"Empreinte des données (SHA-256)": SHA})
+
+
+def test_a_short_table_is_kept_in_one_block_with_its_caption_and_notes():
+    table = Table("Sorties", [Column("Motif"), Column("Effectif", "count")], [["CDI", 3], ["CDD", 4]],
+                  source="Repères")
+    source = typst_source(_doc(table))
+    block = source[source.index("#block(breakable: false"):]
+    assert block.index("Sorties") < block.index("table.header") < block.index("Source")
+
+
+def test_a_long_table_repeats_its_header_and_starts_on_a_new_page_when_little_room_is_left():
+    rows = [[f"Action {i}", i] for i in range(1, 121)]
+    table = Table("Actions", [Column("Action"), Column("Participants", "count")], rows)
+    source = typst_source(_doc(table))
+    start = source.index("Actions")
+    assert "pagebreak()" in source[:start] and "table.header(" in source[start:]
+    assert "#block(breakable: false" not in source[source.rindex("pagebreak()"):start]
+    pdf = render_pdf(_doc(table))
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 4  # cover, contents, two or more pages of rows
+    assert "\u200b".join([SHA[i:i + 16] for i in range(0, 64, 16)]) in source.encode().decode()
