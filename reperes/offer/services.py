@@ -13,7 +13,7 @@ from reperes.territory.models import Commune
 
 from . import matrix as mx
 from .models import Service
-from .statistics import FigureValue, latest
+from .statistics import FigureValue, for_years, latest
 
 PARTICIPANT_COLUMNS = ("commune_residence", "epci_siren", "criteres", "freins_entree", "anciennete_chomage_mois",
                        "prescripteur", "date_sortie", "motif_sortie", "id")
@@ -112,8 +112,9 @@ class Ratio:
 # Said in every ratio's note: what a rate over a multi-year period divides by what.
 YEARLY_AVERAGE_NOTE = (
     " Sur une période de plusieurs années, le numérateur est le nombre moyen d’accompagnés par année civile "
-    "(accompagnés de chaque année civile de la période, moyennés), rapporté au dernier millésime importé du "
-    "dénominateur : jamais plusieurs années d’accompagnés divisées par le stock d’une seule année.")
+    "(accompagnés de chaque année civile de la période, moyennés), rapporté au stock des mêmes années : la "
+    "moyenne des millésimes de la période qui sont importés, sinon le millésime le plus proche ; la source dit "
+    "lequel. Jamais plusieurs années d’accompagnés divisées par le stock d’une seule année.")
 
 RATIOS = (
     Ratio("deld", "Accompagnés DELD / demandeurs d'emploi de longue durée",
@@ -123,7 +124,8 @@ RATIOS = (
           "accompagnés au RSA", "foyers allocataires percevant le RSA (CAF)",
           "Attention : la CAF compte des foyers, pas des personnes ; un foyer peut compter plusieurs adultes. "
           "Le ratio rapporte des personnes à des foyers : c'est un ordre de grandeur." + YEARLY_AVERAGE_NOTE),
-    Ratio("pop", "Accompagnés pour 1 000 habitants", "accompagnés", "population municipale (INSEE, référentiel)",
+    Ratio("pop", "Accompagnés pour 1 000 habitants", "accompagnés",
+          "population municipale (INSEE, populations légales du référentiel des communes, édition 2026)",
           "Nombre d'accompagnés pour 1 000 habitants." + YEARLY_AVERAGE_NOTE, per=1000),
 )
 RATIO_BY_KEY = {r.key: r for r in RATIOS}
@@ -208,8 +210,9 @@ def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Plac
         pl.len().alias("n"), pl.col("deld").sum().alias("deld"), pl.col("rsa").sum().alias("rsa")).to_dicts()}
     yearly = {"commune": yearly_average_counts(debut, fin, "commune"),
               "epci": yearly_average_counts(debut, fin, "epci")}
-    long_term = latest(st.DELD, codes + epcis)
-    households = latest(st.RSA_HOUSEHOLDS, codes + epcis)
+    years = range(debut.year, fin.year + 1)
+    long_term = for_years(st.DELD, codes + epcis, years)
+    households = for_years(st.RSA_HOUSEHOLDS, codes + epcis, years)
 
     def counts(source: dict, keys) -> dict[str, dict]:
         out = {k: {m: int((source.get(k) or {}).get(m) or 0) for m in ("n", "deld", "rsa")} for k in keys}
