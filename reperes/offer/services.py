@@ -262,21 +262,25 @@ def indicator_map(territory, places: list[Place], key: str, period) -> tuple:
 
     label, kind, what = MAPS[key]
     geometries, names, missing = contours_for(territory)
+    groups = dict(territory.communes.values_list("code", "epci_nom"))
     if kind == "ratio":
         values = {p.code: p.ratios[what] for p in places}
-        insufficient = {p.code for p in places if p.ratio_secret[what] or p.ratios[what] is None}
-        unit, decimals = "count", 1
+        secret = {p.code for p in places if p.ratio_secret[what]}
+        insufficient = {p.code for p in places if p.ratios[what] is None} - secret
+        # a share (DELD, RSA) reads as a percentage, as in the tables; « pour 1 000 habitants » as a number
+        unit, decimals = ("percent" if RATIO_BY_KEY[what].per == 1 else "count"), 1
         source = ("Repères (accompagnés du PLIE, " + mx.period_text(*period) + ") ; "
                   + RATIO_BY_KEY[what].denominator_label + ".")
     else:
         attr = "long_term" if what == st.DELD else "rsa_households"
         values = {p.code: (getattr(p, attr).value if getattr(p, attr) else None) for p in places}
-        insufficient = {p.code for p in places if getattr(p, attr) is None or getattr(p, attr).secret}
+        secret = {p.code for p in places if getattr(p, attr) is not None and getattr(p, attr).secret}
+        insufficient = {p.code for p in places if getattr(p, attr) is None}
         unit, decimals = "count", 0
         provenance = {getattr(p, attr).provenance for p in places if getattr(p, attr)}
         source = ("; ".join(sorted(provenance)) or "aucune donnée importée") + "."
     chart = choropleth(geometries, values, names=names, title=f"{label}, par commune", unit=unit, decimals=decimals,
-                       insufficient=insufficient, value_label=label, source=source)
+                       insufficient=insufficient, secret=secret, value_label=label, source=source, groups=groups)
     return chart, missing
 
 

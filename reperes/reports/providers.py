@@ -38,9 +38,15 @@ def territory_maps(ctx):
         return None
     keys = tuple(MAP_DEFINITIONS)
     charts = services.report_maps(territory, ctx.debut, ctx.fin, raw=not ctx.diffusion, seuil=ctx.seuil, keys=keys)
-    hatching = " Communes hachurées : données insuffisantes (voir la légende)."
+    def key_to(chart) -> str:  # only what this map draws (its description says it)
+        parts = [text for word, text in (("hachurée", "communes hachurées : données insuffisantes"),
+                                         ("quadrillée", "communes quadrillées : secret statistique (« s »)"),
+                                         ("trait épais", "traits épais : limites des intercommunalités"))
+                 if word in chart.description]
+        return (" " + " ; ".join(parts).capitalize() + " (voir la légende).") if parts else ""
+
     return [Figure(chart, source=chart.source or "Repères ; INSEE ; France Travail ; CAF", period=ctx.period,
-                   definition=MAP_DEFINITIONS[key] + hatching) for key, chart in zip(keys, charts, strict=True)]
+                   definition=MAP_DEFINITIONS[key] + key_to(chart)) for key, chart in zip(keys, charts, strict=True)]
 
 
 def offer_matrix(ctx):
