@@ -53,6 +53,7 @@ from reperes.referentiel.codes import (
     CodeList,
     category_of,
 )
+from reperes.referentiel.institutions import institution_name
 from reperes.referentiel.tables import ACQUIS, ETAPES, PARTICIPANTS, SUIVI_FREINS, Table
 from reperes.referentiel.tables import ACTIONS as ACTIONS_TABLE
 
@@ -244,7 +245,7 @@ OPERATEUR_HORS_ACTION = {
     "SAVOIRS_DE_BASE": "Organisme de formation (programme régional)",
     "SIAE_ACI": "Atelier et chantier d'insertion hors PLIE",
     "ORIENTATION_PROJET": "Référent de parcours PLIE",
-    "TECHNIQUES_RECHERCHE_EMPLOI": "France Travail",
+    "TECHNIQUES_RECHERCHE_EMPLOI": institution_name("france_travail", EXTRACTION),  # « Pôle emploi » in 2020
     "ACCOMPAGNEMENT_SOCIAL": "Service social départemental",
     "CONTRAT_AIDE": "Employeur du secteur non marchand",
 }

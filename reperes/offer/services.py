@@ -255,6 +255,14 @@ MAPS = {
 }
 
 
+def named_for_period(text: str, debut: dt.date, fin: dt.date) -> str:
+    """``text`` with today's name of an institution replaced by its name in the period described
+    (référentiel: « Pôle emploi » for data before 2024)."""
+    from reperes.referentiel.institutions import institution_name_for_period
+
+    return text.replace("France Travail", institution_name_for_period("france_travail", debut, fin))
+
+
 def indicator_map(territory, places: list[Place], key: str, period) -> tuple:
     """(choropleth of one indicator by commune, codes without contour). The same map goes into the reports."""
     from reperes.charts import choropleth
@@ -269,8 +277,13 @@ def indicator_map(territory, places: list[Place], key: str, period) -> tuple:
         insufficient = {p.code for p in places if p.ratios[what] is None} - secret
         # a share (DELD, RSA) reads as a percentage, as in the tables; « pour 1 000 habitants » as a number
         unit, decimals = ("percent" if RATIO_BY_KEY[what].per == 1 else "count"), 1
+        vintages = ""
+        if what in ("deld", "rsa"):  # the stock's vintage(s), as the source gives them
+            attr = "long_term" if what == "deld" else "rsa_households"
+            found = sorted({getattr(p, attr).millesime for p in places if getattr(p, attr)})
+            vintages = f", millésime {' ; '.join(found)}" if found else ""
         source = ("Repères (accompagnés du PLIE, " + mx.period_text(*period) + ") ; "
-                  + RATIO_BY_KEY[what].denominator_label + ".")
+                  + named_for_period(RATIO_BY_KEY[what].denominator_label, *period) + vintages + ".")
     else:
         attr = "long_term" if what == st.DELD else "rsa_households"
         values = {p.code: (getattr(p, attr).value if getattr(p, attr) else None) for p in places}

@@ -45,8 +45,10 @@ def territory_maps(ctx):
                  if word in chart.description]
         return (" " + " ; ".join(parts).capitalize() + " (voir la légende).") if parts else ""
 
-    return [Figure(chart, source=chart.source or "Repères ; INSEE ; France Travail ; CAF", period=ctx.period,
-                   definition=MAP_DEFINITIONS[key] + key_to(chart)) for key, chart in zip(keys, charts, strict=True)]
+    named = services.named_for_period
+    return [Figure(chart, source=chart.source or named("Repères ; INSEE ; France Travail ; CAF", ctx.debut, ctx.fin),
+                   period=ctx.period, definition=named(MAP_DEFINITIONS[key], ctx.debut, ctx.fin) + key_to(chart))
+            for key, chart in zip(keys, charts, strict=True)]
 
 
 def offer_matrix(ctx):
@@ -131,6 +133,7 @@ def potential_public(ctx):
                   "/ DARES) ; accompagnés au RSA rapportés aux foyers allocataires du RSA (CAF) : la CAF compte des "
                   "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible."
                   + services.YEARLY_AVERAGE_NOTE)
+    definition = services.named_for_period(definition, ctx.debut, ctx.fin)
     columns = [Column("Intercommunalité"), Column("Accompagnés DELD", "count"),
                Column("Demandeurs d'emploi de longue durée", "count"), Column("Ratio DELD", "percent"),
                Column("Accompagnés RSA", "count"), Column("Foyers RSA (CAF)", "count"), Column("Ratio RSA", "percent")]

@@ -10,12 +10,15 @@ import random
 
 from django.db import transaction
 
+from reperes.referentiel.institutions import institution_name
+
 from .builtin import ensure_builtin_forms
 from .coding import seed_codebook, tag
 from .masking import mask
 from .models import Campaign, Excerpt, Form, Interview, Response, Theme
 from .services import add_participants, add_partner, clean_answers, submit
 
+CAMPAIGN_DATE = dt.date(2019, 12, 1)  # the campaigns ask about 2019: institutions named as they were then
 PARTICIPANT_CAMPAIGN = "Avis des participants 2019 (démonstration)"
 PARTNER_CAMPAIGN = "Regards des partenaires 2019 (démonstration)"
 
@@ -24,7 +27,7 @@ _CHANGES = ("J'ai repris confiance en moi.", "J'ai trouvé un travail près de c
             "Je parle plus facilement avec les employeurs.", "")
 _IDEAS = ("Plus d'aide pour le transport.", "Des rendez-vous plus souvent.", "Un atelier sur l'ordinateur.", "", "")
 _PARTNERS = (("Mairie de Toul (fictive)", "elu"), ("Conseil départemental (fictif)", "institution"),
-             ("France Travail – agence fictive", "institution"), ("Mission locale (fictive)", "acteur"),
+             (f"{institution_name('france_travail', CAMPAIGN_DATE)} – agence fictive", "institution"), ("Mission locale (fictive)", "acteur"),
              ("Chantier d'insertion (fictif)", "acteur"), ("Communauté de communes (fictive)", "elu"))
 
 
@@ -40,7 +43,8 @@ def _participant_answers(rng: random.Random) -> dict:
 _APPORTS = ("Un accompagnement renforcé et suivi dans la durée.",
             "Un référent unique qui fait le lien avec les employeurs du territoire.",
             "Des étapes de parcours que personne d'autre ne propose, comme le chantier d'insertion.",
-            "Il complète l'offre de France Travail pour les personnes les plus éloignées de l'emploi.",
+            f"Il complète l'offre de {institution_name('france_travail', CAMPAIGN_DATE)} pour les personnes les "
+            "plus éloignées de l'emploi.",
             "Une coordination des acteurs, même si l'offre reste peu lisible pour les partenaires.")
 
 
