@@ -116,3 +116,40 @@ def test_french_typography_also_in_table_cells_headers_and_totals():
     assert not any("'" in w for w in words)
     deck = "\n".join(slide_texts(render_pptx(doc)))
     assert "Techniques de recherche d\u2019emploi" in deck and "d'" not in deck
+
+
+def test_a_deck_with_many_short_tables_keeps_to_30_slides_and_names_every_table_it_leaves_out():
+    """40 parts of one short table each, and one part with 12 tables of which 4 are all secret: over the
+    budget, the secret ones leave first, then the short tables of the busiest part; each is named on the
+    last slide, so every table of the report is on a slide or on that list."""
+    from reperes.documents.model import Suppressed
+
+    def small(caption: str, secret: bool = False) -> Table:
+        return Table(caption, [Column("Public"), Column("Oui", "count"), Column("Non", "count")],
+                     [["Participant·e", Suppressed(11) if secret else 12, Suppressed(11) if secret else 14]])
+
+    busy = Section("Enquêtes", [Paragraph("Texte.")] + [small(f"Question {i}", secret=i < 4) for i in range(12)])
+    parts = [Section(f"Partie {k}", [Paragraph("Texte."), small(f"Tableau seul {k}")]) for k in range(1, 11)]
+    texts = slide_texts(render_pptx(document(*parts, busy)))
+    assert len(texts) <= MAX_SLIDES
+    annex = texts[-1]
+    assert "ne sont pas repris en diapositive" in annex and "dans le rapport" in annex
+    titles = [t.split("\n")[0] for t in texts[:-1]]
+    for caption in [f"Question {i}" for i in range(12)] + [f"Tableau seul {k}" for k in range(1, 11)]:
+        on_slide = any(title.endswith(f" – {caption}") for title in titles)
+        in_annex = f" – {caption} (partie « " in annex
+        assert on_slide != in_annex, caption  # on a slide, or named on the last one: never both, never neither
+    for i in range(4):  # all secret: shows nothing on a slide, left out first
+        assert f" – Question {i} (partie « Enquêtes »)" in annex
+    for k in range(1, 11):  # the one table of a part stays on its slide
+        assert f"Tableau seul {k} (partie" not in annex
+
+
+def test_native_bar_charts_start_at_zero():
+    from reperes.charts.charts import bar_chart
+    from reperes.documents import Figure
+
+    chart = bar_chart(["CC A", "CC B", "CC C"], [7.1, 7.8, 7.4], title="Pour 1 000 habitants")
+    deck = Presentation(io.BytesIO(render_pptx(document(Section("A", [Figure(chart)])))))
+    graphs = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    assert graphs and graphs[0].value_axis.minimum_scale == 0
