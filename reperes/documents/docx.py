@@ -38,7 +38,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reperes import formats
 
-from .formatting import CALLOUT_LABELS, LABELS, format_value
+from .formatting import LABELS, callout_head, format_value
 from .model import (
     BulletList,
     Callout,
@@ -329,7 +329,7 @@ class DocxRenderer(Visitor):
     def visit_callout(self, block: Callout, level: int = 1) -> None:
         style = "Intense Quote" if "Intense Quote" in self.styles else None
         paragraph = self.doc.add_paragraph(style=style)
-        head = CALLOUT_LABELS[block.kind] + (f" – {block.title}" if block.title else "")
+        head = callout_head(block)
         paragraph.add_run(labelled(head, "")).bold = True
         self._runs(paragraph, block.text)
 

@@ -251,8 +251,11 @@ class HtmlRenderer(Visitor):
         return "\n".join(part for part in parts if part)
 
     def visit_callout(self, block: Callout, level: int = 2) -> str:
-        title = f'<span class="rp-callout__kind">{_e(CALLOUT_LABELS[block.kind])}</span>'
-        if block.title:
+        kind = CALLOUT_LABELS[block.kind]
+        title = f'<span class="rp-callout__kind">{_e(kind)}</span>'
+        if block.title and block.title.casefold().startswith(kind.casefold()):
+            title = f'<span class="rp-callout__kind">{_e(block.title)}</span>'  # « Question 1 », said once
+        elif block.title:
             title += _e(_labelled("") + block.title)
         return (
             f'<div class="rp-callout rp-callout--{block.kind}" role="note">'

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from reperes import formats
 
-from .formatting import CALLOUT_LABELS, LABELS, format_value
+from .formatting import LABELS, callout_head, format_value
 from .model import (
     BulletList,
     Callout,
@@ -274,7 +274,7 @@ class TypstWriter(Visitor):
                 f"alt: {_s(figure_alt(block))}), caption: {_c(caption)})\n#block(above: 0.4em)[{small}]]")
 
     def visit_callout(self, block: Callout, level: int = 1) -> str:
-        head = CALLOUT_LABELS[block.kind] + (f" – {block.title}" if block.title else "")
+        head = callout_head(block)
         colour = {"info": "#1D5A9E", "warning": "#C04A00", "question": "#007A5A", "finding": "#A8467F"}[block.kind]
         return (f"#block(fill: rgb(\"#f5f7fa\"), stroke: (left: 3pt + rgb(\"{colour}\")), inset: 8pt, "
                 f"width: 100%)[#strong[#{_s(labelled(head, ''))}]{_runs(block.text)}]")

@@ -153,3 +153,19 @@ def test_native_bar_charts_start_at_zero():
     deck = Presentation(io.BytesIO(render_pptx(document(Section("A", [Figure(chart)])))))
     graphs = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
     assert graphs and graphs[0].value_axis.minimum_scale == 0
+
+
+def test_a_question_is_headed_once_not_question_question():
+    from reperes.documents import Callout
+
+    doc = document(Section("Constats", [Callout("question", "Question 1", "Le taux suffit-il ?"),
+                                        Callout("warning", "Document interne", "Ne pas diffuser.")]))
+    word = "\n".join(p.text for p in docx.Document(io.BytesIO(render_docx(doc))).paragraphs)
+    assert "Question\u00a01" in word or "Question 1" in word
+    assert "Question – Question" not in word and "Attention – Document interne" in word
+    html = render_html(doc)
+    assert "Question – Question" not in html and "Question\u00a0: Question" not in html
+    from reperes.documents.pdf import typst_source
+
+    source = typst_source(numbered(doc))
+    assert "Question – Question" not in source and "Attention – Document interne" in source
