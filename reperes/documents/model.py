@@ -706,5 +706,6 @@ def numbered(document: Document) -> Document:
         disclosure = dataclasses.replace(disclosure, text=resolve(disclosure.text))
     return dataclasses.replace(document, title=resolve(document.title), subtitle=resolve(document.subtitle),
                                organisation=resolve(document.organisation),
+                               metadata={key: resolve(value) for key, value in document.metadata.items()},
                                disclosure=disclosure,
                                sections=tuple(resolve_section(section) for section in sections))

@@ -3,6 +3,7 @@ of at most 30 slides that never cuts a table silently (issue 17)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -105,8 +106,10 @@ def test_french_typography_also_in_table_cells_headers_and_totals():
     cells = Table("Étapes", [Column("Type d'étape"), Column("Nombre d'étapes", "count")],
                   [["Techniques de recherche d'emploi", 45], ["Besoin : santé ?", 3]],
                   footer_rows=[["Total d'étapes", 48]])
-    doc = document(Section("A", [cells]))
+    doc = dataclasses.replace(document(Section("A", [cells])),
+                              metadata={"Document": "Rapport de l'évaluation", "Empreinte": "abc"})
     html = render_html(doc)
+    assert "Rapport de l\u2019évaluation" in html  # the reproducibility table too
     for text in ("Type d\u2019étape", "Nombre d\u2019étapes", "Techniques de recherche d\u2019emploi",
                  "Besoin\u00a0: santé\u202f?", "Total d\u2019étapes"):
         assert text in html, text
