@@ -90,6 +90,9 @@ def test_french_typography_in_every_text_of_every_format():
     assert typography("L'offre d'insertion : carences ? Oui ! « s » ; fin") == \
         "L\u2019offre d\u2019insertion\u00a0: carences\u202f? Oui\u202f! «\u202fs\u202f»\u202f; fin"
     assert typography("https://exemple.fr:8000/a?b=1 à 10:30") == "https://exemple.fr:8000/a?b=1 à 10:30"
+    # thousands: a narrow no-break space, never between two numbers that are not one (« 2019 123 »)
+    assert typography("pour 1 000 habitants, 1 250 000 €, en 2019 123 personnes") == \
+        "pour 1\u202f000 habitants, 1\u202f250\u202f000 €, en 2019 123 personnes"
     doc = document(Section("L'offre d'insertion", [Paragraph("Question : qu'en dit le comité ?"),
                                                    table("Sorties d'emploi", 2)]))
     html = render_html(doc)
