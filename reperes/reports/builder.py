@@ -222,6 +222,9 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
                                f"Cette partie n'a pas pu être produite ({type(exc).__name__}). "
                                "Les autres parties du rapport ne sont pas concernées.")]
         sections.append(_section(slug, title, content, inputs.comments.get(slug, "")))
+    summary = _summary(sections)
+    if summary is not None:
+        sections.insert(0, summary)
     metadata = {
         "Document": f"{TITLE} – {inputs.plie_name}",
         "Période": f"{debut.isoformat()} au {fin.isoformat()}",
@@ -1002,6 +1005,35 @@ def _qualitative(ctx: ReportContext, facts: _Facts) -> list:
 
 
 # ----------------------------------------------------------------------------- 9. findings as questions
+
+
+SUMMARY_PARTS = ("participants-et-public-potentiel", "sorties", "offre-d-insertion", "premiers-constats")
+
+
+def _summary(sections: list[Section]) -> Section | None:
+    """« L’essentiel »: one page up front, made of what the parts below already say (their key figures, the
+    matrix in one sentence, the questions for the debate) — nothing computed twice, nothing that could
+    disagree with the part it comes from."""
+    by_slug = {section.slug: section for section in sections}
+    blocks: list = []
+    for slug in SUMMARY_PARTS[:2]:
+        part = by_slug.get(slug)
+        key = next((b for b in part.blocks if isinstance(b, KeyFigures)), None) if part else None
+        if key is not None:
+            blocks.append(key)
+    offer = by_slug.get("offre-d-insertion")
+    sentence = next((b for b in offer.blocks if isinstance(b, Paragraph)), None) if offer else None
+    if sentence is not None:
+        blocks.append(sentence)
+    findings = by_slug.get("premiers-constats")
+    questions = [b.text for b in findings.blocks if isinstance(b, Callout) and b.kind == "question"] \
+        if findings else []
+    if questions:
+        blocks.append(Paragraph("Les questions posées au comité (détail dans « Premiers constats ») :"))
+        blocks.append(BulletList(questions))
+    if not blocks:
+        return None
+    return Section("L'essentiel", blocks=blocks, slug="essentiel")
 
 
 def _findings(ctx: ReportContext, facts: _Facts) -> list:
