@@ -250,18 +250,24 @@ class TypstWriter(Visitor):
         body = ", ".join(cells + footer)
         lines = provenance_lines(table.period, table.definition, table.source, table_notes(table))
         small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
-        size = f"#set text(size: {layout.font_size}pt)\n" if layout.font_size != TABLE_FONT_SIZE else ""
+        size = f"#show table: set text(size: {layout.font_size}pt)\n" if layout.font_size != TABLE_FONT_SIZE else ""
         figure = (f"figure(kind: table, caption: {_c(caption_label(table))}, "
                   f"table(columns: ({', '.join(layout.columns)},), align: ({aligns},), "
                   f"table.header({header}), {body}))")
         notes = f"block(above: 0.4em)[{small}]"
-        if layout.height < KEEP_TOGETHER_HEIGHT:
-            # A table that fits on a page is never split: no orphan row, its caption and notes stay with it.
-            return f"#block(breakable: false, width: 100%)[{size}#{figure}\n#{notes}]"
-        # A long table starts on a new page unless enough room is left for its caption, header and rows;
-        # its header row is repeated on every page (table.header).
-        return (f"#context {{ if page.height - {PAGE_BOTTOM_PT}pt - here().position().y < {MIN_START_PT}pt "
-                f"{{ pagebreak() }} }}\n#block(width: 100%)[{size}#{figure}]\n\n#{notes}")
+        # Typst measures the table where it falls: one that fits in the room left is set there in one piece;
+        # one that fits on a page but not in the room left starts the next page, whole (no orphan row at the
+        # foot of a page, no widow row at the top of the next, the caption and notes with it); one taller than
+        # a page starts a new page unless enough room is left for its caption, header and first rows, and
+        # repeats its header row on every page (table.header).
+        body = f"[{size}#{figure}\n#{notes}]"
+        return (f"#context {{\n  let body = {body}\n"
+                f"  let height = measure(block(width: {TEXT_WIDTH_PT:.2f}pt, body)).height\n"
+                f"  let left = page.height - {PAGE_BOTTOM_PT}pt - here().position().y\n"
+                f"  let full = page.height - {PAGE_BOTTOM_PT}pt - {PAGE_TOP_PT}pt\n"
+                f"  if height <= left {{ block(breakable: false, width: 100%, body) }}\n"
+                f"  else if height <= full {{ pagebreak(); block(breakable: false, width: 100%, body) }}\n"
+                f"  else {{ if left < {MIN_START_PT}pt {{ pagebreak() }}; block(width: 100%, body) }}\n}}")
 
     def visit_figure(self, block: Figure, level: int = 1) -> str:
         from .docx import chart_png
@@ -291,13 +297,14 @@ class TypstWriter(Visitor):
 # ------------------------------------------------------------------ table layout
 
 TABLE_FONT_SIZE = 8.5  # pt, the preamble's table text
+MEDIUM_TABLE_FONT_SIZE = 7.5  # pt, for a table whose words leave little room at the usual size
 SMALL_TABLE_FONT_SIZE = 7.0  # pt, for a table whose words do not fit at the usual size
 TEXT_WIDTH_PT = 595.28 - 2 * 62.36  # A4 less the 2.2 cm side margins
 CHAR_EM = 0.58  # mean advance of a DejaVu Sans character, in em (bold headers and capitals included)
 CELL_PADDING_CHARS = 2.2  # the 4 pt inset on both sides and the stroke, in characters
 LINE_PT = 1.25  # a line of table text, in em, with the cell's insets added per row below
-KEEP_TOGETHER_HEIGHT = 430.0  # pt: a table estimated shorter than this is kept on one page
 PAGE_BOTTOM_PT = 62.36  # the bottom margin (2.2 cm)
+PAGE_TOP_PT = 68.03  # the top margin (2.4 cm)
 MIN_START_PT = 200  # room a long table needs to start: caption, header and a few rows
 LONG_WORD = 22  # characters: a longer unbroken word (a checksum, an address) gets break opportunities
 _SPACES = re.compile(r"[ \t\n]+")  # ordinary spaces only: a no-break space never breaks a line
@@ -329,8 +336,9 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
 
     Each column needs at least its longest word (a number column its longest value: numbers never wrap)
     and would like its longest line. When every column fits on its longest line the widths are ``auto``;
-    otherwise each column gets its minimum and the remaining width is shared in proportion to what each
-    still lacks, so no column is squeezed below its longest word and the table never exceeds the page.
+    otherwise each column gets its minimum, the columns that lack least get their whole line while that
+    fits in an equal share of what is left, and the rest is shared in proportion to what each still lacks:
+    no column is squeezed below its longest word and the table never exceeds the page.
     When the minimums alone exceed the page, the table is set smaller; what still does not fit wraps
     inside its words (see :func:`breakable`).
     """
@@ -344,18 +352,20 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
     minimum, natural = [1.0] * count, [1.0] * count
     for index, label in enumerate(labels):
         lo, hi = measure(label, False)
-        minimum[index], natural[index] = max(minimum[index], lo * 1.3), max(natural[index], hi * 1.3)  # bold
+        # bold; a header may take up to about three lines: it does not ask for its whole length on one
+        minimum[index], natural[index] = max(minimum[index], lo * 1.3), max(natural[index], max(lo, hi / 2.5) * 1.3)
     for row in rows:
         for index, text in enumerate(row):
             lo, hi = measure(text, aligns[index] == "right")
             minimum[index], natural[index] = max(minimum[index], lo), max(natural[index], hi)
     minimum = [m + CELL_PADDING_CHARS for m in minimum]
     natural = [n + CELL_PADDING_CHARS for n in natural]
-    size = TABLE_FONT_SIZE
-    available = TEXT_WIDTH_PT / (CHAR_EM * size)
-    if sum(minimum) > available:
-        size = SMALL_TABLE_FONT_SIZE
+    # the usual size; a smaller one when the words leave under a sixth of the width to share (the columns
+    # would wrap word by word) or do not fit at all
+    for size in (TABLE_FONT_SIZE, MEDIUM_TABLE_FONT_SIZE, SMALL_TABLE_FONT_SIZE):
         available = TEXT_WIDTH_PT / (CHAR_EM * size)
+        if sum(natural) <= available or available - sum(minimum) >= available / 6:
+            break
     if sum(natural) <= available:
         widths, columns = natural, ["auto"] * count
     else:
@@ -363,8 +373,21 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
         if spare <= 0:
             widths = [m * available / sum(minimum) for m in minimum]
         else:
-            lacking = [n - m for n, m in zip(natural, minimum, strict=True)]
-            widths = [m + spare * gap / sum(lacking) for m, gap in zip(minimum, lacking, strict=True)]
+            # the columns that lack least get their whole line first (a short « Statut » is not wrapped word
+            # by word to give a long name a few more letters); the rest is shared in proportion
+            widths = list(minimum)
+            open_columns = sorted(range(count), key=lambda i: natural[i] - minimum[i])
+            while open_columns:
+                share = spare / len(open_columns)
+                index = open_columns[0]
+                if natural[index] - minimum[index] > share:
+                    break
+                spare -= natural[index] - minimum[index]
+                widths[index] = natural[index]
+                open_columns.pop(0)
+            lacking = sum(natural[i] - minimum[i] for i in open_columns)
+            for i in open_columns:
+                widths[i] += spare * (natural[i] - minimum[i]) / lacking
         columns = [f"{w:.2f}fr" for w in widths]  # shares of the full text width
     height = 0.0
     for row in [list(labels), *rows]:
