@@ -126,6 +126,9 @@ def for_years(indicateur: str, codes, years) -> dict[str, FigureValue]:
             value = None if secret else sum(f.valeur for f in matching) / len(matching)
             label = matching[0].millesime if len(matching) == 1 else \
                 f"moyenne {matching[0].millesime}–{matching[-1].millesime}"
+            if len(matching) < len(wanted):  # some years of the period have no stock imported: said
+                label += (", seul millésime importé" if len(matching) == 1 else ", seuls millésimes importés") + \
+                    f" de la période {wanted[0]}–{wanted[-1]}"
             last = max(matching, key=lambda f: f.stat_import.created_at)
             found[code] = FigureValue(value, secret, last.source, label, last.stat_import.created_at,
                                       any(f.fictif for f in matching))

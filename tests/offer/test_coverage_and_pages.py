@@ -119,6 +119,10 @@ def test_a_multi_year_rate_divides_by_the_stock_of_the_same_years(territory, par
     _, communes = services.coverage(territory, dt.date(2020, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
     toul = next(p for p in communes if p.code == TOUL)
     assert toul.ratios["deld"] == pytest.approx(6 / 120) and toul.long_term.millesime == "2020"
+    # 2019–2021 with no 2021 stock: the two imported years, and the source says the third is missing
+    _, communes = services.coverage(territory, dt.date(2019, 1, 1), dt.date(2021, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.long_term.millesime == "moyenne 2019–2020, seuls millésimes importés de la période 2019–2021"
 
 
 def test_underserved_ranking_explained(people):
