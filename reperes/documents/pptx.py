@@ -497,7 +497,9 @@ def _text_box(slide, paragraphs: Sequence[str], top, height, budget: int, size) 
         if budget <= 0:
             break
         if len(text) > budget:
-            text = text[: budget].rsplit(" ", 1)[0] + " […]"
+            # a few words of a cut line say nothing (« – Le […] »): below 60 characters, only « […] »
+            text = text[: budget].rsplit(" ", 1)[0] + " […]" if budget >= 60 else "[…] (la suite dans les notes)"
+            budget = 0
         budget -= len(text)
         paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
         first = False

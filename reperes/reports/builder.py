@@ -1016,11 +1016,14 @@ def _summary(sections: list[Section]) -> Section | None:
     disagree with the part it comes from."""
     by_slug = {section.slug: section for section in sections}
     blocks: list = []
+    figures = []
     for slug in SUMMARY_PARTS[:2]:
         part = by_slug.get(slug)
         key = next((b for b in part.blocks if isinstance(b, KeyFigures)), None) if part else None
         if key is not None:
-            blocks.append(key)
+            figures.extend(key.items)
+    if figures:  # one row of figures (two lines of three on paper): one slide in the deck
+        blocks.append(KeyFigures(figures))
     offer = by_slug.get("offre-d-insertion")
     sentence = next((b for b in offer.blocks if isinstance(b, Paragraph)), None) if offer else None
     if sentence is not None:

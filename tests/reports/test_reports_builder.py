@@ -33,9 +33,9 @@ def test_the_summary_up_front_repeats_the_parts_figures_and_questions_never_new_
     from reperes.documents import BulletList, Callout, KeyFigures
 
     summary, parts = partner_document.sections[0], {s.slug: s for s in partner_document.sections[1:]}
-    keys = [b for b in summary.blocks if isinstance(b, KeyFigures)]
-    expected = [next(b for b in parts[slug].blocks if isinstance(b, KeyFigures))
-                for slug in ("participants-et-public-potentiel", "sorties")]
+    keys = [item for b in summary.blocks if isinstance(b, KeyFigures) for item in b.items]
+    expected = [item for slug in ("participants-et-public-potentiel", "sorties")
+                for item in next(b for b in parts[slug].blocks if isinstance(b, KeyFigures)).items]
     assert keys == expected  # the same figures, intervals and sources as the parts they come from
     questions = [b.text for b in parts["premiers-constats"].blocks if isinstance(b, Callout)]
     listed = next(b for b in summary.blocks if isinstance(b, BulletList)).items
