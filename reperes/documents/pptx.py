@@ -64,6 +64,7 @@ MAX_TABLE_ROWS = 18
 TABLE_FONT_PT = 10
 TABLE_TOP, TABLE_BOTTOM = Inches(1.5), Inches(0.8)  # room left under a table for the « suite » line
 MAX_BODY_CHARS = 900
+QUESTION_CHARS = 1100  # the questions for the debate: short lines, one slide for five of them
 MAX_SLIDES = 30  # a deck for a committee: past this, long tables stop on their first slide, saying where the rest is
 FONT = "DejaVu Sans"
 
@@ -186,9 +187,11 @@ class PptxRenderer:
         slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size = Pt(36)
         self._notes(slide, [f"{k} : {v}" for k, v in document.metadata.items()])
 
-    def _text_slide(self, title: str, paragraphs: Sequence[str], *, notes: Sequence[str] = ()) -> None:
+    def _text_slide(self, title: str, paragraphs: Sequence[str], *, notes: Sequence[str] = (),
+                    budget: int = MAX_BODY_CHARS) -> None:
         slide = self._new_slide(title)
-        _text_box(slide, paragraphs, Inches(1.6), HEIGHT - Inches(2.2), MAX_BODY_CHARS, Pt(18))
+        _text_box(slide, paragraphs, Inches(1.6), HEIGHT - Inches(2.2), budget,
+                  Pt(18) if budget <= MAX_BODY_CHARS else Pt(16))
         self._notes(slide, notes)
 
     def _section(self, section: Section, prefix: str) -> None:
@@ -256,7 +259,7 @@ class PptxRenderer:
         intro = [_first_sentence(text) for text in intro][:1]
         chunks, current, size = [], list(intro), sum(len(t) for t in intro)
         for line in lines:  # a slide holds at least one question; the next one starts a new slide
-            if size + len(line) > MAX_BODY_CHARS and len(current) > len(intro):
+            if size + len(line) > QUESTION_CHARS and len(current) > len(intro):
                 chunks.append(current)
                 current, size = [], 0
             current.append(line)
@@ -264,7 +267,7 @@ class PptxRenderer:
         chunks.append(current)
         for number, chunk in enumerate(chunks, start=1):
             suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
-            self._text_slide(title + suffix, chunk, notes=chunk)
+            self._text_slide(title + suffix, chunk, notes=chunk, budget=QUESTION_CHARS)
 
     def _annex_slide(self) -> None:
         """The tables not drawn as slides (deck over budget), named one by one: never left out silently."""
@@ -307,7 +310,8 @@ class PptxRenderer:
             frame.word_wrap = True
             run = frame.paragraphs[0].add_run()
             run.text = format_value(item.value, item.unit, item.decimals)
-            run.font.size, run.font.bold, run.font.color.rgb, run.font.name = Pt(40), True, ACCENT, FONT
+            big = Pt(40) if count <= 4 else Pt(28)  # six across: « 49,5 % » on one line
+            run.font.size, run.font.bold, run.font.color.rgb, run.font.name = big, True, ACCENT, FONT
             label = frame.add_paragraph().add_run()
             label.text = item.label
             label.font.size, label.font.color.rgb, label.font.name = Pt(16), TEXT, FONT
