@@ -364,7 +364,7 @@ def test_figure_inlines_the_svg_and_offers_the_data():
     assert figure.children[0].tag == "figcaption" and figure.children[0].text == "Figure\u00a01 – Sorties par catégorie"
     chart = [e for e in figure.children if "rp-figure__chart" in e.classes][0]
     assert chart.attrs["role"] == "img"
-    assert chart.attrs["aria-label"] == "Barres horizontales : 40 sorties positives, 12 neutres."
+    assert chart.attrs["aria-label"] == "Barres horizontales\u00a0: 40 sorties positives, 12 neutres."  # typography
     assert chart.children[0].tag == "svg"
     details = [e for e in figure.children if e.tag == "details"][0]
     assert details.children[0].text == "Voir les données"
