@@ -302,7 +302,7 @@ class DocxRenderer(Visitor):
         if "Table Grid" in self.styles:
             grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = _column_widths(grid, [column.align == "right" for column in columns])
+        widths = _column_widths(grid, table)
         header = grid.rows[0]
         _repeat_header(header)
         for cell, column, width in zip(header.cells, columns, widths, strict=True):
@@ -430,16 +430,18 @@ def _style_names(doc) -> set[str]:
     return {style.name for style in doc.styles}
 
 
-def _column_widths(grid, numeric: list[bool]) -> list[int]:
-    """Narrow number columns, wide text columns (the first twice as wide): Word and LibreOffice read tcW."""
+def _column_widths(grid, table: Table) -> list[int]:
+    """Column widths from the content, as in the PDF (:func:`reperes.documents.pdf.table_layout`: no column
+    below its longest word, short columns whole first), over the text width: Word and LibreOffice read tcW."""
+    from .pdf import table_layout
+
     total = Cm(16.5)
-    narrow = Cm(2.2)
-    text_columns = [i for i, is_number in enumerate(numeric) if not is_number]
-    weights = {i: (2 if i == text_columns[0] else 1) for i in text_columns} if text_columns else {}
-    room = total - narrow * (len(numeric) - len(text_columns))
-    unit = room / max(sum(weights.values()), 1)
+    texts = [[format_value(value, column.unit, column.decimals) for value, column in
+              zip(row, table.columns, strict=True)] for row in (*table.rows, *table.footer_rows)]
+    layout = table_layout([c.label for c in table.columns], texts, [c.align for c in table.columns])
+    shares = layout.widths or tuple(1.0 for _ in table.columns)
     grid.autofit = False
-    widths = [narrow if numeric[index] else int(unit * weights[index]) for index in range(len(numeric))]
+    widths = [int(total * share / sum(shares)) for share in shares]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
     return widths

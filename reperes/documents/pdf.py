@@ -315,6 +315,7 @@ class TableLayout:
     columns: list[str]  # Typst column widths
     font_size: float
     height: float  # estimated height in pt
+    widths: tuple[float, ...] = ()  # each column's width in characters (its share of the table)
 
 
 def _words(text: str) -> list[str]:
@@ -394,4 +395,4 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
         lines = max((max(1, -(-len(text) // max(1, int(w - CELL_PADDING_CHARS)))) for text, w in
                      zip(row, widths, strict=True)), default=1)
         height += lines * LINE_PT * size + 8
-    return TableLayout(columns, size, height)
+    return TableLayout(columns, size, height, tuple(widths))
