@@ -302,12 +302,12 @@ class DocxRenderer(Visitor):
         if "Table Grid" in self.styles:
             grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = _column_widths(grid, table)
+        widths, size = _column_widths(grid, table)
         header = grid.rows[0]
         _repeat_header(header)
         for cell, column, width in zip(header.cells, columns, widths, strict=True):
             cell.width = width
-            self._cell(cell, column.label, column.align, bold=True)
+            self._cell(cell, column.label, column.align, bold=True, size=size)
         all_rows = [(row, False) for row in rows] + [(row, True) for row in table.footer_rows]
         for grid_row, (row, footer) in zip(grid.rows[1:], all_rows, strict=True):
             for index, (cell, value, column) in enumerate(zip(grid_row.cells, row, columns, strict=True)):
@@ -315,7 +315,7 @@ class DocxRenderer(Visitor):
                 text = "" if not table.rows and not footer else format_value(value, column.unit, column.decimals)
                 if not table.rows and not footer and index == 0:
                     text = "Aucune donnée."
-                self._cell(cell, text, column.align, bold=footer or (table.row_headers and index == 0))
+                self._cell(cell, text, column.align, bold=footer or (table.row_headers and index == 0), size=size)
         self._small_lines(provenance_lines(table.period, table.definition, table.source, table_notes(table)))
 
     def visit_figure(self, block: Figure, level: int = 1) -> None:
@@ -391,11 +391,11 @@ class DocxRenderer(Visitor):
             self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     @staticmethod
-    def _cell(cell, text: str, align: str, *, bold: bool = False) -> None:
+    def _cell(cell, text: str, align: str, *, bold: bool = False, size: float = 9) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.alignment = ALIGN[align]
         run = paragraph.add_run(text)
-        run.font.size = Pt(9)
+        run.font.size = Pt(size)
         if bold:
             run.bold = True
 
@@ -430,7 +430,7 @@ def _style_names(doc) -> set[str]:
     return {style.name for style in doc.styles}
 
 
-def _column_widths(grid, table: Table) -> list[int]:
+def _column_widths(grid, table: Table) -> tuple[list[int], float]:
     """Column widths from the content, as in the PDF (:func:`reperes.documents.pdf.table_layout`: no column
     below its longest word, short columns whole first), over the text width: Word and LibreOffice read tcW."""
     from .pdf import table_layout
@@ -438,13 +438,15 @@ def _column_widths(grid, table: Table) -> list[int]:
     total = Cm(16.5)
     texts = [[format_value(value, column.unit, column.decimals) for value, column in
               zip(row, table.columns, strict=True)] for row in (*table.rows, *table.footer_rows)]
-    layout = table_layout([c.label for c in table.columns], texts, [c.align for c in table.columns])
+    layout = table_layout([c.label for c in table.columns], texts, [c.align for c in table.columns],
+                          width_pt=total.pt, sizes=(9, 8, 7),  # the cells' 9 pt, smaller when the words need it
+                          bold=1.6)  # Word's bold headers and cell margins take more than the PDF's
     shares = layout.widths or tuple(1.0 for _ in table.columns)
     grid.autofit = False
     widths = [int(total * share / sum(shares)) for share in shares]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-    return widths
+    return widths, layout.font_size
 
 
 def _alt(shape, description: str, title: str) -> None:

@@ -332,7 +332,10 @@ def breakable(text: str) -> str:
     return " ".join(cut(w) for w in text.split(" "))
 
 
-def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: Sequence[str]) -> TableLayout:
+def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: Sequence[str], *,
+                 width_pt: float = TEXT_WIDTH_PT,
+                 sizes: Sequence[float] = (TABLE_FONT_SIZE, MEDIUM_TABLE_FONT_SIZE, SMALL_TABLE_FONT_SIZE),
+                 bold: float = 1.3) -> TableLayout:
     """Column widths from the content, as a browser lays out an automatic table.
 
     Each column needs at least its longest word (a number column its longest value: numbers never wrap)
@@ -341,7 +344,8 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
     fits in an equal share of what is left, and the rest is shared in proportion to what each still lacks:
     no column is squeezed below its longest word and the table never exceeds the page.
     When the minimums alone exceed the page, the table is set smaller; what still does not fit wraps
-    inside its words (see :func:`breakable`).
+    inside its words (see :func:`breakable`). ``width_pt`` and ``sizes``: the text width and the type sizes
+    to try, largest first (the Word renderer's differ from the PDF's).
     """
     def measure(text: str, numeric: bool) -> tuple[int, int]:
         words = _words(text)
@@ -354,7 +358,7 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
     for index, label in enumerate(labels):
         lo, hi = measure(label, False)
         # bold; a header may take up to about three lines: it does not ask for its whole length on one
-        minimum[index], natural[index] = max(minimum[index], lo * 1.3), max(natural[index], max(lo, hi / 2.5) * 1.3)
+        minimum[index], natural[index] = max(minimum[index], lo * bold), max(natural[index], max(lo, hi / 2.5) * bold)
     for row in rows:
         for index, text in enumerate(row):
             lo, hi = measure(text, aligns[index] == "right")
@@ -363,8 +367,8 @@ def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: S
     natural = [n + CELL_PADDING_CHARS for n in natural]
     # the usual size; a smaller one when the words leave under a sixth of the width to share (the columns
     # would wrap word by word) or do not fit at all
-    for size in (TABLE_FONT_SIZE, MEDIUM_TABLE_FONT_SIZE, SMALL_TABLE_FONT_SIZE):
-        available = TEXT_WIDTH_PT / (CHAR_EM * size)
+    for size in sizes:
+        available = width_pt / (CHAR_EM * size)
         if sum(natural) <= available or available - sum(minimum) >= available / 6:
             break
     if sum(natural) <= available:
