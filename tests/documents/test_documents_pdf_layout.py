@@ -79,3 +79,24 @@ def test_a_long_table_repeats_its_header_on_every_page():
     pdf = render_pdf(_doc(table))
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 4  # cover, contents, two or more pages of rows
     assert "\u200b".join([SHA[i:i + 16] for i in range(0, 64, 16)]) in source
+
+
+def test_word_tables_take_their_widths_from_the_content_too():
+    import io
+
+    import docx
+    from docx.shared import Cm
+
+    from reperes.documents.docx import render_docx
+
+    table = Table("Public potentiel", [Column("Intercommunalité"), Column("Accompagnés DELD", "count"),
+                                       Column("Demandeurs d’emploi de longue durée", "count"),
+                                       Column("Ratio DELD", "percent"), Column("Femmes", "count")],
+                  [["CC du Pays de Colombey et du Sud Toulois", 34, 370, 0.092, 12]])
+    word = docx.Document(io.BytesIO(render_docx(_doc(table))))
+    grid = next(t for t in word.tables if len(t.columns) == 5)
+    widths = [cell.width for cell in grid.rows[0].cells]
+    assert sum(widths) <= Cm(16.5) + Cm(0.01)
+    # « Intercommunalité » (16 letters) needs more than « Femmes » (6); the old fixed 2,2 cm number columns
+    # left the first one 5 cm whatever it held
+    assert widths[0] > widths[4] and widths[0] > Cm(3)
