@@ -316,6 +316,7 @@ class DocxRenderer(Visitor):
                 if not table.rows and not footer and index == 0:
                     text = "Aucune donnée."
                 self._cell(cell, text, column.align, bold=footer or (table.row_headers and index == 0), size=size)
+        _keep_rows_together(grid)
         self._small_lines(provenance_lines(table.period, table.definition, table.source, table_notes(table)))
 
     def visit_figure(self, block: Figure, level: int = 1) -> None:
@@ -453,6 +454,26 @@ def _alt(shape, description: str, title: str) -> None:
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", description)
     doc_pr.set("title", title)
+
+
+KEEP_WHOLE_ROWS = 25  # a table up to this many rows moves whole to the next page rather than split
+
+
+def _keep_rows_together(grid) -> None:
+    """No row split across pages; a short table kept whole (each row « keep with next »), a long one never
+    leaves its header and first three rows, nor its last two rows, alone on a page."""
+    rows = list(grid.rows)
+    for index, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        cant_split.set(qn("w:val"), "true")
+        tr_pr.append(cant_split)
+        last = index == len(rows) - 1
+        keep = not last and (len(rows) <= KEEP_WHOLE_ROWS or index < 4 or index >= len(rows) - 3)
+        if keep:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row) -> None:

@@ -100,3 +100,26 @@ def test_word_tables_take_their_widths_from_the_content_too():
     # « Intercommunalité » (16 letters) needs more than « Femmes » (6); the old fixed 2,2 cm number columns
     # left the first one 5 cm whatever it held
     assert widths[0] > widths[4] and widths[0] > Cm(3)
+
+
+def test_word_keeps_a_short_table_whole_and_a_long_one_from_leaving_orphan_rows():
+    import io
+
+    import docx
+
+    from reperes.documents.docx import render_docx
+
+    short = Table("Court", [Column("Motif"), Column("Effectif", "count")], [[f"m{i}", i] for i in range(5)])
+    long = Table("Long", [Column("Action"), Column("Effectif", "count")], [[f"a{i}", i] for i in range(60)])
+    word = docx.Document(io.BytesIO(render_docx(_doc(short, long))))
+    grids = [t for t in word.tables if len(t.columns) == 2 and len(t.rows) > 3]
+
+    def kept(row):
+        return all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+
+    court, longue = grids[0], grids[1]
+    assert all(kept(row) for row in court.rows[:-1]) and not kept(court.rows[-1])
+    assert all(row._tr.trPr.find(docx.oxml.ns.qn("w:cantSplit")) is not None for row in court.rows)
+    rows = longue.rows
+    assert all(kept(row) for row in rows[:4]) and all(kept(row) for row in rows[-3:-1])
+    assert not kept(rows[30])  # the middle of a long table may break
