@@ -85,12 +85,17 @@ _OPEN_QUOTE = re.compile(r"«(?: |(?=[^\s\u00a0\u202f]))")
 _CLOSE_QUOTE = re.compile(r"(?: |(?<=[^\s\u00a0\u202f]))»")
 
 
+_THOUSANDS = re.compile(r"\b(\d{1,3}) (?=\d{3}\b)")  # « 1 000 habitants » written with an ordinary space
+
+
 def typography(text: str) -> str:
     """French typography for generated text: typographic apostrophes; a no-break space before « : » and a
-    narrow one before ; ? ! (where the text put a space) and inside « »."""
+    narrow one before ; ? ! (where the text put a space) and inside « »; a narrow no-break space as the
+    thousands separator a text wrote with an ordinary space (« pour 1 000 habitants »)."""
     if not text:
         return text
     text = _APOSTROPHE.sub("\u2019", text)
+    text = _THOUSANDS.sub(lambda m: m.group(1) + NNBSP, text)
     text = _BEFORE_PUNCT.sub(lambda m: ("\u00a0" if m.group(1) == ":" else NNBSP) + m.group(1), text)
     text = _OPEN_QUOTE.sub("«" + NNBSP, text)
     return _CLOSE_QUOTE.sub(NNBSP + "»", text)

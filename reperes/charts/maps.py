@@ -39,6 +39,7 @@ __all__ = ["choropleth", "outline_map", "class_breaks", "classify", "class_label
 NO_CONTOUR_MESSAGE = "Aucun contour de commune n'est disponible pour cette carte."
 MAP_WIDTH = 5.0  # inches for the map itself; the legend takes the rest of the width
 HATCH = "////"
+SECRET_HATCH = "xxx"  # cells withheld by statistical secret: told apart from « données insuffisantes »
 
 
 # --- geometry --------------------------------------------------------------------------------
@@ -134,6 +135,93 @@ def _paths(features: Mapping[str, Any]) -> tuple[dict[str, Path], tuple[float, f
         if path is not None:
             paths[code] = path
     return paths, bounds
+
+
+def _common(label: str) -> str:
+    """« Intercommunalité » → « intercommunalité »; an acronym (« EPCI », « DELD ») stays as it is."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() and len(first) > 1 else label[:1].lower() + label[1:]
+
+
+def _of(label: str) -> str:
+    """« d’intercommunalité », « de canton », « d’EPCI »."""
+    word = _common(label)
+    return f"d’{word}" if word[:1].lower() in "aeiouyéèêàâîôûh" else f"de {word}"
+
+
+def _group_boundaries(features: Mapping[str, Any], groups: Mapping[str, str]) -> tuple[
+        np.ndarray, dict[str, tuple[float, float]]]:
+    """The limits between groups (EPCI) and around the territory, as projected segments, and where to
+    write each group's name.
+
+    A segment of a commune's contour is a limit when no commune of the same group shares it: contours that
+    share their vertices (IGN Admin Express keeps the topology) give the EPCI's outline without any
+    geometry library. A group's name goes at the centre of the commune of that group nearest its
+    area-weighted centre (a point inside the group, even for a crescent-shaped one).
+    """
+    polygons = {str(code): _polygons(geometry) for code, geometry in features.items()}
+    lats = [float(pt[1]) for plist in polygons.values() for poly in plist for ring in poly for pt in ring]
+    if not lats:
+        return np.zeros((0, 2, 2)), {}
+    projection = Projection(min(lats), max(lats))
+    owners: dict[frozenset, set[str]] = {}
+    ends: dict[frozenset, tuple] = {}
+    centres: dict[str, tuple[float, float, float]] = {}  # commune → (x, y, area)
+    for code, plist in polygons.items():
+        group = groups.get(code, "")
+        area_total, cx, cy = 0.0, 0.0, 0.0
+        for poly in plist:
+            for index, ring in enumerate(poly):
+                if len(ring) < 3:
+                    continue
+                points = projection.ring(ring)
+                if index == 0:
+                    area = abs(_signed_area(points))
+                    area_total += area
+                    cx += float(points[:, 0].mean()) * area
+                    cy += float(points[:, 1].mean()) * area
+                for a, b in zip(points[:-1], points[1:], strict=True):
+                    key = frozenset(((round(a[0], 6), round(a[1], 6)), (round(b[0], 6), round(b[1], 6))))
+                    if len(key) < 2:
+                        continue
+                    owners.setdefault(key, set()).add(group)
+                    ends.setdefault(key, (tuple(a), tuple(b)))
+                    owners[key].add(f"\0{code}")  # how many communes hold it
+        if area_total:
+            centres[code] = (cx / area_total, cy / area_total, area_total)
+    segments = []
+    for key, who in owners.items():
+        communes = [w for w in who if w.startswith("\0")]
+        named = {w for w in who if not w.startswith("\0")}
+        if len(communes) == 1 or len(named) > 1:  # the territory's edge, or between two groups
+            segments.append(ends[key])
+    labels: dict[str, tuple[float, float]] = {}
+    for group in sorted({g for g in groups.values() if g}, key=_sort_key):
+        members = [c for c in centres if groups.get(c) == group]
+        if not members:
+            continue
+        area = sum(centres[c][2] for c in members)
+        gx = sum(centres[c][0] * centres[c][2] for c in members) / area
+        gy = sum(centres[c][1] * centres[c][2] for c in members) / area
+        nearest = min(members, key=lambda c: (centres[c][0] - gx) ** 2 + (centres[c][1] - gy) ** 2)
+        labels[group] = (centres[nearest][0], centres[nearest][1])
+    return np.asarray(segments, dtype=float).reshape(-1, 2, 2), labels
+
+
+def _draw_groups(ax, features: Mapping[str, Any], groups: Mapping[str, str], *, names: bool) -> None:
+    """The groups' limits over the communes, and their names (with a white halo) when ``names``."""
+    from matplotlib.collections import LineCollection
+
+    segments, labels = _group_boundaries(features, groups)
+    if len(segments):
+        ax.add_collection(LineCollection(segments, colors=style.GROUP_EDGE, linewidths=1.4, zorder=3,
+                                         capstyle="round", joinstyle="round"))
+    if names:
+        for group, (x, y) in labels.items():
+            # on a light box (not a stroked halo, which the SVG would draw as shapes, not readable text)
+            ax.text(x, y, style.wrap(group, 18), ha="center", va="center", fontsize=style.SMALL_SIZE + 0.5,
+                    fontweight="bold", color=style.TEXT, zorder=4, linespacing=1.1,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.8})
 
 
 def _map_figure(
@@ -382,6 +470,10 @@ def choropleth(
     missing_label: str = "données insuffisantes",
     value_label: str | None = None,
     source: str | None = None,
+    secret: Iterable[str] | None = None,
+    secret_label: str = "s : secret statistique",
+    groups: Mapping[str, str] | None = None,
+    group_label: str = "Intercommunalité",
 ) -> Chart:
     """A map of communes coloured by class of value.
 
@@ -391,24 +483,34 @@ def choropleth(
     (``missing_label``) and its value is not shown anywhere. ``classes``: a
     number of classes (see :func:`class_breaks` and ``method``) or the bounds.
 
+    ``secret``: communes whose value is withheld by statistical secret (« s » in the partner version):
+    cross-hatched, with their own legend entry ``secret_label``. ``groups`` (commune code → EPCI name):
+    the groups' limits are drawn over the communes and their names written on the map.
+
+    Classes are computed on the communes drawn, so the legend lists exactly the classes on the map.
     The table has one row per commune (by name): commune, code, value, class.
     """
+    title, source, value_label = (formats.typography(t) if t else t for t in (title, source, value_label))
     names = {str(k): v for k, v in (names or {}).items()}
     values = {str(k): (None if style.is_missing(v) else float(v)) for k, v in values.items()}
-    insufficient = {str(code) for code in (insufficient or ())}
+    secret = {str(code) for code in (secret or ())}
+    insufficient = {str(code) for code in (insufficient or ())} - secret
+    groups = {str(k): str(v) for k, v in (groups or {}).items() if v}
     value_header = value_label or ("Part" if unit == "percent" else "Valeur")
     contour_codes = {str(code) for code in features}
 
-    usable = {code: v for code, v in values.items() if not style.is_missing(v) and code not in insufficient}
-    bounds = class_breaks(usable.values(), classes, method=method, unit=unit)
+    usable = {code: v for code, v in values.items()
+              if not style.is_missing(v) and code not in insufficient and code not in secret}
+    drawn_values = [v for code, v in usable.items() if code in contour_codes] or list(usable.values())
+    bounds = class_breaks(drawn_values, classes, method=method, unit=unit)
     labels = class_labels(bounds, unit) if bounds else []
     colours = style.sequential(len(labels))
     method_key = method if isinstance(classes, int | np.integer) else "fixed"
 
-    all_codes = sorted(contour_codes | set(values) | insufficient,
+    all_codes = sorted(contour_codes | set(values) | insufficient | secret,
                        key=lambda code: (_sort_key(names.get(code, code)), code))
-    missing = sorted((set(values) | insufficient) - contour_codes)
-    hatched = [code for code in all_codes if code not in usable]
+    missing = sorted((set(values) | insufficient | secret) - contour_codes)
+    hatched = [code for code in all_codes if code not in usable and code not in secret]
 
     rows, raw = [], []
     for code in all_codes:
@@ -417,6 +519,9 @@ def choropleth(
             index = classify(usable[code], bounds)
             rows.append([name, code, style.fmt(usable[code], unit, decimals), labels[index]])
             raw.append([name, code, usable[code], labels[index]])
+        elif code in secret:
+            rows.append([name, code, formats.SUPPRESSED, secret_label])
+            raw.append([name, code, None, secret_label])
         else:
             rows.append([name, code, missing_label, missing_label])
             raw.append([name, code, None, missing_label])
@@ -424,26 +529,39 @@ def choropleth(
 
     if description is None:
         on_map = len(contour_codes)
+        drawn = {code: v for code, v in usable.items() if code in contour_codes}
         text = f"Carte des communes : {title}. {formats.plural(on_map, 'commune')} sur la carte"
-        if labels:
+        if labels and drawn:
             counts = [0] * len(labels)
-            for v in usable.values():
+            for v in drawn.values():
                 counts[classify(v, bounds)] += 1
             listed = " ; ".join(f"{label} : {formats.plural(c, 'commune')}"
-                                for label, c in zip(labels, counts, strict=True))
-            text += (f", en {formats.plural(len(labels), 'classe')} de {value_header.lower()}"
+                                for label, c in zip(labels, counts, strict=True) if c)
+            shown = sum(1 for c in counts if c)
+            text += (f", en {formats.plural(shown, 'classe')} {_of(value_header)}"
                      f" ({METHOD_TEXT[method_key]}), de la plus claire à la plus foncée : {listed}.")
-            low_code = min(usable, key=lambda c: (usable[c], c))
-            high_code = max(usable, key=lambda c: (usable[c], c))
+            low_code = min(drawn, key=lambda c: (drawn[c], c))
+            high_code = max(drawn, key=lambda c: (drawn[c], c))
             text += (f" Valeur la plus faible : {names.get(low_code, low_code)}"
-                     f" ({style.fmt(usable[low_code], unit, decimals)}) ;"
+                     f" ({style.fmt(drawn[low_code], unit, decimals)}) ;"
                      f" la plus élevée : {names.get(high_code, high_code)}"
-                     f" ({style.fmt(usable[high_code], unit, decimals)}).")
+                     f" ({style.fmt(drawn[high_code], unit, decimals)}).")
         else:
             text += ". Aucune valeur n'est disponible."
         hatched_on_map = [c for c in hatched if c in contour_codes]
         if hatched_on_map:
             text += f" {formats.plural(len(hatched_on_map), 'commune hachurée', 'communes hachurées')} : {missing_label}."
+        secret_on_map = [c for c in secret if c in contour_codes]
+        if secret_on_map:
+            text += (f" {formats.plural(len(secret_on_map), 'commune quadrillée', 'communes quadrillées')} :"
+                     f" valeur non diffusée ({secret_label}).")
+        group_names = sorted({groups[c] for c in contour_codes if c in groups}, key=_sort_key)
+        if group_names:
+            text += (f" Limites des {formats.plural(len(group_names), _common(group_label))} tracées en"
+                     f" trait épais, leurs noms écrits sur la carte : {', '.join(group_names)}."
+                     if len(group_names) > 1 else
+                     f" Limite {_of(group_label)} {group_names[0]} tracée en trait épais, son nom écrit sur"
+                     " la carte.")
         text += _missing_sentence(missing, names)
         description = text
 
@@ -457,10 +575,21 @@ def choropleth(
             decorate(figure, title, source, with_title)
             return figure
         coloured = [code for code in paths if code in usable]
-        blank = [code for code in paths if code not in usable]
-        handles = [_legend_patch(label, colour) for colour, label in zip(colours, labels, strict=True)]
+        hidden = [code for code in paths if code in secret]
+        blank = [code for code in paths if code not in usable and code not in secret]
+        drawn_classes = {classify(usable[code], bounds) for code in coloured}
+        handles = [_legend_patch(label, colour) for index, (colour, label) in enumerate(zip(colours, labels,
+                                                                                          strict=True))
+                   if index in drawn_classes]
         if blank:
             handles.append(_legend_patch(missing_label, style.INSUFFICIENT_FACE, hatch=HATCH))
+        if hidden:
+            handles.append(_legend_patch(secret_label, style.INSUFFICIENT_FACE, hatch=SECRET_HATCH))
+        if groups:
+            from matplotlib.lines import Line2D
+
+            handles.append(Line2D([], [], color=style.GROUP_EDGE, linewidth=1.4,
+                                  label=f"Limite {_of(group_label)}"))
         note = f"{formats.plural(len(missing), 'commune')} sans contour, absente{'s' if len(missing) > 1 else ''}" \
             " de la carte (voir le tableau)" if missing else None
         figure, ax = _map_figure(bounds_xy, title=title, source=source, with_title=with_title,
@@ -474,6 +603,13 @@ def choropleth(
                                         edgecolors=style.INSUFFICIENT_HATCH, linewidths=0.4, hatch=HATCH)
             collection.set_hatchcolor(style.INSUFFICIENT_HATCH)
             ax.add_collection(collection)
+        if hidden:
+            collection = PathCollection([paths[c] for c in hidden], facecolors=style.INSUFFICIENT_FACE,
+                                        edgecolors=style.INSUFFICIENT_HATCH, linewidths=0.4, hatch=SECRET_HATCH)
+            collection.set_hatchcolor(style.INSUFFICIENT_HATCH)
+            ax.add_collection(collection)
+        if groups:
+            _draw_groups(ax, features, groups, names=True)
         return figure
 
     return Chart(kind="carte", title=title, description=description, table=table, source=source,
@@ -571,6 +707,8 @@ def outline_map(
         faces = [group_colours.get(groups.get(code, ""), style.MAP_NEUTRAL) for code in codes]
         ax.add_collection(PathCollection([paths[c] for c in codes], facecolors=faces,
                                          edgecolors=style.MAP_EDGE, linewidths=0.5))
+        if groups:
+            _draw_groups(ax, features, groups, names=False)  # the legend names the colours
         if shown:
             ax.add_collection(PathCollection([paths[c] for c in shown], facecolors="none",
                                              edgecolors=style.HIGHLIGHT, linewidths=1.8))

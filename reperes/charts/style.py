@@ -53,6 +53,7 @@ LINESTYLES = ("-", "--", "-.", ":")
 INSUFFICIENT_FACE = "#FFFFFF"
 INSUFFICIENT_HATCH = "#6E6E6E"  # 5.1:1 on white
 MAP_EDGE = "#FFFFFF"
+GROUP_EDGE = "#1F1F1F"  # limits of the intercommunalités drawn over the communes
 MAP_NEUTRAL = "#C9D6E3"  # communes of an outline map without groups
 HIGHLIGHT = "#111111"
 

@@ -35,11 +35,13 @@ def territory_outline(geometries, names, groups, territory_name):
                        title=f"Les communes du territoire : {territory_name}")
 
 
-def accompagnes_map(geometries, names, values, period, seuil, raw):
+def accompagnes_map(geometries, names, values, period, seuil, raw, groups=None):
     debut, fin = period
     title = f"Participants accompagnés par commune de résidence, du {formats.date(debut)} au {formats.date(fin)}"
-    insufficient = {code for code, v in values.items() if v is None}
-    note = "" if raw else (f" Les communes masquées (moins de {seuil} participants hors zéro, ou masquées pour en "
-                           "protéger une autre) sont hachurées « données insuffisantes » (secret statistique).")
-    return choropleth(geometries, values, names=names, title=title, unit="count", insufficient=insufficient,
-                      value_label="Participants accompagnés", source="Repères, données du PLIE." + note)
+    hidden = {code for code, v in values.items() if v is None}
+    note = "" if raw else (f" Les communes en secret statistique (moins de {seuil} participants hors zéro, ou "
+                           "masquées pour en protéger une autre) sont quadrillées « s » (voir la légende).")
+    return choropleth(geometries, values, names=names, title=title, unit="count",
+                      insufficient=hidden if raw else None, secret=None if raw else hidden,
+                      value_label="Participants accompagnés", source="Repères, données du PLIE." + note,
+                      groups=groups)

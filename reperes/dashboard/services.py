@@ -223,10 +223,11 @@ def build(user) -> Dashboard:
         from . import maps
 
         board.territory_map = maps.territory_outline(geometries, names, groups, territory.name)
-        board.coverage_map = maps.accompagnes_map(geometries, names, values, (debut, fin), seuil, raw)
+        board.coverage_map = maps.accompagnes_map(geometries, names, values, (debut, fin), seuil, raw, groups)
         contour_key = (territory.pk, sorted(geometries), len(names))
         board.territory_map_svg = maps.cached_svg(board.territory_map, "carte-territoire-svg",
                                                   (contour_key, sorted(groups.items())))
         board.coverage_map_svg = maps.cached_svg(board.coverage_map, "carte-accompagnes-svg",
-                                                 (contour_key, sorted(values.items()), raw, seuil, debut, fin))
+                                                 (contour_key, sorted(values.items()), raw, seuil, debut, fin,
+                                                  sorted(groups.items())))
     return board

@@ -23,6 +23,7 @@ from reperes.referentiel.codes import (
     TYPE_ETAPE,
     CodeList,
 )
+from reperes.referentiel.institutions import institution_name
 
 # ---------------------------------------------------------------------------
 # Calendar
@@ -209,7 +210,7 @@ OPERATEUR_HORS_ACTION = {
     "SAVOIRS_DE_BASE": "Organisme de formation (programme régional)",
     "SIAE_ACI": "Atelier et chantier d'insertion hors PLIE",
     "ORIENTATION_PROJET": "Référent de parcours PLIE",
-    "TECHNIQUES_RECHERCHE_EMPLOI": "France Travail",
+    "TECHNIQUES_RECHERCHE_EMPLOI": institution_name("france_travail", EXTRACTION),  # « Pôle emploi » in 2020
     "ACCOMPAGNEMENT_SOCIAL": "Service social départemental",
     "CONTRAT_AIDE": "Employeur du secteur non marchand",
 }

@@ -38,7 +38,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from reperes import formats
 
-from .formatting import CALLOUT_LABELS, LABELS, format_value
+from .formatting import LABELS, callout_head, format_value
 from .model import (
     BulletList,
     Callout,
@@ -302,12 +302,12 @@ class DocxRenderer(Visitor):
         if "Table Grid" in self.styles:
             grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-        widths = _column_widths(grid, [column.align == "right" for column in columns])
+        widths, size = _column_widths(grid, table)
         header = grid.rows[0]
         _repeat_header(header)
         for cell, column, width in zip(header.cells, columns, widths, strict=True):
             cell.width = width
-            self._cell(cell, column.label, column.align, bold=True)
+            self._cell(cell, column.label, column.align, bold=True, size=size)
         all_rows = [(row, False) for row in rows] + [(row, True) for row in table.footer_rows]
         for grid_row, (row, footer) in zip(grid.rows[1:], all_rows, strict=True):
             for index, (cell, value, column) in enumerate(zip(grid_row.cells, row, columns, strict=True)):
@@ -315,7 +315,8 @@ class DocxRenderer(Visitor):
                 text = "" if not table.rows and not footer else format_value(value, column.unit, column.decimals)
                 if not table.rows and not footer and index == 0:
                     text = "Aucune donnée."
-                self._cell(cell, text, column.align, bold=footer or (table.row_headers and index == 0))
+                self._cell(cell, text, column.align, bold=footer or (table.row_headers and index == 0), size=size)
+        _keep_rows_together(grid)
         self._small_lines(provenance_lines(table.period, table.definition, table.source, table_notes(table)))
 
     def visit_figure(self, block: Figure, level: int = 1) -> None:
@@ -329,7 +330,7 @@ class DocxRenderer(Visitor):
     def visit_callout(self, block: Callout, level: int = 1) -> None:
         style = "Intense Quote" if "Intense Quote" in self.styles else None
         paragraph = self.doc.add_paragraph(style=style)
-        head = CALLOUT_LABELS[block.kind] + (f" – {block.title}" if block.title else "")
+        head = callout_head(block)
         paragraph.add_run(labelled(head, "")).bold = True
         self._runs(paragraph, block.text)
 
@@ -391,11 +392,11 @@ class DocxRenderer(Visitor):
             self.doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
     @staticmethod
-    def _cell(cell, text: str, align: str, *, bold: bool = False) -> None:
+    def _cell(cell, text: str, align: str, *, bold: bool = False, size: float = 9) -> None:
         paragraph = cell.paragraphs[0]
         paragraph.alignment = ALIGN[align]
         run = paragraph.add_run(text)
-        run.font.size = Pt(9)
+        run.font.size = Pt(size)
         if bold:
             run.bold = True
 
@@ -430,25 +431,49 @@ def _style_names(doc) -> set[str]:
     return {style.name for style in doc.styles}
 
 
-def _column_widths(grid, numeric: list[bool]) -> list[int]:
-    """Narrow number columns, wide text columns (the first twice as wide): Word and LibreOffice read tcW."""
+def _column_widths(grid, table: Table) -> tuple[list[int], float]:
+    """Column widths from the content, as in the PDF (:func:`reperes.documents.pdf.table_layout`: no column
+    below its longest word, short columns whole first), over the text width: Word and LibreOffice read tcW."""
+    from .pdf import table_layout
+
     total = Cm(16.5)
-    narrow = Cm(2.2)
-    text_columns = [i for i, is_number in enumerate(numeric) if not is_number]
-    weights = {i: (2 if i == text_columns[0] else 1) for i in text_columns} if text_columns else {}
-    room = total - narrow * (len(numeric) - len(text_columns))
-    unit = room / max(sum(weights.values()), 1)
+    texts = [[format_value(value, column.unit, column.decimals) for value, column in
+              zip(row, table.columns, strict=True)] for row in (*table.rows, *table.footer_rows)]
+    layout = table_layout([c.label for c in table.columns], texts, [c.align for c in table.columns],
+                          width_pt=total.pt, sizes=(9, 8, 7),  # the cells' 9 pt, smaller when the words need it
+                          bold=1.6)  # Word's bold headers and cell margins take more than the PDF's
+    shares = layout.widths or tuple(1.0 for _ in table.columns)
     grid.autofit = False
-    widths = [narrow if numeric[index] else int(unit * weights[index]) for index in range(len(numeric))]
+    widths = [int(total * share / sum(shares)) for share in shares]
     for column, width in zip(grid.columns, widths, strict=True):
         column.width = width
-    return widths
+    return widths, layout.font_size
 
 
 def _alt(shape, description: str, title: str) -> None:
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", description)
     doc_pr.set("title", title)
+
+
+KEEP_WHOLE_ROWS = 25  # a table up to this many rows moves whole to the next page rather than split
+
+
+def _keep_rows_together(grid) -> None:
+    """No row split across pages; a short table kept whole (each row « keep with next »), a long one never
+    leaves its header and first three rows, nor its last two rows, alone on a page."""
+    rows = list(grid.rows)
+    for index, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        cant_split = OxmlElement("w:cantSplit")
+        cant_split.set(qn("w:val"), "true")
+        tr_pr.append(cant_split)
+        last = index == len(rows) - 1
+        keep = not last and (len(rows) <= KEEP_WHOLE_ROWS or index < 4 or index >= len(rows) - 3)
+        if keep:
+            for cell in row.cells:
+                for paragraph in cell.paragraphs:
+                    paragraph.paragraph_format.keep_with_next = True
 
 
 def _repeat_header(row) -> None:

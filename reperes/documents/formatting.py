@@ -104,3 +104,14 @@ def format_metadata_value(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def callout_head(block: Any) -> str:
+    """« Attention – Document interne »; a title that already starts with the kind is not repeated
+    (« Question 1 », not « Question – Question 1 »)."""
+    kind = CALLOUT_LABELS[block.kind]
+    if not block.title:
+        return kind
+    if block.title.casefold().startswith(kind.casefold()):
+        return block.title
+    return f"{kind} – {block.title}"

@@ -51,8 +51,10 @@ from .model import (
     numbered,
     with_unique_slugs,
 )
+from .packaging import figure_alt
 
 EMPTY_TABLE_MESSAGE = "Aucune donnée."
+_SVG_TEXT = re.compile(r"(<(title|desc)\b[^>]*>)(.*?)(</\2>)", re.S)
 
 _ALIGN_CLASSES = {"left": "", "right": "rp-num", "center": "rp-center"}
 _XML_PROLOG = re.compile(r"^\s*(<\?xml[^>]*\?>\s*)?(<!DOCTYPE[^>]*>\s*)?", re.IGNORECASE)
@@ -235,7 +237,9 @@ class HtmlRenderer(Visitor):
         svg = _XML_PROLOG.sub("", chart.svg(), count=1).strip()
         if _ACTIVE_SVG.search(svg):
             raise ValueError(f"The SVG of chart {chart.title!r} holds a script or an event handler; refused.")
-        alt = getattr(chart, "description", "") or chart.title
+        # the SVG's own <title> and <desc> read in French typography too, as the alternative text
+        svg = _SVG_TEXT.sub(lambda m: m.group(1) + formats.typography(m.group(3)) + m.group(4), svg)
+        alt = figure_alt(block)
         parts = [
             '<figure class="rp-figure">',
             f'<figcaption class="rp-figure__caption">{_e(caption_label(block))}</figcaption>',
@@ -251,8 +255,11 @@ class HtmlRenderer(Visitor):
         return "\n".join(part for part in parts if part)
 
     def visit_callout(self, block: Callout, level: int = 2) -> str:
-        title = f'<span class="rp-callout__kind">{_e(CALLOUT_LABELS[block.kind])}</span>'
-        if block.title:
+        kind = CALLOUT_LABELS[block.kind]
+        title = f'<span class="rp-callout__kind">{_e(kind)}</span>'
+        if block.title and block.title.casefold().startswith(kind.casefold()):
+            title = f'<span class="rp-callout__kind">{_e(block.title)}</span>'  # « Question 1 », said once
+        elif block.title:
             title += _e(_labelled("") + block.title)
         return (
             f'<div class="rp-callout rp-callout--{block.kind}" role="note">'

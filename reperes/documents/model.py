@@ -663,7 +663,11 @@ def numbered(document: Document) -> Document:
             return dataclasses.replace(block, text=resolve(block.text))
         if isinstance(block, Table):
             return dataclasses.replace(block, caption=resolve(block.caption), notes=tuple(map(resolve, block.notes)),
-                                       definition=resolve(block.definition), source=resolve(block.source))
+                                       definition=resolve(block.definition), source=resolve(block.source),
+                                       columns=tuple(dataclasses.replace(c, label=resolve(c.label))
+                                                     for c in block.columns),
+                                       rows=tuple(tuple(map(resolve, row)) for row in block.rows),
+                                       footer_rows=tuple(tuple(map(resolve, row)) for row in block.footer_rows))
         if isinstance(block, Figure):
             return dataclasses.replace(block, caption=resolve(block.caption), definition=resolve(block.definition),
                                        source=resolve(block.source))
@@ -676,6 +680,7 @@ def numbered(document: Document) -> Document:
 
     def resolve_section(section: Section) -> Section:
         return dataclasses.replace(section, title=resolve(section.title), slug=section.slug,
+                                   empty_message=resolve(section.empty_message),
                                    blocks=tuple(resolve_block(b) for b in section.blocks),
                                    subsections=tuple(resolve_section(sub) for sub in section.subsections))
 
@@ -683,5 +688,7 @@ def numbered(document: Document) -> Document:
     if disclosure is not None:
         disclosure = dataclasses.replace(disclosure, text=resolve(disclosure.text))
     return dataclasses.replace(document, title=resolve(document.title), subtitle=resolve(document.subtitle),
+                               organisation=resolve(document.organisation),
+                               metadata={key: resolve(value) for key, value in document.metadata.items()},
                                disclosure=disclosure,
                                sections=tuple(resolve_section(section) for section in sections))

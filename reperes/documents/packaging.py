@@ -59,7 +59,9 @@ def key_figure_lines(figure: KeyFigure) -> list[str]:
 
 def figure_alt(figure: Figure) -> str:
     """The alternative text of a chart: its French description (written from the data), else its title."""
-    return getattr(figure.chart, "description", "") or figure.chart.title
+    from reperes.formats import typography
+
+    return typography(getattr(figure.chart, "description", "") or figure.chart.title)
 
 
 def fixed_datetime(date: dt.date | None) -> dt.datetime:

@@ -18,14 +18,16 @@ The creation date is the document's date: same document, same PDF.
 
 from __future__ import annotations
 
+import re
 import tempfile
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from reperes import formats
 
-from .formatting import CALLOUT_LABELS, LABELS, format_value
+from .formatting import LABELS, callout_head, format_value
 from .model import (
     BulletList,
     Callout,
@@ -77,6 +79,7 @@ PREAMBLE = """
 #show figure: set block(breakable: true)
 #set table(stroke: 0.5pt + rgb("#999999"), inset: 4pt)
 #show table: set text(size: 8.5pt)
+#show table.cell.where(y: 0): set text(hyphenate: false)
 #let small(body) = text(size: 7.5pt, fill: rgb("#555555"), body)
 """
 
@@ -163,7 +166,9 @@ class TypstWriter(Visitor):
             out.append(f"#heading(level: 1, {_c(LABELS['metadata'])})")
             rows = metadata_rows(document.metadata)
             cells = ", ".join(f"{_c(k)}, {_c(v)}" for k, v in rows)
-            out.append(f"#table(columns: (auto, 1fr), {cells})")
+            layout = table_layout(["", ""], [list(row) for row in rows], ["left", "left"])
+            cells = ", ".join(f"{_c(breakable(k))}, {_c(breakable(v))}" for k, v in rows)
+            out.append(f"#table(columns: ({', '.join(layout.columns)},), {cells})")
         return "\n\n".join(out) + "\n"
 
     def _date(self) -> str:
@@ -232,30 +237,37 @@ class TypstWriter(Visitor):
                 f"#strong[#{_s(item.label)}]{lines}]")
 
     def visit_table(self, table: Table, level: int = 1) -> str:
-        columns = []
-        for index, column in enumerate(table.columns):
-            if column.align == "right":
-                columns.append("auto")
-            else:
-                columns.append("2fr" if index == 0 else "1fr")
+        texts = [[format_value(value, column.unit, column.decimals) for value, column in
+                  zip(row, table.columns, strict=True)] for row in (*table.rows, *table.footer_rows)]
+        layout = table_layout([c.label for c in table.columns], texts, [c.align for c in table.columns])
         aligns = ", ".join({"left": "left", "right": "right", "center": "center"}[c.align] for c in table.columns)
-        header = ", ".join(f"[#strong[#{_s(c.label)}]]" for c in table.columns)
-        cells = []
-        for row in table.rows:
-            for value, column in zip(row, table.columns, strict=True):
-                cells.append(_c(format_value(value, column.unit, column.decimals)))
+        header = ", ".join(f"[#strong[#{_s(breakable(c.label))}]]" for c in table.columns)
+        cells = [_c(breakable(text)) for text in
+                 (cell for row in texts[:len(table.rows)] for cell in row)]
         if not table.rows:
             cells.append(f"table.cell(colspan: {len(table.columns)}, {_c('Aucune donnée.')})")
-        footer = []
-        for row in table.footer_rows:
-            for value, column in zip(row, table.columns, strict=True):
-                footer.append(f"[#strong[#{_s(format_value(value, column.unit, column.decimals))}]]")
+        footer = [f"[#strong[#{_s(breakable(text))}]]" for row in texts[len(table.rows):] for text in row]
         body = ", ".join(cells + footer)
         lines = provenance_lines(table.period, table.definition, table.source, table_notes(table))
         small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
-        return (f"#figure(kind: table, caption: {_c(caption_label(table))}, "
-                f"table(columns: ({', '.join(columns)},), align: ({aligns},), table.header({header}), {body}))"
-                f"\n\n#block(above: 0.4em)[{small}]")
+        size = f"#show table: set text(size: {layout.font_size}pt)\n" if layout.font_size != TABLE_FONT_SIZE else ""
+        figure = (f"figure(kind: table, caption: {_c(caption_label(table))}, "
+                  f"table(columns: ({', '.join(layout.columns)},), align: ({aligns},), "
+                  f"table.header({header}), {body}))")
+        notes = f"block(above: 0.4em)[{small}]"
+        # Typst measures the table where it falls: one that fits in the room left is set there in one piece;
+        # one that fits on a page but not in the room left starts the next page, whole (no orphan row at the
+        # foot of a page, no widow row at the top of the next, the caption and notes with it); one taller than
+        # a page starts a new page unless enough room is left for its caption, header and first rows, and
+        # repeats its header row on every page (table.header).
+        body = f"[{size}#{figure}\n#{notes}]"
+        return (f"#context {{\n  let body = {body}\n"
+                f"  let height = measure(block(width: {TEXT_WIDTH_PT:.2f}pt, body)).height\n"
+                f"  let left = page.height - {PAGE_BOTTOM_PT}pt - here().position().y\n"
+                f"  let full = page.height - {PAGE_BOTTOM_PT}pt - {PAGE_TOP_PT}pt\n"
+                f"  if height <= left {{ block(breakable: false, width: 100%, body) }}\n"
+                f"  else if height <= full {{ pagebreak(); block(breakable: false, width: 100%, body) }}\n"
+                f"  else {{ if left < {MIN_START_PT}pt {{ pagebreak() }}; block(width: 100%, body) }}\n}}")
 
     def visit_figure(self, block: Figure, level: int = 1) -> str:
         from .docx import chart_png
@@ -264,11 +276,11 @@ class TypstWriter(Visitor):
         caption = caption_label(block)
         lines = provenance_lines(block.period, block.definition, block.source)
         small = "".join(f"#small[#{_s(line)}]#linebreak()" for line in lines)
-        return (f"#figure(image({_s(name)}, width: 100%, alt: {_s(figure_alt(block))}), caption: {_c(caption)})"
-                f"\n\n#block(above: 0.4em)[{small}]")
+        return (f"#block(breakable: false, width: 100%)[#figure(image({_s(name)}, width: 100%, "
+                f"alt: {_s(figure_alt(block))}), caption: {_c(caption)})\n#block(above: 0.4em)[{small}]]")
 
     def visit_callout(self, block: Callout, level: int = 1) -> str:
-        head = CALLOUT_LABELS[block.kind] + (f" – {block.title}" if block.title else "")
+        head = callout_head(block)
         colour = {"info": "#1D5A9E", "warning": "#C04A00", "question": "#007A5A", "finding": "#A8467F"}[block.kind]
         return (f"#block(fill: rgb(\"#f5f7fa\"), stroke: (left: 3pt + rgb(\"{colour}\")), inset: 8pt, "
                 f"width: 100%)[#strong[#{_s(labelled(head, ''))}]{_runs(block.text)}]")
@@ -280,3 +292,111 @@ class TypstWriter(Visitor):
 
     def visit_definition(self, block: Definition, level: int = 1) -> str:
         return f"#terms(terms.item({_c(block.term)}, [{_runs(block.text)}]))"
+
+
+# ------------------------------------------------------------------ table layout
+
+TABLE_FONT_SIZE = 8.5  # pt, the preamble's table text
+MEDIUM_TABLE_FONT_SIZE = 7.5  # pt, for a table whose words leave little room at the usual size
+SMALL_TABLE_FONT_SIZE = 7.0  # pt, for a table whose words do not fit at the usual size
+TEXT_WIDTH_PT = 595.28 - 2 * 62.36  # A4 less the 2.2 cm side margins
+CHAR_EM = 0.58  # mean advance of a DejaVu Sans character, in em (bold headers and capitals included)
+CELL_PADDING_CHARS = 2.2  # the 4 pt inset on both sides and the stroke, in characters
+LINE_PT = 1.25  # a line of table text, in em, with the cell's insets added per row below
+PAGE_BOTTOM_PT = 62.36  # the bottom margin (2.2 cm)
+PAGE_TOP_PT = 68.03  # the top margin (2.4 cm)
+MIN_START_PT = 200  # room a long table needs to start: caption, header and a few rows
+LONG_WORD = 22  # characters: a longer unbroken word (a checksum, an address) gets break opportunities
+_SPACES = re.compile(r"[ \t\n]+")  # ordinary spaces only: a no-break space never breaks a line
+
+
+@dataclass(frozen=True)
+class TableLayout:
+    columns: list[str]  # Typst column widths
+    font_size: float
+    height: float  # estimated height in pt
+    widths: tuple[float, ...] = ()  # each column's width in characters (its share of the table)
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _SPACES.split(text) if w]
+
+
+def breakable(text: str) -> str:
+    """``text`` with a zero-width space every 16 characters of a word longer than :data:`LONG_WORD`, so a
+    checksum or an address wraps inside its cell instead of overflowing the page."""
+    def cut(word: str) -> str:
+        if len(word) <= LONG_WORD:
+            return word
+        return "\u200b".join(word[i:i + 16] for i in range(0, len(word), 16))
+    return " ".join(cut(w) for w in text.split(" "))
+
+
+def table_layout(labels: Sequence[str], rows: Sequence[Sequence[str]], aligns: Sequence[str], *,
+                 width_pt: float = TEXT_WIDTH_PT,
+                 sizes: Sequence[float] = (TABLE_FONT_SIZE, MEDIUM_TABLE_FONT_SIZE, SMALL_TABLE_FONT_SIZE),
+                 bold: float = 1.3) -> TableLayout:
+    """Column widths from the content, as a browser lays out an automatic table.
+
+    Each column needs at least its longest word (a number column its longest value: numbers never wrap)
+    and would like its longest line. When every column fits on its longest line the widths are ``auto``;
+    otherwise each column gets its minimum, the columns that lack least get their whole line while that
+    fits in an equal share of what is left, and the rest is shared in proportion to what each still lacks:
+    no column is squeezed below its longest word and the table never exceeds the page.
+    When the minimums alone exceed the page, the table is set smaller; what still does not fit wraps
+    inside its words (see :func:`breakable`). ``width_pt`` and ``sizes``: the text width and the type sizes
+    to try, largest first (the Word renderer's differ from the PDF's).
+    """
+    def measure(text: str, numeric: bool) -> tuple[int, int]:
+        words = _words(text)
+        longest = max((min(len(w), LONG_WORD) for w in words), default=0)
+        natural = len(text.strip())
+        return (natural if numeric else longest), natural
+
+    count = len(labels)
+    minimum, natural = [1.0] * count, [1.0] * count
+    for index, label in enumerate(labels):
+        lo, hi = measure(label, False)
+        # bold; a header may take up to about three lines: it does not ask for its whole length on one
+        minimum[index], natural[index] = max(minimum[index], lo * bold), max(natural[index], max(lo, hi / 2.5) * bold)
+    for row in rows:
+        for index, text in enumerate(row):
+            lo, hi = measure(text, aligns[index] == "right")
+            minimum[index], natural[index] = max(minimum[index], lo), max(natural[index], hi)
+    minimum = [m + CELL_PADDING_CHARS for m in minimum]
+    natural = [n + CELL_PADDING_CHARS for n in natural]
+    # the usual size; a smaller one when the words leave under a sixth of the width to share (the columns
+    # would wrap word by word) or do not fit at all
+    for size in sizes:
+        available = width_pt / (CHAR_EM * size)
+        if sum(natural) <= available or available - sum(minimum) >= available / 6:
+            break
+    if sum(natural) <= available:
+        widths, columns = natural, ["auto"] * count
+    else:
+        spare = available - sum(minimum)
+        if spare <= 0:
+            widths = [m * available / sum(minimum) for m in minimum]
+        else:
+            # the columns that lack least get their whole line first (a short « Statut » is not wrapped word
+            # by word to give a long name a few more letters); the rest is shared in proportion
+            widths = list(minimum)
+            open_columns = sorted(range(count), key=lambda i: natural[i] - minimum[i])
+            while open_columns:
+                share = spare / len(open_columns)
+                index = open_columns[0]
+                if natural[index] - minimum[index] > share:
+                    break
+                spare -= natural[index] - minimum[index]
+                widths[index] = natural[index]
+                open_columns.pop(0)
+            lacking = sum(natural[i] - minimum[i] for i in open_columns)
+            for i in open_columns:
+                widths[i] += spare * (natural[i] - minimum[i]) / lacking
+        columns = [f"{w:.2f}fr" for w in widths]  # shares of the full text width
+    height = 0.0
+    for row in [list(labels), *rows]:
+        lines = max((max(1, -(-len(text) // max(1, int(w - CELL_PADDING_CHARS)))) for text, w in
+                     zip(row, widths, strict=True)), default=1)
+        height += lines * LINE_PT * size + 8
+    return TableLayout(columns, size, height, tuple(widths))

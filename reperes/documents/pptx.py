@@ -37,6 +37,7 @@ from .model import (
     KeyFigures,
     Paragraph,
     Section,
+    Suppressed,
     Table,
     caption_label,
     numbered,
@@ -63,6 +64,7 @@ MAX_TABLE_ROWS = 18
 TABLE_FONT_PT = 10
 TABLE_TOP, TABLE_BOTTOM = Inches(1.5), Inches(0.8)  # room left under a table for the « suite » line
 MAX_BODY_CHARS = 900
+QUESTION_CHARS = 1100  # the questions for the debate: short lines, one slide for five of them
 MAX_SLIDES = 30  # a deck for a committee: past this, long tables stop on their first slide, saying where the rest is
 FONT = "DejaVu Sans"
 
@@ -75,20 +77,52 @@ def render_pptx(document: Document, *, png_cache: dict | None = None) -> bytes:
     long_tables = sorted((block for _s, block in document.iter_blocks()
                           if isinstance(block, Table) and len(_row_chunks(block, _column_widths(block))) > 1),
                          key=lambda table: (-len(table.rows), table.number))
+    # While over budget, in this order: tables whose every figure is secret leave for the last slide (they
+    # show nothing); the longest table stops on its first slide; then the one-slide tables of the part with
+    # the most tables leave for the last slide (its last ones first, a table the text refers to last of all);
+    # then the other long tables stop. Whatever leaves is named where it is: never cut silently.
+    long_numbers = {table.number for table in long_tables}
+    steps = [("annex", number) for number in _annex_order(document, secret_only=True)]
+    steps += [("stop", table.number) for table in long_tables[:1]]
+    steps += [("annex", number) for number in _annex_order(document)
+              if ("annex", number) not in steps and number not in long_numbers]  # a long table stops instead
+    steps += [("stop", table.number) for table in long_tables[1:]]
     stopped: set[int] = set()
+    annexed: set[int] = set()
     while True:
-        renderer = PptxRenderer(document, png_cache=png_cache, stopped=frozenset(stopped))
+        renderer = PptxRenderer(document, png_cache=png_cache, stopped=frozenset(stopped),
+                                annexed=frozenset(annexed))
         deck = renderer.render()
-        if len(renderer.prs.slides) <= MAX_SLIDES or not long_tables:
+        if len(renderer.prs.slides) <= MAX_SLIDES or not steps:
             return deck
-        stopped.add(long_tables.pop(0).number)
+        kind, number = steps.pop(0)
+        (annexed if kind == "annex" else stopped).add(number)
+
+
+def _annex_order(document: Document, *, secret_only: bool = False) -> list[int]:
+    """Numbers of the tables that may leave the deck for its last slide, in order: the part with the most
+    tables first (its last tables first), then the next part; a table the text refers to (``key``) last.
+    ``secret_only``: only the tables whose every figure is secret (« s »)."""
+    parts = [[block for _s, block in section.iter_blocks() if isinstance(block, Table)
+              and (not secret_only or _all_secret(block))] for section in document.sections]
+    order = [table for part in sorted(parts, key=len, reverse=True) for table in reversed(part)]
+    order.sort(key=lambda table: table.key is not None)  # stable: referred-to tables go last
+    return [table.number for table in order]
+
+
+def _all_secret(table: Table) -> bool:
+    figures = [value for row in table.rows for value, column in zip(row, table.columns, strict=True)
+               if column.align == "right"]
+    return bool(figures) and all(isinstance(value, Suppressed) for value in figures)
 
 
 class PptxRenderer:
-    def __init__(self, document: Document, *, png_cache: dict | None = None, stopped: frozenset[int] = frozenset()):
+    def __init__(self, document: Document, *, png_cache: dict | None = None, stopped: frozenset[int] = frozenset(),
+                 annexed: frozenset[int] = frozenset()):
         self.document = document
         self.png_cache = png_cache if png_cache is not None else {}
         self.stopped = stopped  # numbers of the tables shown on one slide only
+        self.annexed = annexed  # numbers of the tables left to the report, listed on the last slide
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
 
@@ -100,6 +134,8 @@ class PptxRenderer:
             self._text_slide(LABELS["disclosure"], [document.disclosure.text], notes=[document.disclosure.text])
         for section in document.sections:
             self._section(section, prefix="")
+        if self.annexed:
+            self._annex_slide()
         buffer = io.BytesIO()
         self.prs.save(buffer)
         return reproducible_zip(buffer.getvalue(), fixed_datetime(document.date))
@@ -151,9 +187,11 @@ class PptxRenderer:
         slide.shapes.title.text_frame.paragraphs[0].runs[0].font.size = Pt(36)
         self._notes(slide, [f"{k} : {v}" for k, v in document.metadata.items()])
 
-    def _text_slide(self, title: str, paragraphs: Sequence[str], *, notes: Sequence[str] = ()) -> None:
+    def _text_slide(self, title: str, paragraphs: Sequence[str], *, notes: Sequence[str] = (),
+                    budget: int = MAX_BODY_CHARS) -> None:
         slide = self._new_slide(title)
-        _text_box(slide, paragraphs, Inches(1.6), HEIGHT - Inches(2.2), MAX_BODY_CHARS, Pt(18))
+        _text_box(slide, paragraphs, Inches(1.6), HEIGHT - Inches(2.2), budget,
+                  Pt(18) if budget <= MAX_BODY_CHARS else Pt(16))
         self._notes(slide, notes)
 
     def _section(self, section: Section, prefix: str) -> None:
@@ -221,7 +259,7 @@ class PptxRenderer:
         intro = [_first_sentence(text) for text in intro][:1]
         chunks, current, size = [], list(intro), sum(len(t) for t in intro)
         for line in lines:  # a slide holds at least one question; the next one starts a new slide
-            if size + len(line) > MAX_BODY_CHARS and len(current) > len(intro):
+            if size + len(line) > QUESTION_CHARS and len(current) > len(intro):
                 chunks.append(current)
                 current, size = [], 0
             current.append(line)
@@ -229,9 +267,26 @@ class PptxRenderer:
         chunks.append(current)
         for number, chunk in enumerate(chunks, start=1):
             suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
-            self._text_slide(title + suffix, chunk, notes=chunk)
+            self._text_slide(title + suffix, chunk, notes=chunk, budget=QUESTION_CHARS)
+
+    def _annex_slide(self) -> None:
+        """The tables not drawn as slides (deck over budget), named one by one: never left out silently."""
+        tables = [(section.title, block) for section in self.document.sections
+                  for _s, block in section.iter_blocks() if isinstance(block, Table) and block.number in self.annexed]
+        lines = [f"{len(tables)} tableaux ne sont pas repris en diapositive pour tenir en {MAX_SLIDES} "
+                 "diapositives ; ils sont en entier dans le rapport (PDF, Word ou page web) :"
+                 if len(tables) > 1 else
+                 f"Un tableau n’est pas repris en diapositive pour tenir en {MAX_SLIDES} diapositives ; il est en "
+                 "entier dans le rapport (PDF, Word ou page web) :"]
+        lines += [f"– {caption_label(table)} (partie « {part} »)" for part, table in tables]
+        slide = self._new_slide("Tableaux du rapport non repris ici")
+        size = Pt(14) if sum(len(line) for line in lines) < 900 else Pt(11)
+        _text_box(slide, lines, Inches(1.5), HEIGHT - Inches(1.9), 10_000, size)
+        self._notes(slide, lines)
 
     def _block(self, block: Any, section_title: str, twin: Table | None = None) -> None:
+        if isinstance(block, Table) and block.number in self.annexed:
+            return  # named on the annex slide
         if isinstance(block, KeyFigures):
             self._key_figures(list(block.items), section_title)
         elif isinstance(block, KeyFigure):
@@ -255,7 +310,8 @@ class PptxRenderer:
             frame.word_wrap = True
             run = frame.paragraphs[0].add_run()
             run.text = format_value(item.value, item.unit, item.decimals)
-            run.font.size, run.font.bold, run.font.color.rgb, run.font.name = Pt(40), True, ACCENT, FONT
+            big = Pt(40) if count <= 4 else Pt(28)  # six across: « 49,5 % » on one line
+            run.font.size, run.font.bold, run.font.color.rgb, run.font.name = big, True, ACCENT, FONT
             label = frame.add_paragraph().add_run()
             label.text = item.label
             label.font.size, label.font.color.rgb, label.font.name = Pt(16), TEXT, FONT
@@ -338,6 +394,9 @@ class PptxRenderer:
             graph.font.name = FONT
             if chart_type in (XL_CHART_TYPE.BAR_CLUSTERED, XL_CHART_TYPE.BAR_STACKED):
                 graph.category_axis.reverse_order = True  # first category on top, as in the report
+            if chart_type != XL_CHART_TYPE.LINE_MARKERS and _all_positive(data):
+                # bars start at zero, as in the report: an axis from 6,6 made 7,1 against 7,8 look like 1 to 3
+                graph.value_axis.minimum_scale = 0
             frame._element.nvGraphicFramePr.cNvPr.set("descr", alt)
         else:
             from .docx import chart_png
@@ -442,7 +501,9 @@ def _text_box(slide, paragraphs: Sequence[str], top, height, budget: int, size) 
         if budget <= 0:
             break
         if len(text) > budget:
-            text = text[: budget].rsplit(" ", 1)[0] + " […]"
+            # a few words of a cut line say nothing (« – Le […] »): below 60 characters, only « […] »
+            text = text[: budget].rsplit(" ", 1)[0] + " […]" if budget >= 60 else "[…] (la suite dans les notes)"
+            budget = 0
         budget -= len(text)
         paragraph = frame.paragraphs[0] if first else frame.add_paragraph()
         first = False
@@ -455,6 +516,10 @@ def _text_box(slide, paragraphs: Sequence[str], top, height, budget: int, size) 
 def _first_sentence(text: str, limit: int = 160) -> str:
     sentence = text.split(". ")[0].rstrip(".")
     return sentence if len(sentence) <= limit else sentence[:limit].rsplit(" ", 1)[0] + " […]"
+
+
+def _all_positive(data: Any) -> bool:
+    return all(v is None or v >= 0 for series in data._series for v in series.values)
 
 
 def _is_hidden(value: Any) -> bool:

@@ -13,7 +13,7 @@ from reperes.territory.models import Commune
 
 from . import matrix as mx
 from .models import Service
-from .stats_import import FigureValue, latest
+from .stats_import import FigureValue, for_years, latest
 
 PARTICIPANT_COLUMNS = ("commune_residence", "epci_siren", "criteres", "freins_entree", "anciennete_chomage_mois",
                        "prescripteur", "date_sortie", "motif_sortie", "id")
@@ -112,8 +112,9 @@ class Ratio:
 # Said in every ratio's note: what a rate over a multi-year period divides by what.
 YEARLY_AVERAGE_NOTE = (
     " Sur une période de plusieurs années, le numérateur est le nombre moyen d’accompagnés par année civile "
-    "(accompagnés de chaque année civile de la période, moyennés), rapporté au dernier millésime importé du "
-    "dénominateur : jamais plusieurs années d’accompagnés divisées par le stock d’une seule année.")
+    "(accompagnés de chaque année civile de la période, moyennés), rapporté au stock des mêmes années : la "
+    "moyenne des millésimes de la période qui sont importés, sinon le millésime le plus proche ; la source dit "
+    "lequel. Jamais plusieurs années d’accompagnés divisées par le stock d’une seule année.")
 
 RATIOS = (
     Ratio("deld", "Accompagnés DELD / demandeurs d'emploi de longue durée",
@@ -123,7 +124,8 @@ RATIOS = (
           "accompagnés au RSA", "foyers allocataires percevant le RSA (CAF)",
           "Attention : la CAF compte des foyers, pas des personnes ; un foyer peut compter plusieurs adultes. "
           "Le ratio rapporte des personnes à des foyers : c'est un ordre de grandeur." + YEARLY_AVERAGE_NOTE),
-    Ratio("pop", "Accompagnés pour 1 000 habitants", "accompagnés", "population municipale (INSEE, référentiel)",
+    Ratio("pop", "Accompagnés pour 1 000 habitants", "accompagnés",
+          "population municipale (INSEE, populations légales du référentiel des communes, édition 2026)",
           "Nombre d'accompagnés pour 1 000 habitants." + YEARLY_AVERAGE_NOTE, per=1000),
 )
 RATIO_BY_KEY = {r.key: r for r in RATIOS}
@@ -208,8 +210,9 @@ def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Plac
         pl.len().alias("n"), pl.col("deld").sum().alias("deld"), pl.col("rsa").sum().alias("rsa")).to_dicts()}
     yearly = {"commune": yearly_average_counts(debut, fin, "commune"),
               "epci": yearly_average_counts(debut, fin, "epci")}
-    long_term = latest(st.DELD, codes + epcis)
-    households = latest(st.RSA_HOUSEHOLDS, codes + epcis)
+    years = range(debut.year, fin.year + 1)
+    long_term = for_years(st.DELD, codes + epcis, years)
+    households = for_years(st.RSA_HOUSEHOLDS, codes + epcis, years)
 
     def counts(source: dict, keys) -> dict[str, dict]:
         out = {k: {m: int((source.get(k) or {}).get(m) or 0) for m in ("n", "deld", "rsa")} for k in keys}
@@ -252,6 +255,14 @@ MAPS = {
 }
 
 
+def named_for_period(text: str, debut: dt.date, fin: dt.date) -> str:
+    """``text`` with today's name of an institution replaced by its name in the period described
+    (référentiel: « Pôle emploi » for data before 2024)."""
+    from reperes.referentiel.institutions import institution_name_for_period
+
+    return text.replace("France Travail", institution_name_for_period("france_travail", debut, fin))
+
+
 def indicator_map(territory, places: list[Place], key: str, period) -> tuple:
     """(choropleth of one indicator by commune, codes without contour). The same map goes into the reports."""
     from reperes.charts import choropleth
@@ -259,21 +270,30 @@ def indicator_map(territory, places: list[Place], key: str, period) -> tuple:
 
     label, kind, what = MAPS[key]
     geometries, names, missing = contours_for(territory)
+    groups = dict(territory.communes.values_list("code", "epci_nom"))
     if kind == "ratio":
         values = {p.code: p.ratios[what] for p in places}
-        insufficient = {p.code for p in places if p.ratio_secret[what] or p.ratios[what] is None}
-        unit, decimals = "count", 1
+        secret = {p.code for p in places if p.ratio_secret[what]}
+        insufficient = {p.code for p in places if p.ratios[what] is None} - secret
+        # a share (DELD, RSA) reads as a percentage, as in the tables; « pour 1 000 habitants » as a number
+        unit, decimals = ("percent" if RATIO_BY_KEY[what].per == 1 else "count"), 1
+        vintages = ""
+        if what in ("deld", "rsa"):  # the stock's vintage(s), as the source gives them
+            attr = "long_term" if what == "deld" else "rsa_households"
+            found = sorted({getattr(p, attr).millesime for p in places if getattr(p, attr)})
+            vintages = f", millésime {' ; '.join(found)}" if found else ""
         source = ("Repères (accompagnés du PLIE, " + mx.period_text(*period) + ") ; "
-                  + RATIO_BY_KEY[what].denominator_label + ".")
+                  + named_for_period(RATIO_BY_KEY[what].denominator_label, *period) + vintages + ".")
     else:
         attr = "long_term" if what == st.DELD else "rsa_households"
         values = {p.code: (getattr(p, attr).value if getattr(p, attr) else None) for p in places}
-        insufficient = {p.code for p in places if getattr(p, attr) is None or getattr(p, attr).secret}
+        secret = {p.code for p in places if getattr(p, attr) is not None and getattr(p, attr).secret}
+        insufficient = {p.code for p in places if getattr(p, attr) is None}
         unit, decimals = "count", 0
         provenance = {getattr(p, attr).provenance for p in places if getattr(p, attr)}
         source = ("; ".join(sorted(provenance)) or "aucune donnée importée") + "."
     chart = choropleth(geometries, values, names=names, title=f"{label}, par commune", unit=unit, decimals=decimals,
-                       insufficient=insufficient, value_label=label, source=source)
+                       insufficient=insufficient, secret=secret, value_label=label, source=source, groups=groups)
     return chart, missing
 
 

@@ -105,6 +105,47 @@ class FigureValue:
         return text + (" — chiffre fictif (démonstration)" if self.fictif else "")
 
 
+def for_years(indicateur: str, codes, years) -> dict[str, FigureValue]:
+    """code → the stock that matches a period of calendar ``years``, its ``millesime`` saying which.
+
+    The vintages of the period's years that were imported are averaged (one year: that vintage; several:
+    « moyenne 2019–2020 » — a stock of several years is never one year's); when none of them was imported,
+    the vintage closest to the period (the later one on a tie), said « 2023, millésime le plus proche ».
+    Secret when one of the averaged figures is secret. Last import wins among equal vintages."""
+    wanted = [str(y) for y in years]
+    rows = (Figure.objects.filter(indicateur=indicateur, code_geo__in=list(codes))
+            .select_related("stat_import").order_by("code_geo", "millesime", "stat_import__created_at", "id"))
+    by_code: dict[str, dict[str, Figure]] = {}
+    for f in rows:
+        by_code.setdefault(f.code_geo, {})[f.millesime] = f
+    found: dict[str, FigureValue] = {}
+    for code, vintages in by_code.items():
+        matching = [vintages[y] for y in wanted if y in vintages]
+        if matching:
+            secret = any(f.secret or f.valeur is None for f in matching)
+            value = None if secret else sum(f.valeur for f in matching) / len(matching)
+            label = matching[0].millesime if len(matching) == 1 else \
+                f"moyenne {matching[0].millesime}–{matching[-1].millesime}"
+            if len(matching) < len(wanted):  # some years of the period have no stock imported: said
+                label += (", seul millésime importé" if len(matching) == 1 else ", seuls millésimes importés") + \
+                    f" de la période {wanted[0]}–{wanted[-1]}"
+            last = max(matching, key=lambda f: f.stat_import.created_at)
+            found[code] = FigureValue(value, secret, last.source, label, last.stat_import.created_at,
+                                      any(f.fictif for f in matching))
+            continue
+
+        def distance(millesime: str) -> tuple[int, int]:
+            year = int(millesime[:4]) if millesime[:4].isdigit() else 0
+            gap = min(abs(year - int(y)) for y in wanted) if wanted else 0
+            return gap, -year
+
+        closest = vintages[min(vintages, key=distance)]
+        found[code] = FigureValue(closest.valeur, closest.secret, closest.source,
+                                  f"{closest.millesime}, millésime le plus proche",
+                                  closest.stat_import.created_at, closest.fictif)
+    return found
+
+
 def latest(indicateur: str, codes) -> dict[str, FigureValue]:
     """code → the most recent vintage of ``indicateur`` (last import wins among equal vintages)."""
     rows = (Figure.objects.filter(indicateur=indicateur, code_geo__in=list(codes))

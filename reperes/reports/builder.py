@@ -36,7 +36,16 @@ from collections.abc import Callable
 
 from reperes.analytics.period_publication import DisclosureRefused  # noqa: F401 - raised by Facts.check_release, read here by callers
 from reperes.analytics.populations import Period, check_period
-from reperes.documents import Callout, DisclosureNote, Document, Paragraph, Run, Section
+from reperes.documents import (
+    BulletList,
+    Callout,
+    DisclosureNote,
+    Document,
+    KeyFigures,
+    Paragraph,
+    Run,
+    Section,
+)
 
 from . import providers
 from .chapters import actions, findings, method, offer, parcours, participants, sorties, territory
@@ -126,6 +135,9 @@ def build_intermediate_report(*, debut: dt.date, fin: dt.date, date: dt.date, di
                                f"Cette partie n'a pas pu être produite ({type(exc).__name__}). "
                                "Les autres parties du rapport ne sont pas concernées.")]
         sections.append(_section(slug, title, content, inputs.comments.get(slug, "")))
+    summary = _summary(sections)
+    if summary is not None:
+        sections.insert(0, summary)
     metadata = {
         "Document": f"{TITLE} – {inputs.plie_name}",
         "Période": f"{debut.isoformat()} au {fin.isoformat()}",
@@ -181,3 +193,35 @@ def _provided(slug: str, ctx: ReportContext) -> list:
         else:
             result.extend(produced)
     return result
+
+
+SUMMARY_PARTS = ("participants-et-public-potentiel", "sorties", "offre-d-insertion", "premiers-constats")
+
+
+def _summary(sections: list[Section]) -> Section | None:
+    """« L’essentiel »: one page up front, made of what the parts below already say (their key figures, the
+    matrix in one sentence, the questions for the debate) — nothing computed twice, nothing that could
+    disagree with the part it comes from."""
+    by_slug = {section.slug: section for section in sections}
+    blocks: list = []
+    figures = []
+    for slug in SUMMARY_PARTS[:2]:
+        part = by_slug.get(slug)
+        key = next((b for b in part.blocks if isinstance(b, KeyFigures)), None) if part else None
+        if key is not None:
+            figures.extend(key.items)
+    if figures:  # one row of figures (two lines of three on paper): one slide in the deck
+        blocks.append(KeyFigures(figures))
+    offer_part = by_slug.get("offre-d-insertion")
+    sentence = next((b for b in offer_part.blocks if isinstance(b, Paragraph)), None) if offer_part else None
+    if sentence is not None:
+        blocks.append(sentence)
+    findings_part = by_slug.get("premiers-constats")
+    questions = [b.text for b in findings_part.blocks if isinstance(b, Callout) and b.kind == "question"] \
+        if findings_part else []
+    if questions:
+        blocks.append(Paragraph("Les questions posées au comité (détail dans « Premiers constats ») :"))
+        blocks.append(BulletList(questions))
+    if not blocks:
+        return None
+    return Section("L'essentiel", blocks=blocks, slug="essentiel")

@@ -40,9 +40,17 @@ def territory_maps(ctx):
         return None
     keys = tuple(MAP_DEFINITIONS)
     charts = services.report_maps(territory, ctx.debut, ctx.fin, raw=not ctx.diffusion, seuil=ctx.seuil, keys=keys)
-    hatching = " Communes hachurées : données insuffisantes (voir la légende)."
-    return [Figure(chart, source=chart.source or "Repères ; INSEE ; France Travail ; CAF", period=ctx.period,
-                   definition=MAP_DEFINITIONS[key] + hatching) for key, chart in zip(keys, charts, strict=True)]
+    def key_to(chart) -> str:  # only what this map draws (its description says it)
+        parts = [text for word, text in (("hachurée", "communes hachurées : données insuffisantes"),
+                                         ("quadrillée", "communes quadrillées : secret statistique (« s »)"),
+                                         ("trait épais", "traits épais : limites des intercommunalités"))
+                 if word in chart.description]
+        return (" " + " ; ".join(parts).capitalize() + " (voir la légende).") if parts else ""
+
+    named = services.named_for_period
+    return [Figure(chart, source=chart.source or named("Repères ; INSEE ; France Travail ; CAF", ctx.debut, ctx.fin),
+                   period=ctx.period, definition=named(MAP_DEFINITIONS[key], ctx.debut, ctx.fin) + key_to(chart))
+            for key, chart in zip(keys, charts, strict=True)]
 
 
 def offer_matrix(ctx):
@@ -122,6 +130,7 @@ def potential_public(ctx):
                   "/ DARES) ; accompagnés au RSA rapportés aux foyers allocataires du RSA (CAF) : la CAF compte des "
                   "foyers, pas des personnes. Cases vides : chiffre secret ou effectif trop faible."
                   + services.YEARLY_AVERAGE_NOTE)
+    definition = services.named_for_period(definition, ctx.debut, ctx.fin)
     columns = [Column("Intercommunalité"), Column("Accompagnés DELD", "count"),
                Column("Demandeurs d'emploi de longue durée", "count"), Column("Ratio DELD", "percent"),
                Column("Accompagnés RSA", "count"), Column("Foyers RSA (CAF)", "count"), Column("Ratio RSA", "percent")]

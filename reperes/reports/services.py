@@ -55,7 +55,9 @@ def standalone_html(document: Document) -> str:
         css = CSS_PATH.read_text(encoding="utf-8")
     except OSError:
         css = ""
-    title = escape(f"{document.title} – {document.organisation or ''}")
+    from reperes.formats import typography
+
+    title = escape(typography(f"{document.title} – {document.organisation or ''}"))
     return ("<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{title}</title>\n<style>\n{css}\nmain {{ max-width: 60rem; margin: 0 auto; padding: 1rem; }}"

@@ -70,7 +70,7 @@ def synthesis(max_verbatims: int = 3) -> list[dict[str, Any]]:
     """Per theme: number of excerpts and of distinct sources by audience, and representative verbatims.
 
     Representative = the excerpts that share the most keywords with the other excerpts of the theme
-    (ties: the shorter first), at most one per source.
+    (ties: the shorter first), at most one per source, the same words (from several people) quoted once.
     """
     out = []
     for theme in Theme.objects.filter(parent__isnull=True).prefetch_related("excerpts"):
@@ -83,11 +83,15 @@ def synthesis(max_verbatims: int = 3) -> list[dict[str, Any]]:
         frequency = Counter(w for ws in words for w in ws)
         scored = sorted(range(len(excerpts)),
                         key=lambda i: (-sum(frequency[w] - 1 for w in words[i]), len(excerpts[i].text)))
-        verbatims, sources = [], set()
+        verbatims, sources, texts = [], set(), set()
         for i in scored:
             source = (excerpts[i].interview_id, excerpts[i].response_id)
             if source in sources and source != (None, None):
                 continue
+            said = _fold(excerpts[i].text).strip(" .!?…")
+            if said in texts:  # the same words from several people: quoted once
+                continue
+            texts.add(said)
             sources.add(source)
             verbatims.append(excerpts[i])
             if len(verbatims) == max_verbatims:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reperes import formats
 from reperes.documents.model import BulletList, Callout, Column, Paragraph, Section, Suppressed, Table
 from reperes.referentiel.enquetes import AUDIENCES
 
@@ -27,13 +28,15 @@ def _rates_table(campaigns) -> Table | None:
 def _closed_tables(form_versions, seuil: int) -> list[Table | Paragraph]:
     tables = []
     for version in form_versions:
+        withheld: dict[str, list[str]] = {}  # the note → the questions it withholds (said once per questionnaire)
         for question in version.questions():
             if question.type != "select_one":
                 continue
             result = tabulate_closed(version, question.name, seuil=seuil)
+            label = question.label.strip().rstrip(":").rstrip()
             if not result["rows"]:
                 if result["note"]:
-                    tables.append(Paragraph(f"{version.title} – {question.label} : {result['note']}"))
+                    withheld.setdefault(result["note"], []).append(f"« {label} »")
                 continue
             rows = []
             for row in result["rows"]:
@@ -43,10 +46,13 @@ def _closed_tables(form_versions, seuil: int) -> list[Table | Paragraph]:
                     cells.append(Suppressed(seuil) if value is None else value)
                 rows.append(cells)
             tables.append(Table(
-                caption=f"{version.title} – {question.label}",
+                caption=f"{version.title} – {label}",
                 columns=[Column("Public")] + [Column(label, "count") for _, label in result["choices"]],
                 rows=rows, notes=[result["note"]] if result["note"] else (),
                 source="Repères, réponses aux questionnaires"))
+        for note, questions in withheld.items():
+            tables.append(Paragraph(f"{version.title}, questions {', '.join(questions)} : {note}"
+                                    if len(questions) > 1 else f"{version.title}, question {questions[0]} : {note}"))
     return tables
 
 
@@ -63,8 +69,8 @@ def qualitative_section(*, campaigns=None, seuil: int = 11, max_verbatims: int =
         Paragraph("Le volet qualitatif s'appuie sur des questionnaires (XLSForm, en ligne, sur papier ou par "
                   "téléphone) et sur des entretiens auprès des élus, des institutions, des acteurs de l'insertion et "
                   "de l'emploi et des participants."),
-        BulletList([f"{responses.count()} réponse(s) aux questionnaires ;",
-                    f"{interviews.count()} entretien(s) : " + ", ".join(
+        BulletList([f"{formats.plural(responses.count(), 'réponse')} aux questionnaires ;",
+                    f"{formats.plural(interviews.count(), 'entretien')} : " + ", ".join(
                         f"{label.lower()} {n}" for label, n in by_audience.items() if n) + "."
                     if interviews.exists() else "aucun entretien."]),
         Callout("info", "Protection des personnes",
@@ -85,7 +91,7 @@ def qualitative_section(*, campaigns=None, seuil: int = 11, max_verbatims: int =
         theme = item["theme"]
         if not item["total"]:
             continue
-        blocks = [Paragraph(f"{item['total']} extrait(s) codé(s) : " + ", ".join(
+        blocks = [Paragraph(f"{formats.plural(item['total'], 'extrait codé', 'extraits codés')} : " + ", ".join(
             f"{label.lower()} {n}" for label, n in item["by_audience"].items()) + ".")]
         if item["verbatims"]:
             blocks.append(BulletList([f"« {v.text} » ({AUDIENCES.get(v.audience, v.audience).lower()})"

@@ -41,7 +41,9 @@ def test_legend_classes_are_french_bounds(rates_svg):
     drawn = texts(rates_svg)
     assert f"0{NNBSP}% à 10{NNBSP}%" in drawn
     assert f"10{NNBSP}% à 20{NNBSP}%" in drawn
-    assert f"20{NNBSP}% à 30{NNBSP}%" in drawn
+    # only the commune without contour (25 %) is in 20–30 %: no commune drawn has that colour, so the
+    # legend does not list it (issue 17: the legend lists exactly the classes drawn); the table keeps it
+    assert f"20{NNBSP}% à 30{NNBSP}%" not in drawn
     assert "données insuffisantes" in drawn
     assert "Taux de sortie positive" in drawn  # the legend's title
 
@@ -224,3 +226,56 @@ def test_choropleth_without_any_usable_value_still_renders():
         svg = chart.svg()
         assert "données insuffisantes" in svg
         assert chart.table.rows
+
+
+def test_epci_limits_and_names_secret_class_and_an_alt_text_of_what_is_drawn(six_communes):
+    """Six communes in two EPCI (three each): A holds the first three codes. Values by hand: 2, 4 (class
+    « 0 à 5 »), 9 (« 5 à 10 »), one commune secret (« s »), one with no data, one more at 8."""
+    features, names = six_communes
+    codes = sorted(features)
+    groups = {c: ("CC Alpha" if i < 3 else "CC Bêta") for i, c in enumerate(codes)}
+    values = {codes[0]: 2, codes[1]: 4, codes[2]: 9, codes[3]: None, codes[4]: None, codes[5]: 8}
+    chart = choropleth(features, values, names=names, title="Accompagnés", classes=[0, 5, 10, 40],
+                       secret={codes[3]}, insufficient={codes[4]}, groups=groups, value_label="Accompagnés")
+    drawn = texts(chart.svg())
+    # the legend: the two classes drawn (never « 10 à 40 »: no commune has it), the secret class, the limits
+    assert "0 à 5" in drawn and "5 à 10" in drawn and "10 à 40" not in drawn
+    assert "s : secret statistique" in drawn and "données insuffisantes" in drawn
+    assert "Limite d’intercommunalité" in drawn
+    assert "CC Alpha" in drawn and "CC Bêta" in drawn  # names written on the map
+    # two hatch patterns: « données insuffisantes » (////) and the secret (xxx), told apart
+    assert len(_hatch_patterns(chart.svg())) == 2
+    # the alt text counts the communes of each class drawn, and says nothing of classes not drawn
+    text = chart.description
+    assert "en 2 classes d’accompagnés" in text
+    assert "0 à 5 : 2 communes ; 5 à 10 : 2 communes." in text and "10 à 40" not in text
+    assert "1 commune quadrillée : valeur non diffusée (s : secret statistique)" in text
+    assert "1 commune hachurée : données insuffisantes" in text
+    assert "Limites des 2 intercommunalités tracées en trait épais" in text and "CC Alpha, CC Bêta" in text
+    # the table: « s » for the secret commune, its class named
+    secret_row = next(r for r in chart.table.rows if r[1] == codes[3])
+    assert list(secret_row[2:]) == ["s", "s : secret statistique"]
+
+
+def test_epci_limits_are_the_edges_between_groups_and_around_the_territory():
+    """Two unit squares side by side, one per group, sharing the edge x = 1 (and a third square of group B
+    above the second): the limit between A and B is the shared edge; B's inner edge (between its squares) is
+    not a limit."""
+    from reperes.charts.maps import _group_boundaries
+
+    def square(x, y):
+        return {"type": "Polygon", "coordinates": [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]}
+
+    features = {"1": square(0, 0), "2": square(1, 0), "3": square(1, 1)}
+    segments, labels = _group_boundaries(features, {"1": "A", "2": "B", "3": "B"})
+    # 3 squares = 12 edges, 10 distinct (1|2 and 2|3 are shared); 2|3 lies inside B and is no limit → 9
+    assert len(segments) == 9
+    k = float(segments[:, :, 0].max()) / 2  # the projection scales longitudes by cos(latitude)
+
+    def has(a, b):
+        return any({tuple(np.round(p, 4)) for p in seg} == {tuple(np.round(a, 4)), tuple(np.round(b, 4))}
+                   for seg in segments)
+
+    assert has((k, 0), (k, 1))  # between A and B
+    assert not has((k, 1), (2 * k, 1))  # between the two squares of B
+    assert set(labels) == {"A", "B"}

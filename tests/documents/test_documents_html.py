@@ -355,7 +355,7 @@ def test_empty_section_shows_its_message_visibly():
     section = tree.find_all("section")[-1]
     note = [e for e in section.children if "rp-empty" in e.classes][0]
     assert note.tag == "p" and note.attrs["role"] == "note"
-    assert note.text == "Aucune donnée d'offre n'a encore été importée."
+    assert note.text == "Aucune donnée d’offre n’a encore été importée."
 
 
 def test_figure_inlines_the_svg_and_offers_the_data():
@@ -364,7 +364,7 @@ def test_figure_inlines_the_svg_and_offers_the_data():
     assert figure.children[0].tag == "figcaption" and figure.children[0].text == "Figure\u00a01 – Sorties par catégorie"
     chart = [e for e in figure.children if "rp-figure__chart" in e.classes][0]
     assert chart.attrs["role"] == "img"
-    assert chart.attrs["aria-label"] == "Barres horizontales : 40 sorties positives, 12 neutres."
+    assert chart.attrs["aria-label"] == "Barres horizontales\u00a0: 40 sorties positives, 12 neutres."  # typography
     assert chart.children[0].tag == "svg"
     details = [e for e in figure.children if e.tag == "details"][0]
     assert details.children[0].text == "Voir les données"

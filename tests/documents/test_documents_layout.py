@@ -3,6 +3,7 @@ of at most 30 slides that never cuts a table silently (issue 17)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 
@@ -89,6 +90,9 @@ def test_french_typography_in_every_text_of_every_format():
     assert typography("L'offre d'insertion : carences ? Oui ! « s » ; fin") == \
         "L\u2019offre d\u2019insertion\u00a0: carences\u202f? Oui\u202f! «\u202fs\u202f»\u202f; fin"
     assert typography("https://exemple.fr:8000/a?b=1 à 10:30") == "https://exemple.fr:8000/a?b=1 à 10:30"
+    # thousands: a narrow no-break space, never between two numbers that are not one (« 2019 123 »)
+    assert typography("pour 1 000 habitants, 1 250 000 €, en 2019 123 personnes") == \
+        "pour 1\u202f000 habitants, 1\u202f250\u202f000 €, en 2019 123 personnes"
     doc = document(Section("L'offre d'insertion", [Paragraph("Question : qu'en dit le comité ?"),
                                                    table("Sorties d'emploi", 2)]))
     html = render_html(doc)
@@ -99,3 +103,75 @@ def test_french_typography_in_every_text_of_every_format():
     assert "Question\u00a0: qu\u2019en dit le comité\u202f?" in text and "d'insertion" not in text
     deck = "\n".join(slide_texts(render_pptx(doc)))
     assert "L\u2019offre d\u2019insertion" in deck and "Sorties d\u2019emploi" in deck
+
+
+def test_french_typography_also_in_table_cells_headers_and_totals():
+    cells = Table("Étapes", [Column("Type d'étape"), Column("Nombre d'étapes", "count")],
+                  [["Techniques de recherche d'emploi", 45], ["Besoin : santé ?", 3]],
+                  footer_rows=[["Total d'étapes", 48]])
+    doc = dataclasses.replace(document(Section("A", [cells])),
+                              metadata={"Document": "Rapport de l'évaluation", "Empreinte": "abc"})
+    html = render_html(doc)
+    assert "Rapport de l\u2019évaluation" in html  # the reproducibility table too
+    for text in ("Type d\u2019étape", "Nombre d\u2019étapes", "Techniques de recherche d\u2019emploi",
+                 "Besoin\u00a0: santé\u202f?", "Total d\u2019étapes"):
+        assert text in html, text
+    word = docx.Document(io.BytesIO(render_docx(doc)))
+    words = [cell.text for t in word.tables for row in t.rows for cell in row.cells]
+    assert "Techniques de recherche d\u2019emploi" in words and "Type d\u2019étape" in words
+    assert not any("'" in w for w in words)
+    deck = "\n".join(slide_texts(render_pptx(doc)))
+    assert "Techniques de recherche d\u2019emploi" in deck and "d'" not in deck
+
+
+def test_a_deck_with_many_short_tables_keeps_to_30_slides_and_names_every_table_it_leaves_out():
+    """40 parts of one short table each, and one part with 12 tables of which 4 are all secret: over the
+    budget, the secret ones leave first, then the short tables of the busiest part; each is named on the
+    last slide, so every table of the report is on a slide or on that list."""
+    from reperes.documents.model import Suppressed
+
+    def small(caption: str, secret: bool = False) -> Table:
+        return Table(caption, [Column("Public"), Column("Oui", "count"), Column("Non", "count")],
+                     [["Participant·e", Suppressed(11) if secret else 12, Suppressed(11) if secret else 14]])
+
+    busy = Section("Enquêtes", [Paragraph("Texte.")] + [small(f"Question {i}", secret=i < 4) for i in range(12)])
+    parts = [Section(f"Partie {k}", [Paragraph("Texte."), small(f"Tableau seul {k}")]) for k in range(1, 11)]
+    texts = slide_texts(render_pptx(document(*parts, busy)))
+    assert len(texts) <= MAX_SLIDES
+    annex = texts[-1]
+    assert "ne sont pas repris en diapositive" in annex and "dans le rapport" in annex
+    titles = [t.split("\n")[0] for t in texts[:-1]]
+    for caption in [f"Question {i}" for i in range(12)] + [f"Tableau seul {k}" for k in range(1, 11)]:
+        on_slide = any(title.endswith(f" – {caption}") for title in titles)
+        in_annex = f" – {caption} (partie « " in annex
+        assert on_slide != in_annex, caption  # on a slide, or named on the last one: never both, never neither
+    for i in range(4):  # all secret: shows nothing on a slide, left out first
+        assert f" – Question {i} (partie « Enquêtes »)" in annex
+    for k in range(1, 11):  # the one table of a part stays on its slide
+        assert f"Tableau seul {k} (partie" not in annex
+
+
+def test_native_bar_charts_start_at_zero():
+    from reperes.charts.charts import bar_chart
+    from reperes.documents import Figure
+
+    chart = bar_chart(["CC A", "CC B", "CC C"], [7.1, 7.8, 7.4], title="Pour 1 000 habitants")
+    deck = Presentation(io.BytesIO(render_pptx(document(Section("A", [Figure(chart)])))))
+    graphs = [shape.chart for slide in deck.slides for shape in slide.shapes if shape.has_chart]
+    assert graphs and graphs[0].value_axis.minimum_scale == 0
+
+
+def test_a_question_is_headed_once_not_question_question():
+    from reperes.documents import Callout
+
+    doc = document(Section("Constats", [Callout("question", "Question 1", "Le taux suffit-il ?"),
+                                        Callout("warning", "Document interne", "Ne pas diffuser.")]))
+    word = "\n".join(p.text for p in docx.Document(io.BytesIO(render_docx(doc))).paragraphs)
+    assert "Question\u00a01" in word or "Question 1" in word
+    assert "Question – Question" not in word and "Attention – Document interne" in word
+    html = render_html(doc)
+    assert "Question – Question" not in html and "Question\u00a0: Question" not in html
+    from reperes.documents.pdf import typst_source
+
+    source = typst_source(numbered(doc))
+    assert "Question – Question" not in source and "Attention – Document interne" in source

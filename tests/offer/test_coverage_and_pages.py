@@ -18,9 +18,9 @@ TOUL, EPCI_TOUL, EPCI_MM = "54528", "200070563", "245400171"
 VOSGES = ("200033868", "200096642")
 
 
-def figure(code, indicateur, valeur, *, secret=False, niveau="commune"):
+def figure(code, indicateur, valeur, *, secret=False, niveau="commune", millesime="2019"):
     run = StatImport.objects.get_or_create(source="generic", source_name="test.csv")[0]
-    Figure.objects.create(code_geo=code, niveau=niveau, indicateur=indicateur, millesime="2019", source="Test",
+    Figure.objects.create(code_geo=code, niveau=niveau, indicateur=indicateur, millesime=millesime, source="Test",
                           valeur=None if secret else valeur, secret=secret, stat_import=run)
 
 
@@ -85,9 +85,44 @@ def test_two_year_period_divides_the_yearly_average_by_the_stock(territory, part
     assert toul.accompagnes == 8 and toul.ratios["deld"] == pytest.approx(5 / 80)
     # the users are told which denominator a rate uses
     for ratio in services.RATIOS:
-        assert "moyen d’accompagnés par année civile" in ratio.note and "dernier millésime" in ratio.note
+        assert "moyen d’accompagnés par année civile" in ratio.note and "stock des mêmes années" in ratio.note
     assert services.calendar_years(dt.date(2019, 7, 1), dt.date(2020, 12, 31)) == [
         (dt.date(2019, 7, 1), dt.date(2019, 12, 31)), (dt.date(2020, 1, 1), dt.date(2020, 12, 31))]
+
+
+def test_a_multi_year_rate_divides_by_the_stock_of_the_same_years(territory, participant):
+    """2019–2020 in Toul, by hand: 2 DELD accompagnés in 2019 only, 2 DELD from 2019 through 2020 and 4 DELD in
+    2020 only: 4 in 2019, 6 in 2020, yearly average 5. Stocks: 80 long-term job seekers in 2019, 120 in 2020,
+    average 100 → 5 / 100 = 5 %, not 5 / 120 (the later stock) nor 8 people / 100."""
+    n = 0
+    for _ in range(2):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"], entree=dt.date(2019, 2, 1),
+                    sortie=dt.date(2019, 10, 31))
+    for _ in range(2):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"], entree=dt.date(2019, 6, 1))
+    for _ in range(4):
+        participant(n := n + 1, commune=TOUL, epci=EPCI_TOUL, criteres=["DELD"], entree=dt.date(2020, 3, 1),
+                    sortie=dt.date(2020, 11, 30))
+    figure(TOUL, "DEFM_ABC_DELD", 80, millesime="2019")
+    figure(TOUL, "DEFM_ABC_DELD", 120, millesime="2020")
+    figure(TOUL, "DEFM_ABC_DELD", 500, millesime="2023")  # outside the period: never used
+    figure(TOUL, "CAF_FOYERS_RSA", 30, millesime="2017")
+    figure(TOUL, "CAF_FOYERS_RSA", 60, millesime="2023")
+    _, communes = services.coverage(territory, dt.date(2019, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.deld == 8 and toul.ratios["deld"] == pytest.approx(5 / 100)
+    assert toul.long_term.value == pytest.approx(100) and toul.long_term.millesime == "moyenne 2019–2020"
+    assert "moyenne 2019–2020" in toul.long_term.provenance  # the source says which stock
+    # no vintage of the period: the closest one (2017 is two years from 2019; 2023 three from 2020), said so
+    assert toul.rsa_households.value == 30 and toul.rsa_households.millesime == "2017, millésime le plus proche"
+    # one year of the period: that year's stock only
+    _, communes = services.coverage(territory, dt.date(2020, 1, 1), dt.date(2020, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.ratios["deld"] == pytest.approx(6 / 120) and toul.long_term.millesime == "2020"
+    # 2019–2021 with no 2021 stock: the two imported years, and the source says the third is missing
+    _, communes = services.coverage(territory, dt.date(2019, 1, 1), dt.date(2021, 12, 31), raw=True, seuil=11)
+    toul = next(p for p in communes if p.code == TOUL)
+    assert toul.long_term.millesime == "moyenne 2019–2020, seuls millésimes importés de la période 2019–2021"
 
 
 def test_underserved_ranking_explained(people):

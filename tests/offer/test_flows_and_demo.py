@@ -64,4 +64,6 @@ def test_report_maps_for_partners(territory, period_2019):
     assert len(charts) == len(MAPS)
     assert all(len(c.table.rows) == territory.communes.count() for c in charts)
     deld = charts[list(MAPS).index("stock_deld")]
-    assert any("données insuffisantes" in row for row in deld.table.rows)  # secret cells hatched
+    # the source's secret cells: « s », in their own legend class (not « données insuffisantes »)
+    assert any(list(row[2:]) == ["s", "s : secret statistique"] for row in deld.table.rows)
+    assert "communes quadrillées : valeur non diffusée" in deld.description

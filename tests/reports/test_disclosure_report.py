@@ -123,7 +123,8 @@ def agreement(dataset, debut, fin) -> int:
         for label, value, *_share in found["Sorties par motif"].rows:
             same(value, payload["sorties_par_motif"][motifs[label]], label)
         same(found["Sorties par motif"].footer_rows[0][1], payload["sorties"], "sorties")
-    key = next(node for _level, node in document.walk() if isinstance(node, KeyFigures))
+    key = next(block for section in document.sections if section.slug == "participants-et-public-potentiel"
+               for block in section.blocks if isinstance(block, KeyFigures))  # not « L’essentiel », which repeats it
     for figure, indicator in zip(key.items, ("participants_accompagnes", "entrees", "sorties"), strict=True):
         same(figure.value, payload[indicator], indicator)
     names = {nom or epci: epci for epci, nom in dataset.communes.select("epci", "epci_nom").unique().iter_rows()}

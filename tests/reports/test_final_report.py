@@ -106,7 +106,7 @@ def test_recommendations_as_decided_with_amendments_and_reasons(evaluated):
     assert "Motif de l’ajournement Financement à trouver." in text
     assert "Motif du rejet Relève de la mission locale." in text
     # action plan, register of decisions, attendance
-    assert "Inscrire l'objectif au protocole" in text
+    assert "Inscrire l’objectif au protocole" in text  # a table cell: typographic apostrophe
     assert "Registre des décisions" in text and "Présence aux comités" in text
 
 

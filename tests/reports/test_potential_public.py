@@ -23,3 +23,8 @@ def test_potential_public_waits_for_statistics_then_shows_the_ratios(territory):
     assert len(table.rows) == 4  # the four EPCI of Terres de Lorraine
     assert "foyers, pas des personnes" in table.definition
     assert "fictif" in table.source  # demo figures are never shown as official
+    # 2019 data: the institution of the time (issue 17), through the référentiel
+    assert "(Pôle emploi / DARES)" in table.definition and "France Travail" not in table.definition
+    later = SimpleNamespace(**{**vars(ctx), "debut": dt.date(2024, 1, 1), "fin": dt.date(2024, 12, 31)})
+    (table,) = potential_public(later)
+    assert "(France Travail / DARES)" in table.definition

@@ -24,7 +24,22 @@ def _all_tables(document):
 
 
 def test_the_nine_sections_always_appear_in_order(partner_document):
-    assert [(s.slug, s.title) for s in partner_document.sections] == list(SECTIONS)
+    # « L’essentiel » up front when there is data, then the nine parts
+    assert partner_document.sections[0].slug == "essentiel"
+    assert [(s.slug, s.title) for s in partner_document.sections[1:]] == list(SECTIONS)
+
+
+def test_the_summary_up_front_repeats_the_parts_figures_and_questions_never_new_ones(partner_document):
+    from reperes.documents import BulletList, Callout, KeyFigures
+
+    summary, parts = partner_document.sections[0], {s.slug: s for s in partner_document.sections[1:]}
+    keys = [item for b in summary.blocks if isinstance(b, KeyFigures) for item in b.items]
+    expected = [item for slug in ("participants-et-public-potentiel", "sorties")
+                for item in next(b for b in parts[slug].blocks if isinstance(b, KeyFigures)).items]
+    assert keys == expected  # the same figures, intervals and sources as the parts they come from
+    questions = [b.text for b in parts["premiers-constats"].blocks if isinstance(b, Callout)]
+    listed = next(b for b in summary.blocks if isinstance(b, BulletList)).items
+    assert list(listed) == questions and len(questions) >= 2
 
 
 def test_a_report_without_data_keeps_every_section_and_says_what_is_missing():
@@ -130,7 +145,7 @@ def test_a_failing_provider_never_loses_the_report(monkeypatch):
     document = build()
     parcours = next(s for s in document.sections if s.slug == "parcours-et-etapes")
     assert "n’a pas pu être produite" in unescape(render_html(document.__class__(title="x", sections=[parcours])))
-    assert len(document.sections) == len(SECTIONS)
+    assert len(document.sections) == len(SECTIONS) + 1  # and « L’essentiel »
 
 
 def test_period_must_be_in_order():

@@ -45,7 +45,9 @@ def pdf_bytes(partner_document):
 def test_docx_has_word_headings_tables_and_images_with_alt_text(docx_bytes):
     doc = open_docx(io.BytesIO(docx_bytes))
     headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert [text for style, text in headings if style == "Heading 1"][:9] == [typography(title) for _, title in SECTIONS]
+    level_1 = [text for style, text in headings if style == "Heading 1"]
+    assert level_1[0] == "L\u2019essentiel"  # the one-page summary up front
+    assert level_1[1:10] == [typography(title) for _, title in SECTIONS]
     assert ("Heading 2", "Définitions") in headings
     assert len(doc.tables) >= 8
     header_texts = [cell.text for cell in doc.tables[1].rows[0].cells]

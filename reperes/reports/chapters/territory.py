@@ -26,7 +26,7 @@ def interim(ctx: ReportContext, facts: Facts) -> list:
               [Column("Intercommunalité"), Column("Communes", "count"), Column("Population", "count")],
               [[row["epci_nom"] or row["epci"], row["communes"], row["population"]]
                for row in epcis.iter_rows(named=True)],
-              source="INSEE, populations légales (référentiel des communes embarqué)",
+              source="INSEE, populations légales (référentiel des communes embarqué, édition 2026)",
               definition="Population municipale, somme des communes de l'intercommunalité.",
               footer_rows=[["Total", n_communes, total_pop]]),
     ]
