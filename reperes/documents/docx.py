@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import Any
 
 from docx import Document as new_docx
 from docx.enum.style import WD_STYLE_TYPE
@@ -67,6 +66,7 @@ from .packaging import (
     set_core_properties,
     table_notes,
 )
+from .pictures import chart_png
 
 MUTED = RGBColor(0x5A, 0x5A, 0x5A)
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "right": WD_ALIGN_PARAGRAPH.RIGHT, "center": WD_ALIGN_PARAGRAPH.CENTER}
@@ -407,24 +407,6 @@ class DocxRenderer(Visitor):
         for grid_row, (key, value) in zip(grid.rows, rows, strict=True):
             self._cell(grid_row.cells[0], key, "left", bold=True)
             self._cell(grid_row.cells[1], value, "left")
-
-
-def chart_png(chart: Any, cache: dict | None = None, dpi: int = 150) -> bytes:
-    """The chart's PNG, drawn once per rendering batch (``cache`` shared by the renderers)."""
-    if cache is None:
-        return _png(chart, dpi)
-    key = (id(chart), dpi)
-    if key not in cache:
-        cache[key] = (chart, _png(chart, dpi))  # keep the chart alive: its id is not reused
-    return cache[key][1]
-
-
-def _png(chart: Any, dpi: int) -> bytes:
-    """The chart without its drawn title: every renderer prints the title as the figure's caption."""
-    try:
-        return chart.png(dpi=dpi, with_title=False)
-    except TypeError:  # a chart of the model's protocol that has no such option
-        return chart.png()
 
 
 def _style_names(doc) -> set[str]:

@@ -270,7 +270,7 @@ class TypstWriter(Visitor):
                 f"  else {{ if left < {MIN_START_PT}pt {{ pagebreak() }}; block(width: 100%, body) }}\n}}")
 
     def visit_figure(self, block: Figure, level: int = 1) -> str:
-        from .docx import chart_png
+        from .pictures import chart_png
 
         name = self._write_image(chart_png(block.chart, self.png_cache), "graphique")
         caption = caption_label(block)

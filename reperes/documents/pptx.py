@@ -399,7 +399,7 @@ class PptxRenderer:
                 graph.value_axis.minimum_scale = 0
             frame._element.nvGraphicFramePr.cNvPr.set("descr", alt)
         else:
-            from .docx import chart_png
+            from .pictures import chart_png
 
             png = chart_png(chart, self.png_cache)
             picture = slide.shapes.add_picture(io.BytesIO(png), MARGIN, top, height=height)

@@ -152,7 +152,7 @@ def test_a_deck_with_many_short_tables_keeps_to_30_slides_and_names_every_table_
 
 
 def test_native_bar_charts_start_at_zero():
-    from reperes.charts.charts import bar_chart
+    from reperes.charts.plots import bar_chart
     from reperes.documents import Figure
 
     chart = bar_chart(["CC A", "CC B", "CC C"], [7.1, 7.8, 7.4], title="Pour 1 000 habitants")
