@@ -74,7 +74,7 @@ def test_offer_matrix_map_and_actors_pages(page, instance):
 
     page.get_by_role("link", name="Territoire", exact=True).first.click()
     page.locator("figure svg[role=img]").wait_for()
-    assert "Accompagnés pour 1 000 habitants" in page.locator("figure figcaption").inner_text()
+    assert "Accompagnés pour 1\u202f000 habitants" in page.locator("figure figcaption").inner_text()
     page.get_by_role("link", name="Demandeurs d'emploi de longue durée", exact=True).click()
     page.wait_for_url("**carte=stock_deld**")
     assert "fictif" in page.content()
