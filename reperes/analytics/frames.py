@@ -101,3 +101,21 @@ class Dataset:
     def __post_init__(self):
         for name in SCHEMAS:
             setattr(self, name, conform(name, getattr(self, name)))
+
+
+def fingerprint(dataset: Dataset) -> str:
+    """SHA-256 of the frames, canonical: columns in schema order, list cells joined, rows sorted (the same data
+    imported again gives the same fingerprint)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in ("participants", "etapes", "actions", "suivi_freins", "acquis", "communes"):
+        frame = getattr(dataset, name)
+        frame = frame.with_columns([pl.col(c).list.join("|") for c, dtype in frame.schema.items()
+                                    if isinstance(dtype, pl.List)])
+        frame = frame.with_columns(pl.all().cast(pl.String))
+        if frame.height:
+            frame = frame.sort(frame.columns, nulls_last=True)
+        digest.update(name.encode())
+        digest.update(frame.write_csv().encode())
+    return digest.hexdigest()

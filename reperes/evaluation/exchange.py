@@ -774,7 +774,13 @@ def export(*, diffusion: bool = False, resolver=None) -> dict:
                 "historique": [{"statut": h.statut, "date": h.date.isoformat(), "auteur": h.auteur}
                                for h in a.historique.all()]}
                for a in m.Action.objects.select_related("preconisation").prefetch_related("historique")]
-    payload: dict[str, Any] = {"format": voc.FORMAT, "diffusion": diffusion, "questions": questions,
+    from reperes.collection.snapshot import data_snapshot
+
+    snapshot = data_snapshot(resolver._data())
+    payload: dict[str, Any] = {"format": voc.FORMAT, "diffusion": diffusion,
+                               # the application's own field (the contract allows it): the data it rests on
+                               "donnees": {"imports": snapshot["imports"], "empreinte": snapshot["hash"]},
+                               "questions": questions,
                                "constats": constats, "preconisations": preconisations, "comites": comites,
                                "actions": actions}
     if not diffusion:

@@ -237,3 +237,27 @@ def test_an_unknown_indicator_is_explained_with_the_page_that_lists_them_not_a_f
     message = indicator_problem(path)
     assert "taux_sorties_positives" in message and "/analyses/definitions/" in message
     assert "docs/" not in message and ".md" not in message
+
+
+def test_the_archive_names_the_data_it_rests_on(plie, sample, tmp_path, capsys):
+    """« archive it with its data snapshot »: the export carries the data's fingerprint, the one every report
+    prints; it changes with the data and comes back with them."""
+    from reperes.analyses import services
+    from reperes.collection.models import Participant
+    from reperes.reports.data import gather_inputs
+
+    assert cli("import", write(tmp_path, sample)) == 0
+    first = export(capsys)["donnees"]
+    assert len(first["empreinte"]) == 64 and first["imports"] == []
+    assert first["empreinte"] == gather_inputs().snapshot["hash"]
+    person = Participant.objects.order_by("pk").first()
+    sexe = person.sexe
+    person.sexe = "M" if sexe == "F" else "F"
+    person.save()
+    services.clear_caches()
+    changed = export(capsys)["donnees"]["empreinte"]
+    assert changed != first["empreinte"]
+    person.sexe = sexe
+    person.save()
+    services.clear_caches()
+    assert export(capsys)["donnees"]["empreinte"] == first["empreinte"]
