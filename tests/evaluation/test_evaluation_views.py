@@ -190,6 +190,10 @@ def test_retain_a_coded_excerpt(client_charge):
     client_charge.get(reverse("evaluation:home"))
     theme = Theme.objects.create(code="manques", label="Manques")
     excerpt = Excerpt.objects.create(theme=theme, audience="institution", text="Il manque un garage solidaire.")
+    # the qualitative synthesis offers it, as the interview page does
+    synthesis = client_charge.get(reverse("surveys:synthesis")).content.decode()
+    link = f"{reverse('evaluation:retain')}?type=verbatim&amp;extrait={excerpt.pk}&amp;origine=Synth%C3%A8se"
+    assert link in synthesis
     form = client_charge.get(reverse("evaluation:retain"), {"type": "verbatim", "extrait": excerpt.pk})
     assert "Il manque un garage solidaire." in form.content.decode()
     response = client_charge.post(reverse("evaluation:retain"), {
