@@ -53,6 +53,9 @@ def test_dashboard_says_the_years_what_is_missing_and_compares_with_the_year_bef
     assert rows["Taux de sorties positives"].previous == pytest.approx(3 / 12)
     assert "+50,0\u00a0points" in text and "\u221210" in text  # 75 % against 25 %; 20 entries against 30
     assert "toutes années confondues" in text  # a count says what it counts
+    # the accompagnés of the analysis period: one key figure, said once, with its definition
+    assert text.count("participants accompagnés sur la période") == 1
+    assert text.count("Définition : parcours entrés au plus tard le dernier jour de la période") == 1
 
 
 def test_partner_comparison_hides_small_counts_and_gets_no_import_link(client_partner, two_years):
