@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count
 
+from reperes import formats
 from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
 from reperes.configuration.models import Installation
 from reperes.territory.services import contours_for, epci_summaries
@@ -32,6 +33,11 @@ class Dashboard:
     todo: list = field(default_factory=list)  # (what is missing, link text, url or "")
     comparison: list = field(default_factory=list)  # Comparison rows: this period against the year before
     previous_period: tuple | None = None
+    comparison_has_secret: bool = False  # a partner's comparison holds « s »: its legend under the table
+    secret_legend: str = ""
+
+
+SUPPRESSED = formats.SUPPRESSED  # « s »: the one mark of a secret cell
 
 
 @dataclass
@@ -44,7 +50,9 @@ class Comparison:
 
     @property
     def change(self):
-        """The difference (points for a rate), None when either side is hidden or absent."""
+        """The difference (points for a rate): « s » when either side is secret, None when one is absent."""
+        if SUPPRESSED in (self.current, self.previous):
+            return SUPPRESSED
         if not isinstance(self.current, int | float) or not isinstance(self.previous, int | float):
             return None
         return self.current - self.previous
@@ -82,14 +90,17 @@ def period_figures(debut, fin) -> dict[str, int]:
 
 
 def partner_figures(debut, fin, seuil: int) -> dict[str, int | float | None]:
-    """The same four figures for partners: the cells of the period's publication (``None`` for « s »)."""
+    """The same four figures for partners: the cells of the period's publication (« s » when secret, ``None``
+    for a rate without exits)."""
     from reperes.analyses import partner
 
     protected = partner.period(debut, fin, seuil).protected
 
     def cell(name: str):  # a rate without exits is not a figure of the publication
         name = "indicateurs." + name
-        return protected.value(name) if name in protected.publication else None
+        if name not in protected.publication:
+            return None
+        return SUPPRESSED if protected.is_secret(name) else protected.value(name)
 
     return {"accompagnes": cell("participants_accompagnes"), "entrees": cell("entrees"),
             "sorties": cell("sorties"), "taux": cell("taux_sorties_positives")}
@@ -108,7 +119,7 @@ def compare(debut, fin, *, raw: bool, seuil: int) -> list[Comparison]:
         before = partner_figures(_shift_year(debut), _shift_year(fin), seuil)
 
     def rate(figures):
-        if "taux" in figures:
+        if "taux" in figures:  # partners: the publication's rate, or « s »
             return figures["taux"]
         return figures["positives"] / figures["sorties"] if figures["sorties"] else None
 
@@ -200,6 +211,8 @@ def build(user) -> Dashboard:
     board.todo = todo_list(user, installation.territory)
     if board.years is not None:
         board.comparison = compare(debut, fin, raw=raw, seuil=seuil)
+        board.comparison_has_secret = any(SUPPRESSED in (c.current, c.previous) for c in board.comparison)
+        board.secret_legend = formats.suppression_legend(seuil)
         board.previous_period = (_shift_year(debut), _shift_year(fin))
     if user.can("manage_imports") or raw:
         board.imports = list(ImportRun.objects.history().select_related("user")[:5])

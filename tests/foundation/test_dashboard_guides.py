@@ -61,9 +61,13 @@ def test_dashboard_says_the_years_what_is_missing_and_compares_with_the_year_bef
 def test_partner_comparison_hides_small_counts_and_gets_no_import_link(client_partner, two_years):
     response = client_partner.get(reverse("dashboard:home"))
     rows = {c.label: c for c in response.context["board"].comparison}
-    assert rows["Taux de sorties positives"].previous is None  # 3 positive of 12: below 11, hidden
+    assert rows["Taux de sorties positives"].previous == "s"  # 3 positive of 12: below 11, hidden
+    assert rows["Taux de sorties positives"].change == "s"  # a change from a hidden rate would give it back
     assert rows["Entrées"].current == 20
-    text = response.content.decode()
+    text = html.unescape(response.content.decode())
+    # the one mark and its legend, never « – » for a hidden figure
+    assert "s\u00a0: effectif inférieur à 11, ou masqué pour en protéger un autre" in text
+    assert "effectif masqué par le secret statistique" not in text
     assert reverse("offer:import") not in text and "Pas encore de catalogue" in text
 
 
