@@ -75,6 +75,18 @@ def test_partner_pages_and_exports_show_the_mark_and_its_note(year_end, client_p
     page = client_partner.get("/analyses/publics/").content.decode()
     assert page.count("ou masqué pour en protéger un autre") >= 2  # under the tables
     assert "&lt; 11" not in page
+    # the XLSX a partner downloads: « s » in the cells, the legend in the note, no count from 1 to 10
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client_partner.get(
+        "/analyses/export/?page=publics&bloc=profil-sexe&format=xlsx").content))
+    sheet = book.worksheets[0]
+    values = [cell.value for row in sheet.iter_rows(min_row=2) for cell in row]
+    assert "s" in values
+    assert not [v for v in values if isinstance(v, int) and 0 < v < 11]
+    assert "effectif inférieur à 11, ou masqué pour en protéger un autre" in sheet["A1"].comment.text
 
 
 def test_disclosure_audit_cli_passes_on_the_year_and_fails_one_day_short(year_end, capsys):
