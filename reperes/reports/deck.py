@@ -87,7 +87,8 @@ def render_deck(document: Document, cx: ChapterContext) -> bytes:
     items = [KeyFigure(r["label"], r["value"], "percent", seuil=cx.seuil) for r in rates]
     if items:
         renderer._key_figures(items, "Chiffres clés", notes=[f"{r['label']} : intervalle de confiance à 95 % "
-                                                            f"{interval_text(r['interval'])}" for r in rates])
+                                                            f"{interval_text(r['interval'])}" for r in rates
+                                                            if not r["secret"]])
     else:
         renderer._text_slide("Chiffres clés", ["Aucune donnée importée."])
     for title, texts, notes in slides_plan(cx):

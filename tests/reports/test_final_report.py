@@ -226,3 +226,20 @@ def test_the_partner_valuing_of_exits_shows_each_years_publication_and_pins_no_s
     # the demo's 2019 has 6 neutral exits: the case of the issue is in the data, not only in theory
     exits_2019 = [p for p in people if p["date_sortie"] and p["date_sortie"].year == 2019]
     assert 0 < sum(p["motif_sortie"] in neutral for p in exits_2019) < 11
+
+
+def test_a_hidden_key_rate_shows_s_for_its_interval_and_no_sentence_tells_it(evaluated):
+    """The demo's 2019 neutral exits are few: the rate without them is hidden from partners, and so is its
+    interval (« s » in the cell); the key figure's text says nothing of it (the mark belongs to cells)."""
+    from reperes.documents import KeyFigures, Suppressed
+
+    partner = _build(diffusion=True)
+    table = _table(partner, "chiffres-cles")
+    hidden = [row for row in table.rows if isinstance(row[1], Suppressed)]
+    assert hidden, "the demo should hide at least one key rate from partners"
+    for row in hidden:
+        assert isinstance(row[3], Suppressed), row
+    figures = [f for _level, node in partner.walk() if isinstance(node, KeyFigures) for f in node.items]
+    for figure in figures:
+        if isinstance(figure.value, Suppressed):
+            assert "Intervalle de confiance" not in (figure.definition or ""), figure.label

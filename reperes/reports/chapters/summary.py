@@ -37,9 +37,10 @@ def key_rates(cx: ChapterContext) -> list[dict]:
         value = cx.facts.value(rate)
         label, definition = cx.facts.label(rate)
         n, d = _count(cx, (numerator,)), _count(cx, denominator)
-        interval = None if isinstance(value, Suppressed) or n is None or not d else wilson(n, d)
+        secret = isinstance(value, Suppressed) or n is None or d is None
+        interval = None if secret or not d else wilson(n, d)
         rows.append({"id": rate, "label": label, "definition": definition, "value": value, "n": n, "d": d,
-                     "interval": interval})
+                     "interval": interval, "secret": secret})
     return rows
 
 
@@ -56,9 +57,10 @@ def chapter(cx: ChapterContext) -> Section:
                          cx.facts.value("participants_accompagnes"), "count", source=cx.source, period=cx.period,
                          seuil=cx.seuil)] if cx.facts.indicators is not None else []
     for row in rates:
+        # a hidden rate has no interval to tell (the mark « s » belongs to cells, never to a sentence)
+        said = "" if row["secret"] else f" Intervalle de confiance à 95 % : {interval_text(row['interval'])}."
         figures.append(KeyFigure(row["label"], row["value"], "percent",
-                                 definition=f"{row['definition']} Intervalle de confiance à 95 % : "
-                                            f"{interval_text(row['interval'])}.".strip(),
+                                 definition=f"{row['definition']}{said}".strip(),
                                  source=cx.source, period=cx.period, seuil=cx.seuil))
     if figures:
         blocks.append(KeyFigures(figures))
@@ -67,7 +69,8 @@ def chapter(cx: ChapterContext) -> Section:
                             [Column("Indicateur"), Column("Valeur", "percent"), Column("Effectif", "count"),
                              Column("Intervalle à 95 %")],
                             [[r["label"], r["value"], Suppressed(cx.seuil) if r["d"] is None else r["d"],
-                             interval_text(r["interval"])] for r in rates],
+                              Suppressed(cx.seuil) if r["secret"] else interval_text(r["interval"])]
+                             for r in rates],
                             source=cx.source, period=cx.period, definition=METHODE_INTERVALLE,
                             key="chiffres-cles"))
     findings = _findings()
