@@ -1,0 +1,281 @@
+"""The other partner tables of the analyses pages, protected together with the period's publication.
+
+A reader compares each table of the partner pages with the report and with the
+other tables: a profile table's groups add up to the accompagnés the report
+shows, « Femme » is the report's « Accompagnés : Femme », the étapes of the
+actions add up to those of the axes… Protected table by table, a group hidden
+alone in its table would be the difference. Here every such table is one more
+layer on top of the period's publication (:mod:`reperes.analytics.period_publication`),
+like the territory layer (:mod:`reperes.analytics.territory_cells`):
+
+- the tables are declared in a copy of the publication, with the identities a
+  reader knows: each breakdown's cells (« non renseigné » included) add up to the
+  population's total, which is the publication's figure; a cell that counts the
+  same people as a figure the publication declares is that figure
+  (:meth:`Publication.same`); counts of a multi-valued breakdown (a participant in
+  several families, several axes) are bounded by their total, not added up;
+- what the publication hides stays hidden; what it shows keeps its value;
+- protected once, with the audit. When the layer would need to hide a figure the
+  report shows, every cell of the tables that touch it is hidden instead (hiding
+  more never tells more), and the decision actually shown is audited again.
+
+Pure (Polars, no Django).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+from reperes.analytics import actions as actions_analysis
+from reperes.analytics import disclosure, parcours
+from reperes.analytics.disclosure.audit import audit as audit_decision
+from reperes.analytics.disclosure.engine import _Solution
+from reperes.analytics.populations import accompagnes, sorties
+from reperes.analytics.profiles import PROFILES, categorie, ordered_groups
+from reperes.referentiel.codes import PRESCRIPTEUR, SEXE, SORTIE_POSITIVE, TRANCHE_AGE
+
+IND = "indicateurs."
+TOTALS = {"accompagnes": IND + "participants_accompagnes", "sorties": IND + "sorties",
+          "positives": IND + "sorties_positives"}
+GROUP_MEASURES = ("accompagnes", "sorties", "positives")
+NON_RENSEIGNE = "Non renseigné"
+
+
+def prescripteur_expression() -> pl.Expr:
+    labels = {c.code: c.label for c in PRESCRIPTEUR}
+    return pl.col("prescripteur").replace_strict(labels, default=NON_RENSEIGNE).fill_null(NON_RENSEIGNE)
+
+
+def group_tables(people: pl.DataFrame) -> dict[str, tuple[Any, list[str]]]:
+    """Table id → (group expression, groups in display order): the profiles, then the prescripteurs."""
+    tables = {}
+    for key, profile in PROFILES.items():
+        present = people.select(profile.expression().alias("g"))["g"].unique().to_list()
+        tables[f"profil-{key}"] = (profile.expression(), ordered_groups(key, present) or list(profile.order))
+    tables["prescripteur"] = (prescripteur_expression(), [c.label for c in PRESCRIPTEUR] + [NON_RENSEIGNE])
+    return tables
+
+
+# Cells of a group table that are figures of the report: table id → group label → report's name (accompagnés).
+def _report_names() -> dict[str, dict[str, str]]:
+    sexe = {c.label: f"rapport.sexe.{c.code}" for c in SEXE} | {NON_RENSEIGNE: "rapport.sexe.inconnu"}
+    age = {c.label: f"rapport.age.{c.code}" for c in TRANCHE_AGE} | {"Âge inconnu": "rapport.age.inconnu"}
+    return {"profil-sexe": sexe, "profil-tranche_age": age}
+
+
+def name(table: str, key: str, measure: str) -> str:
+    return f"pages.{table}|{key}|{measure}"
+
+
+@dataclass(frozen=True)
+class PartnerTables:
+    """What a partner sees of the tables of the analyses pages: a value, or ``None`` for « s »."""
+
+    values: dict[str, int | None]  # name → value shown
+    raw: dict[str, int]
+    tables: dict[str, list[str]]  # table id → its names
+    groups: dict[str, list[str]]  # group table id → groups in display order
+    whole: frozenset[str]  # tables hidden whole: the layer needed to hide a figure the report shows
+    audit: Any
+
+    def cell(self, table: str, key: str, measure: str) -> int | None:
+        return self.values.get(name(table, key, measure))
+
+    def column(self, table: str, keys, measure: str) -> dict[str, int | None]:
+        return {key: self.cell(table, key, measure) for key in keys}
+
+
+class _Layer:
+    def __init__(self, period):
+        self.main = period.protected
+        self.pub = copy.deepcopy(period.publication)
+        self.tables: dict[str, list[str]] = {}
+        self.raw: dict[str, int] = {}
+
+    def value_of(self, existing: str) -> int | None:
+        if existing not in self.pub.names and existing not in self.pub.unpublished:
+            return None
+        return self.pub.system.vars[self.pub.var(existing)].value
+
+    def count(self, table: str, key: str, measure: str, value: int, label: str, *, same_as=(), rank: int = 0) -> str:
+        """A cell: the very figure of ``same_as`` (first one declared with the same value), else a count."""
+        cell = name(table, key, measure)
+        self.tables.setdefault(table, []).append(cell)
+        self.raw[cell] = value
+        for existing in same_as:
+            if existing and self.value_of(existing) == value:
+                return self.pub.same(cell, existing, label=label)
+        return self.pub.count(cell, value, label=label, rank=rank)
+
+    def total(self, key: str, value: int, label: str, same_as=()) -> str:
+        """A figure a table adds up to: the publication's when it counts the same people, else never shown."""
+        for existing in same_as:
+            if existing and self.value_of(existing) == value:
+                return existing
+        cell = f"pages.total|{key}"
+        if cell not in self.pub:
+            self.pub.count(cell, value, label=label, shown=False)
+        return cell
+
+    def identity(self, total: str, parts: list[str]) -> None:
+        """``total = Σ parts (+ a remainder never shown)``; ignored when the parts exceed it (not a partition)."""
+        values = self.pub.system.vars
+        if sum(values[self.pub.var(p)].value for p in parts) <= values[self.pub.var(total)].value:
+            self.pub.identity(total, parts)
+
+
+def _group_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) -> dict[str, list[str]]:
+    people = dataset.participants
+    acc, out = accompagnes(people, debut, fin), sorties(people, debut, fin)
+    report = _report_names()
+    groups = {}
+    for table, (expr, order) in group_tables(people).items():
+        a = dict(acc.with_columns(expr.alias("g")).group_by("g").len().iter_rows())
+        o = out.with_columns(expr.alias("g"), (categorie() == SORTIE_POSITIVE).fill_null(False).alias("pos"))
+        s = dict(o.group_by("g").len().iter_rows())
+        pos = dict(o.group_by("g").agg(pl.col("pos").sum()).iter_rows())
+        groups[table] = order
+        cells = {m: [] for m in GROUP_MEASURES}
+        for g in order:
+            label = f"{table} : {g}"
+            cells["accompagnes"].append(layer.count(table, g, "accompagnes", int(a.get(g, 0)), f"{label}, accompagnés",
+                                                    same_as=[report.get(table, {}).get(g)]))
+            cells["sorties"].append(layer.count(table, g, "sorties", int(s.get(g, 0)), f"{label}, sorties"))
+            cells["positives"].append(layer.count(table, g, "positives", int(pos.get(g, 0) or 0),
+                                                  f"{label}, sorties positives"))
+            layer.identity(cells["sorties"][-1], [cells["positives"][-1]])
+        for m in GROUP_MEASURES:
+            layer.identity(totals[m], cells[m])
+    return groups
+
+
+def _parcours_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) -> None:
+    d = parcours.durations(dataset, debut, fin)
+    n = layer.count("durees", "total", "sorties", d.n, "Parcours terminés", same_as=[TOTALS["sorties"]], rank=2)
+    layer.identity(n, [layer.count("durees", label, "sorties", k, f"Durée des parcours : {label}")
+                       for label, k in d.bands])
+
+    f = parcours.time_to_first_step(dataset, debut, fin)
+    entrees = layer.count("premiere-etape", "entrees", "n", f.entrees, "Entrées de la période",
+                          same_as=[IND + "entrees"], rank=2)
+    with_step = layer.count("premiere-etape", "with", "n", f.with_step, "Entrées ayant au moins une étape", rank=1)
+    rapide = layer.count("premiere-etape", "rapide", "n", f.within_30_days, "Première étape dans les 30 jours")
+    layer.identity(entrees, [with_step])
+    layer.identity(with_step, [rapide])
+
+    rows = parcours.steps_by_family(dataset, debut, fin)
+    steps = []
+    for r in rows:
+        e = layer.count("familles", r.label, "etapes", r.etapes, f"Étapes : {r.label}",
+                        same_as=[f"rapport.etapes.famille.{r.famille}"])
+        people = layer.count("familles", r.label, "participants", r.participants,
+                             f"Participants concernés : {r.label}")
+        layer.identity(e, [people])  # each participant concerned has at least one step of the family
+        layer.identity(totals["accompagnes"], [people])  # several families a person: bounded, not added up
+        steps.append(e)
+    if rows:
+        total = layer.total("etapes", sum(r.etapes for r in rows), "Étapes de la période",
+                            same_as=["rapport.etapes"])
+        layer.identity(total, steps)
+
+    sequences, ended = parcours.top_sequences(dataset, debut, fin)
+    total = layer.count("sequences", "total", "n", ended, "Parcours terminés", same_as=[n], rank=2)
+    layer.identity(total, [layer.count("sequences", s, "n", k, f"Enchaînement : {s}") for s, k in sequences])
+
+
+def _action_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) -> None:
+    rows = actions_analysis.by_action(dataset, debut, fin)
+    steps, by_axe = [], {}
+    for r in rows:
+        p = layer.count("par-action", r.id_action, "participants", r.participants, f"Participants : {r.intitule}",
+                        same_as=[f"rapport.action.{r.id_action}.participants"])
+        e = layer.count("par-action", r.id_action, "etapes", r.etapes, f"Étapes : {r.intitule}",
+                        same_as=[f"rapport.action.{r.id_action}.etapes"])
+        layer.identity(e, [p])
+        steps.append(e)
+        by_axe.setdefault(r.axe, []).append((p, e))
+    total = layer.total("etapes_actions", sum(r.etapes for r in rows), "Étapes rattachées à une action")
+    if rows:
+        layer.identity(total, steps)
+    for column in ("axe", "operateur"):
+        table = f"par-{column}"
+        parts = []
+        for g, people, etapes in actions_analysis.by_group(dataset, debut, fin, column):
+            single = by_axe.get(g, []) if column == "axe" else []
+            p = layer.count(table, g, "participants", people, f"Participants : {g}",
+                            same_as=[single[0][0]] if len(single) == 1 else [])
+            e = layer.count(table, g, "etapes", etapes, f"Étapes : {g}",
+                            same_as=[single[0][1]] if len(single) == 1 else [])
+            layer.identity(e, [p])
+            layer.identity(totals["accompagnes"], [p])
+            if column == "axe" and len(single) > 1:
+                layer.identity(e, [step for _p, step in single])
+            parts.append(e)
+        if parts:
+            layer.identity(total, parts)
+
+    exp = actions_analysis.experimental_comparison(dataset, debut, fin)
+    for key, group in (("experimentale", exp.experimental), ("autres", exp.others)):
+        layer.count("experimentation", key, "n", group.participants, f"Participants : {group.label}")
+        s = layer.count("experimentation", key, "s", group.sorties, f"Sorties : {group.label}",
+                        same_as=[f"rapport.{key}.sorties"])
+        pos = layer.count("experimentation", key, "pos", group.positives, f"Sorties positives : {group.label}",
+                          same_as=[f"rapport.{key}.positives"])
+        layer.identity(s, [pos])
+
+
+def protect(dataset, period) -> PartnerTables:
+    """The tables layer of ``period`` (a :class:`reperes.analytics.period_publication.PeriodPublication`)."""
+    layer = _Layer(period)
+    main, pub = layer.main, layer.pub
+    debut, fin = period.debut, period.fin
+    totals = {}
+    people = dataset.participants
+    raw_totals = {"accompagnes": accompagnes(people, debut, fin).height, "sorties": sorties(people, debut, fin).height}
+    raw_totals["positives"] = sorties(people, debut, fin).filter(
+        (categorie() == SORTIE_POSITIVE).fill_null(False)).height
+    for m in GROUP_MEASURES:
+        totals[m] = TOTALS[m] if TOTALS[m] in pub else pub.count(f"pages.total|{m}", raw_totals[m], rank=3)
+    groups = _group_cells(layer, dataset, debut, fin, totals)
+    _parcours_cells(layer, dataset, debut, fin, totals)
+    _action_cells(layer, dataset, debut, fin, totals)
+
+    keep_secret = [n for n in main.secret if n in pub.names]
+    decision = disclosure.protect(pub, keep_secret, audited=True)
+    system = pub.system
+    main_shown = {pub.names[n] for n in main.publication.names if n not in main.secret}
+    var_of = {cell: pub.var(cell) for cells in layer.tables.values() for cell in cells}
+    hidden = set(decision.solution.hidden)
+    whole: set[str] = set()
+    clash = hidden & main_shown
+    if clash:
+        touching = {m for total, parts in system.equations if clash & {total, *parts} for m in (total, *parts)}
+        whole = {t for t, cells in layer.tables.items() if touching & {var_of[c] for c in cells}}
+    result = _decide(pub, hidden, whole, layer.tables, var_of, main_shown)
+    if not result.ok:  # last resort: every table of the layer hidden (its zeros still shown)
+        whole = set(layer.tables)
+        result = _decide(pub, hidden, whole, layer.tables, var_of, main_shown)
+    hidden = _hidden(hidden, whole, layer.tables, var_of, main_shown, system)
+    values = {cell: None if var in hidden else system.vars[var].value for cell, var in var_of.items()}
+    return PartnerTables(values, dict(layer.raw), layer.tables, groups, frozenset(whole), result)
+
+
+def _hidden(hidden, whole, tables, var_of, main_shown, system) -> frozenset[int]:
+    out = set(hidden) - main_shown
+    for table in whole:
+        out |= {var_of[c] for c in tables[table] if var_of[c] not in main_shown and system.vars[var_of[c]].value}
+    return frozenset(out)
+
+
+def _decide(pub, hidden, whole, tables, var_of, main_shown):
+    """The audit of the decision actually shown (the layer's, the report's figures shown, whole tables hidden)."""
+    system = pub.system
+    shown_hidden = _hidden(hidden, whole, tables, var_of, main_shown, system)
+    unknown = shown_hidden | {i for i, v in enumerate(system.vars) if not v.displayed}
+    solution = _Solution(shown_hidden, frozenset(unknown), frozenset())
+    secret = frozenset(n for n, var in pub.names.items() if var in shown_hidden)
+    return audit_decision(disclosure.Protected(pub, solution, secret))
