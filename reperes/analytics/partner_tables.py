@@ -122,10 +122,23 @@ class _Layer:
         return cell
 
     def identity(self, total: str, parts: list[str]) -> None:
-        """``total = Σ parts (+ a remainder never shown)``; ignored when the parts exceed it (not a partition)."""
+        """``total = Σ parts (+ a remainder never shown)``: a partition a reader knows. Ignored when the parts
+        exceed the total (then it is not one)."""
         values = self.pub.system.vars
         if sum(values[self.pub.var(p)].value for p in parts) <= values[self.pub.var(total)].value:
             self.pub.identity(total, parts)
+
+    def bound(self, total: str, parts: list[str]) -> None:
+        """``Σ parts ≤ total``: what a reader knows of counts bounded by another (participants of a family
+        among the accompagnés, positive exits among the exits). The rest is a figure never shown, zero or not,
+        so that the attacker does not learn that the bound is reached."""
+        values = self.pub.system.vars
+        rest = values[self.pub.var(total)].value - sum(values[self.pub.var(p)].value for p in parts)
+        if rest < 0:
+            return
+        name = f"{total}:borne:{len(self.pub.unpublished)}"
+        self.pub.count(name, rest, label=name, shown=False)
+        self.pub.system.equation(self.pub.var(total), [self.pub.var(p) for p in parts] + [self.pub.var(name)])
 
 
 def _group_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) -> dict[str, list[str]]:
@@ -147,7 +160,7 @@ def _group_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) -> 
             cells["sorties"].append(layer.count(table, g, "sorties", int(s.get(g, 0)), f"{label}, sorties"))
             cells["positives"].append(layer.count(table, g, "positives", int(pos.get(g, 0) or 0),
                                                   f"{label}, sorties positives"))
-            layer.identity(cells["sorties"][-1], [cells["positives"][-1]])
+            layer.bound(cells["sorties"][-1], [cells["positives"][-1]])
         for m in GROUP_MEASURES:
             layer.identity(totals[m], cells[m])
     return groups
@@ -164,8 +177,8 @@ def _parcours_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) 
                           same_as=[IND + "entrees"], rank=2)
     with_step = layer.count("premiere-etape", "with", "n", f.with_step, "Entrées ayant au moins une étape", rank=1)
     rapide = layer.count("premiere-etape", "rapide", "n", f.within_30_days, "Première étape dans les 30 jours")
-    layer.identity(entrees, [with_step])
-    layer.identity(with_step, [rapide])
+    layer.bound(entrees, [with_step])
+    layer.bound(with_step, [rapide])
 
     rows = parcours.steps_by_family(dataset, debut, fin)
     steps = []
@@ -174,8 +187,8 @@ def _parcours_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) 
                         same_as=[f"rapport.etapes.famille.{r.famille}"])
         people = layer.count("familles", r.label, "participants", r.participants,
                              f"Participants concernés : {r.label}")
-        layer.identity(e, [people])  # each participant concerned has at least one step of the family
-        layer.identity(totals["accompagnes"], [people])  # several families a person: bounded, not added up
+        layer.bound(e, [people])  # each participant concerned has at least one step of the family
+        layer.bound(totals["accompagnes"], [people])  # several families a person: bounded, not added up
         steps.append(e)
     if rows:
         total = layer.total("etapes", sum(r.etapes for r in rows), "Étapes de la période",
@@ -195,7 +208,7 @@ def _action_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) ->
                         same_as=[f"rapport.action.{r.id_action}.participants"])
         e = layer.count("par-action", r.id_action, "etapes", r.etapes, f"Étapes : {r.intitule}",
                         same_as=[f"rapport.action.{r.id_action}.etapes"])
-        layer.identity(e, [p])
+        layer.bound(e, [p])
         steps.append(e)
         by_axe.setdefault(r.axe, []).append((p, e))
     total = layer.total("etapes_actions", sum(r.etapes for r in rows), "Étapes rattachées à une action")
@@ -210,8 +223,8 @@ def _action_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) ->
                             same_as=[single[0][0]] if len(single) == 1 else [])
             e = layer.count(table, g, "etapes", etapes, f"Étapes : {g}",
                             same_as=[single[0][1]] if len(single) == 1 else [])
-            layer.identity(e, [p])
-            layer.identity(totals["accompagnes"], [p])
+            layer.bound(e, [p])
+            layer.bound(totals["accompagnes"], [p])
             if column == "axe" and len(single) > 1:
                 layer.identity(e, [step for _p, step in single])
             parts.append(e)
@@ -225,7 +238,7 @@ def _action_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) ->
                         same_as=[f"rapport.{key}.sorties"])
         pos = layer.count("experimentation", key, "pos", group.positives, f"Sorties positives : {group.label}",
                           same_as=[f"rapport.{key}.positives"])
-        layer.identity(s, [pos])
+        layer.bound(s, [pos])
 
 
 def protect(dataset, period) -> PartnerTables:
