@@ -95,6 +95,11 @@ class _Layer:
         self.pub = copy.deepcopy(period.publication)
         self.tables: dict[str, list[str]] = {}
         self.raw: dict[str, int] = {}
+        # Figures the report shows: a relation between those alone tells nothing about this layer's cells.
+        self.report_shown = {var for n, var in period.publication.names.items() if n not in self.main.secret}
+
+    def _report_only(self, names: list[str]) -> bool:
+        return all(self.pub.var(n) in self.report_shown for n in names)
 
     def value_of(self, existing: str) -> int | None:
         if existing not in self.pub.names and existing not in self.pub.unpublished:
@@ -123,8 +128,11 @@ class _Layer:
 
     def identity(self, total: str, parts: list[str]) -> None:
         """``total = Σ parts (+ a remainder never shown)``: a partition a reader knows. Ignored when the parts
-        exceed the total (then it is not one)."""
+        exceed the total (then it is not one), and between figures the report shows alone (the report's own
+        relations are the publication's, audited with it)."""
         values = self.pub.system.vars
+        if self._report_only([total, *parts]):
+            return
         if sum(values[self.pub.var(p)].value for p in parts) <= values[self.pub.var(total)].value:
             self.pub.identity(total, parts)
 
@@ -134,7 +142,7 @@ class _Layer:
         so that the attacker does not learn that the bound is reached."""
         values = self.pub.system.vars
         rest = values[self.pub.var(total)].value - sum(values[self.pub.var(p)].value for p in parts)
-        if rest < 0:
+        if rest < 0 or self._report_only([total, *parts]):
             return
         name = f"{total}:borne:{len(self.pub.unpublished)}"
         self.pub.count(name, rest, label=name, shown=False)
