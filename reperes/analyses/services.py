@@ -885,7 +885,7 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     if not hidden_any:
         block.notes.append(f"Taux de sorties positives : {exp.comparison.texte}.")
     if exp.themes:
-        themes, _ = p.counts(dict(exp.themes))
+        themes = p.counts(dict(exp.themes))[0] if tables is None else tables.column("themes", dict(exp.themes), "n")
         block.notes.append("Thèmes d'expérimentation : " + " ; ".join(
             f"{t} ({p.count_text(themes[t])[0]} participants)" for t, _ in exp.themes) + ".")
     block.notes.append(exp.caveat)

@@ -240,13 +240,26 @@ def _action_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) ->
             layer.identity(total, parts)
 
     exp = actions_analysis.experimental_comparison(dataset, debut, fin)
+    # Participants with a step of an action: those of an experimental action and the others, distinct.
+    everyone = layer.total("participants_actions", exp.experimental.participants + exp.others.participants,
+                           "Participants ayant commencé une étape d’une action", same_as=[totals["accompagnes"]])
+    if everyone != totals["accompagnes"]:
+        layer.bound(totals["accompagnes"], [everyone])
+    groups = []
     for key, group in (("experimentale", exp.experimental), ("autres", exp.others)):
-        layer.count("experimentation", key, "n", group.participants, f"Participants : {group.label}")
+        groups.append(layer.count("experimentation", key, "n", group.participants, f"Participants : {group.label}"))
         s = layer.count("experimentation", key, "s", group.sorties, f"Sorties : {group.label}",
                         same_as=[f"rapport.{key}.sorties"])
         pos = layer.count("experimentation", key, "pos", group.positives, f"Sorties positives : {group.label}",
                           same_as=[f"rapport.{key}.positives"])
         layer.bound(s, [pos])
+    layer.identity(everyone, groups)
+    for column in ("axe", "operateur"):  # every participant of an axe or an operator has a step of an action
+        for cell in layer.tables.get(f"par-{column}", []):
+            if cell.endswith("|participants"):
+                layer.bound(everyone, [cell])
+    for theme, n in exp.themes:  # a participant may have several themes: each bounded by the experimental ones
+        layer.bound(groups[0], [layer.count("themes", theme, "n", n, f"Thème d’expérimentation : {theme}")])
 
 
 def protect(dataset, period) -> PartnerTables:

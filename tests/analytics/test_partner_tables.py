@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from reperes.analytics import disclosure, partner_tables
 from reperes.analytics import period_publication as publication
-from reperes.analytics.frames import Dataset
+from reperes.analytics.frames import ACTIONS, ETAPES, Dataset
 
 DEBUT, FIN = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
 SEUIL = 11
@@ -24,7 +24,8 @@ PRESCRIPTEURS = ("FRANCE_TRAVAIL", "MISSION_LOCALE", None)
 
 
 def dataset(people: list[dict]) -> Dataset:
-    """``people``: one dict a participant (sexe, age, prescripteur, exit: None / "pos" / "neg", steps: families)."""
+    """``people``: one dict a participant (sexe, age, prescripteur, exit: None / "pos" / "neg", ``steps`` in 2019,
+    ``action``: the action of those steps, A1 (axe 1) or A2 (axe 2, experimental), or none)."""
     participants, steps = [], []
     for n, person in enumerate(people):
         left = person.get("exit")
@@ -37,12 +38,16 @@ def dataset(people: list[dict]) -> Dataset:
             "motif_sortie": ("EMPLOI_CDI" if left == "pos" else "ABANDON") if left else None})
         for k in range(person.get("steps", 0)):
             steps.append({"participant": f"p{n:04d}", "type_etape": "AUTRE", "date_debut": dt.date(2019, 3, 1 + k),
-                          "id_action": None, "resultat": None})
+                          "id_action": person.get("action"), "operateur": None, "resultat": None,
+                          "date_fin": None})
     return Dataset(participants=pl.DataFrame(participants, infer_schema_length=None),
-                   etapes=pl.DataFrame(steps, schema={"participant": pl.String, "type_etape": pl.String,
-                                                      "date_debut": pl.Date, "id_action": pl.String,
-                                                      "resultat": pl.String}),
-                   actions=pl.DataFrame(schema={"id_action": pl.String, "intitule": pl.String}),
+                   etapes=pl.DataFrame(steps, schema=ETAPES),
+                   actions=pl.DataFrame([
+                       {"id_action": "A1", "intitule": "Accompagnement renforcé", "axe": "Axe 1", "operateur": "PLIE",
+                        "budget_total": 40000.0, "experimentale": False, "territoire": []},
+                       {"id_action": "A2", "intitule": "Atelier santé", "axe": "Axe 2", "operateur": "Asso",
+                        "budget_total": 8000.0, "experimentale": True, "theme_experimentation": "Santé",
+                        "territoire": []}], schema=ACTIONS),
                    communes=pl.DataFrame([{"commune": "54528", "nom": "Toul", "epci": EPCI,
                                            "epci_nom": "Terres Touloises", "population": 16000}]))
 
@@ -98,7 +103,8 @@ def _hidden_rest(total: int | None, shown: list[int | None]) -> int | None:
 PERSON = st.fixed_dictionaries({
     "sexe": st.sampled_from(["F", "M", None]), "age": st.sampled_from([20, 30, 55, None]),
     "prescripteur": st.sampled_from(PRESCRIPTEURS), "exit": st.sampled_from([None, "pos", "neg"]),
-    "criteres": st.sampled_from([[], ["RSA"], ["TH", "RSA"]]), "steps": st.integers(0, 2)})
+    "criteres": st.sampled_from([[], ["RSA"], ["TH", "RSA"]]), "steps": st.integers(0, 2),
+    "action": st.sampled_from([None, "A1", "A2"])})
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -129,3 +135,12 @@ def test_no_partner_table_cell_of_1_to_10_is_shown_nor_recomputable(people):
     if "rapport.sexe.F" in main.publication and "Femme" in cells.groups["profil-sexe"]:
         assert cells.cell("profil-sexe", "Femme", "accompagnes") == main.value("rapport.sexe.F")
         assert main.value("rapport.sexe.F") in (None, women)
+    # Actions: here each axe has one action, so an axe's étapes and participants are its action's (plain fact):
+    # hidden in one table, hidden in the other.
+    for action, axe in (("A1", "Axe 1"), ("A2", "Axe 2")):
+        steps = sum(p["steps"] for p in people if p["action"] == action)
+        for measure in ("etapes", "participants"):
+            by_action = cells.cell("par-action", action, measure)
+            assert by_action in (None, steps if measure == "etapes" else by_action)
+            if steps and "pages.par-axe|" + axe + "|" + measure in cells.values:
+                assert (by_action is None) == (cells.cell("par-axe", axe, measure) is None), (action, measure)
