@@ -920,6 +920,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     _add_row(block, "Total", ("", ""), p.count_text(total), ("100,0 %" if total else "–", 1.0 if total else None))
     blocks.append(block)
 
+    tables = _layer(filters, p)
     grid_rows = valorisation.by_profile(data, debut, fin, filters.par)
     label = PROFILES[filters.par].label
     block = Block("valorisation", f"Sorties à valoriser, par {label.lower()}", valorisation.DEFINITION,
@@ -929,7 +930,12 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     series = {valorisation.GRID_LABELS[k]: [] for k, _, _ in valorisation.GRID}
     raw_valued, raw_total, hidden_groups = {}, {}, set()
     for row in grid_rows:
-        cells, row_total = p.counts(row.counts, row.total)
+        if tables is None:
+            cells, row_total = p.counts(row.counts, row.total)
+        else:
+            table = f"valorisation-{filters.par}"
+            cells = {k: tables.cell(table, row.groupe, k) for k in row.counts}
+            row_total = tables.cell(table, row.groupe, "total")
         rate = p.rate(row.valorisees, row.total) if row_total is not None and cells["non_valorisee"] is not None \
             else "secret"
         if rate == "secret":
@@ -958,7 +964,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
         block = Block(block_id, title, "Sorties de la période ni positives ni neutres ayant au moins un acquis de "
                       "ce type (daté entre l'entrée et la sortie) ou ce frein levé (même règle que la grille).",
                       "sorties de la période ni positives ni neutres", headers=["Type", "Sorties concernées"])
-        shown_items, _ = p.counts(dict(items))
+        shown_items = p.counts(dict(items))[0] if tables is None else tables.column(block_id, dict(items), "n")
         for name, _ in items:
             _add_row(block, name, p.count_text(shown_items[name]))
         blocks.append(block)

@@ -31,7 +31,7 @@ from typing import Any
 import polars as pl
 
 from reperes.analytics import actions as actions_analysis
-from reperes.analytics import disclosure, parcours
+from reperes.analytics import disclosure, parcours, valorisation
 from reperes.analytics.disclosure.audit import audit as audit_decision
 from reperes.analytics.disclosure.engine import _Solution
 from reperes.analytics.populations import accompagnes, sorties
@@ -262,6 +262,39 @@ def _action_cells(layer: _Layer, dataset, debut, fin, totals: dict[str, str]) ->
         layer.bound(groups[0], [layer.count("themes", theme, "n", n, f"Thème d’expérimentation : {theme}")])
 
 
+def _sorties_cells(layer: _Layer, dataset, debut, fin, acquis_labels: list[str]) -> None:
+    """The grid of valorisation by every profile (the report's grid is its margin), acquis and freins levés."""
+    (overall,) = valorisation.by_profile(dataset, debut, fin)
+    if overall.total == 0:
+        return
+    grand = layer.total("valorisation", overall.total, "Sorties ni positives ni neutres",
+                        same_as=["rapport.valorisation.total"])
+    columns = {key: layer.total(f"valorisation.{key}", n, valorisation.GRID_LABELS[key],
+                                same_as=[f"rapport.valorisation.{key}"]) for key, n in overall.counts.items()}
+    for par in PROFILES:
+        table = f"valorisation-{par}"
+        rows = valorisation.by_profile(dataset, debut, fin, par)
+        totals, cells = [], {key: [] for key in columns}
+        for row in rows:
+            parts = []
+            for key, n in row.counts.items():
+                parts.append(layer.count(table, row.groupe, key, n, f"{valorisation.GRID_LABELS[key]} : {row.groupe}"))
+                cells[key].append(parts[-1])
+            totals.append(layer.count(table, row.groupe, "total", row.total,
+                                      f"Sorties ni positives ni neutres : {row.groupe}", rank=1))
+            layer.identity(totals[-1], parts)
+        layer.identity(grand, totals)
+        for key, parts in cells.items():
+            layer.identity(columns[key], parts)
+    report = {label: f"rapport.acquis.{i}" for i, label in enumerate(acquis_labels)}
+    for table, items in (("acquis", valorisation.acquis_by_type(dataset, debut, fin)),
+                         ("freins-leves", valorisation.freins_leves_by_type(dataset, debut, fin))):
+        for label, n in items:  # a sortie may have several: each bounded by the sorties, not added up
+            cell = layer.count(table, label, "n", n, f"{table} : {label}",
+                               same_as=[report.get(label)] if table == "acquis" else [])
+            layer.bound(grand, [cell])
+
+
 def protect(dataset, period) -> PartnerTables:
     """The tables layer of ``period`` (a :class:`reperes.analytics.period_publication.PeriodPublication`)."""
     layer = _Layer(period)
@@ -277,6 +310,7 @@ def protect(dataset, period) -> PartnerTables:
     groups = _group_cells(layer, dataset, debut, fin, totals)
     _parcours_cells(layer, dataset, debut, fin, totals)
     _action_cells(layer, dataset, debut, fin, totals)
+    _sorties_cells(layer, dataset, debut, fin, list(period.tables.get("acquis_labels") or []))
 
     keep_secret = [n for n in main.secret if n in pub.names]
     decision = disclosure.protect(pub, keep_secret, audited=True)

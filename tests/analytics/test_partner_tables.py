@@ -144,3 +144,28 @@ def test_no_partner_table_cell_of_1_to_10_is_shown_nor_recomputable(people):
             assert by_action in (None, steps if measure == "etapes" else by_action)
             if steps and "pages.par-axe|" + axe + "|" + measure in cells.values:
                 assert (by_action is None) == (cells.cell("par-axe", axe, measure) is None), (action, measure)
+    # Sorties page: the exits neither positive nor neutral here are the « ABANDON » ones (no acquis, no frein
+    # data: all « non valorisée »), a hand count; by every profile, the hidden rows add up to 0 or ≥ the threshold.
+    abandons = sum(1 for p in people if p["exit"] == "neg")
+    if abandons and "rapport.valorisation.total" in main.publication:
+        grand = main.value("rapport.valorisation.total")
+        assert grand in (None, abandons)
+        for par in ("sexe", "tranche_age", "rsa"):
+            table = f"valorisation-{par}"
+            groups = {name.split("|")[1] for name in cells.tables[table]}
+            rest = _hidden_rest(grand, [cells.cell(table, g, "total") for g in groups])
+            assert rest is None or rest == 0 or rest >= SEUIL, (table, rest)
+
+
+def test_the_valorisation_grid_by_profile_adds_up_to_the_reports_grid():
+    # 23 abandons in 2019: 20 women, 3 men (and 20 men still in). The report shows the grid's total, 23.
+    people = [{"sexe": "F", "exit": "neg"}] * 20 + [{"sexe": "M", "exit": "neg"}] * 3 + [{"sexe": "M"}] * 20
+    data = dataset(people)
+    period = publication.build(data, DEBUT, FIN, SEUIL)
+    assert period.protected.value("rapport.valorisation.total") == 23
+    cells = partner_tables.protect(data, period)
+    women, men = (cells.cell("valorisation-sexe", g, "total") for g in ("Femme", "Homme"))
+    assert men is None  # 3 people
+    assert women is None  # else 23 − 20 = 3
+    assert cells.cell("valorisation-sexe", "Femme", "solution") == 0  # zeros stay shown
+    assert cells.audit.ok
