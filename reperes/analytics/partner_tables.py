@@ -1,5 +1,9 @@
 """The other partner tables of the analyses pages, protected together with the period's publication.
 
+Publics (profiles, prescripteurs), Parcours (durations, first step, families, sequences), Actions (by action,
+axe, operator; experimental actions and their themes) and Sorties (the grid of valorisation by profile, acquis,
+freins levés).
+
 A reader compares each table of the partner pages with the report and with the
 other tables: a profile table's groups add up to the accompagnés the report
 shows, « Femme » is the report's « Accompagnés : Femme », the étapes of the

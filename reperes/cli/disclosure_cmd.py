@@ -15,8 +15,8 @@ période (rapport intermédiaire dans tous ses formats, phrases comprises, et
 « reperes indicators --json --diffusion », qui en partagent la décision), sur
 les tableaux par intercommunalité et par commune des pages et la carte (protégés
 ensemble, avec les chiffres de la publication), sur les autres tableaux des pages
-d'analyse (profils, prescripteurs, parcours, actions : protégés avec la
-publication), et sur
+d’analyse (profils, prescripteurs, parcours, actions, grille de valorisation
+par profil, acquis et freins levés : protégés avec la publication), et sur
 chaque année civile qu'elle recoupe : à partir des cases publiées,
 des identités connues de tous (motifs → catégories → sorties, F + M = total,
 EPCI → accompagnés, taux et leurs numérateurs, sorties valorisées et leurs
@@ -77,7 +77,7 @@ def run(args) -> int:
             periode = entry["periode"]
             what = {"publication": "Publication pour les partenaires",
                     "territoire": "Intercommunalités et communes des pages et de la carte",
-                    "tableaux": "Profils, prescripteurs, parcours et actions des pages d’analyse"}[entry["couche"]]
+                    "tableaux": "Profils, prescripteurs, parcours, actions et sorties des pages d’analyse"}[entry["couche"]]
             print(f"{what}, du {periode['debut']} au {periode['fin']} : "
                   f"{len(entry['cases'])} cases masquées ou recalculables examinées", file=sys.stdout)
             for case in entry["cases"]:
