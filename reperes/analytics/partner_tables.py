@@ -19,9 +19,11 @@ like the territory layer (:mod:`reperes.analytics.territory_cells`):
   (:meth:`Publication.same`); counts of a multi-valued breakdown (a participant in
   several families, several axes) are bounded by their total, not added up;
 - what the publication hides stays hidden; what it shows keeps its value;
-- protected once, with the audit. When the layer would need to hide a figure the
-  report shows, every cell of the tables that touch it is hidden instead (hiding
-  more never tells more), and the decision actually shown is audited again.
+- protected once, with the audit; the report's figures are the dearest to hide, so
+  secondary suppression takes the pages' cells first. When the layer still hides a
+  figure the report shows, the figure stays shown and the decision actually shown
+  is audited again; should a small count be pinned then, every cell of the tables
+  that touch it is hidden (hiding more never tells more), last every table's.
 
 Pure (Polars, no Django).
 """
@@ -101,6 +103,10 @@ class _Layer:
         self.raw: dict[str, int] = {}
         # Figures the report shows: a relation between those alone tells nothing about this layer's cells.
         self.report_shown = {var for n, var in period.publication.names.items() if n not in self.main.secret}
+        # The report's figures are the dearest to hide here: the layer hides its own cells first.
+        dearest = 1 + max((v.rank for v in self.pub.system.vars), default=0)
+        for var in self.report_shown:
+            self.pub.system.vars[var].rank = dearest
 
     def _report_only(self, names: list[str]) -> bool:
         return all(self.pub.var(n) in self.report_shown for n in names)
@@ -323,14 +329,18 @@ def protect(dataset, period) -> PartnerTables:
     var_of = {cell: pub.var(cell) for cells in layer.tables.values() for cell in cells}
     hidden = set(decision.solution.hidden)
     whole: set[str] = set()
+    result = decision.audit_result
     clash = hidden & main_shown
     if clash:
+        # The report shows them: shown here too. Audited as shown; if a small count is then pinned, every table
+        # that touches them is hidden (its zeros still shown); last resort, every table of the layer.
         touching = {m for total, parts in system.equations if clash & {total, *parts} for m in (total, *parts)}
-        whole = {t for t, cells in layer.tables.items() if touching & {var_of[c] for c in cells}}
-    result = _decide(pub, hidden, whole, layer.tables, var_of, main_shown)
-    if not result.ok:  # last resort: every table of the layer hidden (its zeros still shown)
-        whole = set(layer.tables)
-        result = _decide(pub, hidden, whole, layer.tables, var_of, main_shown)
+        ladder = [set(), {t for t, cells in layer.tables.items() if touching & {var_of[c] for c in cells}},
+                  set(layer.tables)]
+        for whole in ladder:
+            result = _decide(pub, hidden, whole, layer.tables, var_of, main_shown)
+            if result.ok:
+                break
     hidden = _hidden(hidden, whole, layer.tables, var_of, main_shown, system)
     values = {cell: None if var in hidden else system.vars[var].value for cell, var in var_of.items()}
     return PartnerTables(values, dict(layer.raw), layer.tables, groups, frozenset(whole), result)

@@ -169,3 +169,18 @@ def test_the_valorisation_grid_by_profile_adds_up_to_the_reports_grid():
     assert women is None  # else 23 − 20 = 3
     assert cells.cell("valorisation-sexe", "Femme", "solution") == 0  # zeros stay shown
     assert cells.audit.ok
+
+
+def test_a_figure_the_report_shows_stays_shown_even_where_the_layer_would_hide_it():
+    # One man aged 55: the report shows « Accompagnés : Femme » = 0 and hides the rest (1 person).
+    data = dataset([{"sexe": "M", "age": 55}])
+    period = publication.build(data, DEBUT, FIN, SEUIL)
+    assert period.protected.value("rapport.sexe.F") == 0
+    assert period.protected.value("indicateurs.participants_accompagnes") is None
+    cells = partner_tables.protect(data, period)
+    assert cells.column("profil-sexe", cells.groups["profil-sexe"], "accompagnes") == {"Homme": None}
+    assert cells.column("profil-tranche_age", cells.groups["profil-tranche_age"], "accompagnes") == {
+        "50 ans et plus": None}
+    # No step in 2019: every family shows 0 (zeros reveal nobody), the tables are not hidden whole.
+    assert set(cells.column("familles", ["Emploi", "Formation"], "etapes").values()) == {0}
+    assert cells.audit.ok and not cells.whole
