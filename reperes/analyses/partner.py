@@ -3,8 +3,9 @@
 « One publication, one decision » (docs/indicateurs.md): the analyses pages for
 the partner role, the dashboard and its map read the cells of the period's
 publication (:mod:`reperes.analytics.period_publication`) — the very decision of the
-partner report and of ``reperes indicators --diffusion`` — and of its territory
-layer (:mod:`reperes.analytics.territory_cells`).
+partner report and of ``reperes indicators --diffusion`` — of its territory
+layer (:mod:`reperes.analytics.territory_cells`) and of its tables layer
+(:mod:`reperes.analytics.partner_tables`).
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 
+from reperes.analytics import partner_tables, territory_cells
 from reperes.analytics import period_publication as publication
-from reperes.analytics import territory_cells
 
 from .snapshot import data_version, dataset
 
@@ -22,6 +23,7 @@ _LOCK = threading.Lock()
 _KEEP = 8
 _PERIODS: OrderedDict = OrderedDict()
 _TERRITORY: OrderedDict = OrderedDict()
+_TABLES: OrderedDict = OrderedDict()
 
 
 def _remember(store: OrderedDict, key, build):
@@ -41,6 +43,7 @@ def forget() -> None:
     with _LOCK:
         _PERIODS.clear()
         _TERRITORY.clear()
+        _TABLES.clear()
 
 
 def period(debut: dt.date, fin: dt.date, seuil: int) -> publication.PeriodPublication:
@@ -55,6 +58,13 @@ def territory(debut: dt.date, fin: dt.date, seuil: int) -> territory_cells.Terri
     version = data_version()
     return _remember(_TERRITORY, (version, debut, fin, seuil),
                      lambda: territory_cells.protect(dataset(version), period(debut, fin, seuil)))
+
+
+def tables(debut: dt.date, fin: dt.date, seuil: int) -> partner_tables.PartnerTables:
+    """Profiles, prescripteurs, parcours and actions tables for partners: the publication's tables layer."""
+    version = data_version()
+    return _remember(_TABLES, (version, debut, fin, seuil),
+                     lambda: partner_tables.protect(dataset(version), period(debut, fin, seuil)))
 
 
 # -- the partner rows of the analyses page « Publics » (staff see raw counts, built in services)

@@ -32,7 +32,7 @@ from django.core.cache import cache
 
 from reperes import formats
 from reperes.analytics import actions as actions_analysis
-from reperes.analytics import determinants, disclosure, parcours, valorisation
+from reperes.analytics import determinants, disclosure, parcours, partner_tables, valorisation
 from reperes.analytics.frames import Dataset
 from reperes.analytics.populations import accompagnes, sorties
 from reperes.analytics.profiles import PROFILES, Filter, categorie, ordered_groups
@@ -254,6 +254,14 @@ class Protector:
             return (self.hidden if rate == "secret" else "–"), None
         low, high = wilson(numerator, denominator)
         return f"{formats.percent(low)} – {formats.percent(high)}", f"{low:.4f} – {high:.4f}"
+
+
+def _layer(filters: Filters, p: Protector):
+    """The period's tables layer (partner_tables) for a partner page; ``None`` for staff's raw counts or a filtered
+    population (only staff may filter)."""
+    if p.raw or filters.profil or filters.epci:
+        return None
+    return partner.tables(filters.debut, filters.fin, p.seuil)
 
 
 def _cells(*pairs) -> tuple[list[str], list[Any]]:
@@ -550,8 +558,10 @@ def _yearly(data: Dataset, filters: Filters, p: Protector) -> Block:
 
 
 def _group_table(block: Block, frame: pl.DataFrame, group_expr: pl.Expr, groups: list[str], p: Protector,
-                 debut, fin, *, compare: bool = True) -> None:
-    """Accompagnés, their share, sorties, positive exits and rate (with CI) for each group."""
+                 debut, fin, *, compare: bool = True, layer=None) -> None:
+    """Accompagnés, their share, sorties, positive exits and rate (with CI) for each group.
+
+    ``layer``: the period's tables layer (partners), whose cells are read instead of protecting the table alone."""
     acc = accompagnes(frame, debut, fin).with_columns(group_expr.alias("g"))
     out = sorties(frame, debut, fin).with_columns(group_expr.alias("g"), (categorie() == SORTIE_POSITIVE).alias("pos"))
     n_acc = dict(acc.group_by("g").agg(pl.len()).iter_rows())
@@ -560,9 +570,16 @@ def _group_table(block: Block, frame: pl.DataFrame, group_expr: pl.Expr, groups:
     raw_acc = {g: int(n_acc.get(g, 0)) for g in groups}
     raw_out = {g: int(n_out.get(g, 0)) for g in groups}
     raw_pos = {g: int(n_pos.get(g, 0) or 0) for g in groups}
-    shown_acc, total_acc = p.counts(raw_acc, acc.height)
-    shown_out, _ = p.counts(raw_out, out.height)
-    shown_pos, _ = p.counts(raw_pos, sum(raw_pos.values()))
+    if layer is None:
+        shown_acc, total_acc = p.counts(raw_acc, acc.height)
+        shown_out, _ = p.counts(raw_out, out.height)
+        shown_pos, _ = p.counts(raw_pos, sum(raw_pos.values()))
+    else:
+        tables, table = layer
+        groups = tables.groups[table]
+        shown_acc, shown_out, shown_pos = (tables.column(table, groups, m) for m in partner_tables.GROUP_MEASURES)
+        main, total_name = partner.period(debut, fin, p.seuil), partner_tables.TOTALS["accompagnes"]
+        total_acc = main.protected.value(total_name) if total_name in main.publication else None
     block.headers = [block.headers[0] if block.headers else "Groupe", "Accompagnés", "Part des accompagnés",
                      "Sorties", "Sorties positives", "Taux de sorties positives", "Intervalle de confiance à 95 %"]
     for g in groups:
@@ -603,12 +620,13 @@ def _publics(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     definition = ("Accompagnés : parcours en cours à un moment de la période. Part : accompagnés du groupe ÷ "
                   "accompagnés. Taux de sorties positives : sorties positives ÷ sorties de la période du groupe, "
                   "avec son intervalle de confiance à 95 % (Wilson).")
+    tables = _layer(filters, p)
     for key, profile in PROFILES.items():
         block = Block(f"profil-{key}", profile.label, definition,
                       "accompagnés de la période (part) ; sorties de la période (taux)", headers=[profile.label])
         present = people.select(profile.expression().alias("g"))["g"].unique().to_list()
         _group_table(block, people, profile.expression(), ordered_groups(key, present) or list(profile.order), p,
-                     debut, fin)
+                     debut, fin, layer=tables and (tables, f"profil-{key}"))
         blocks.append(block)
         if key == filters.par:
             from reperes.charts import bar_chart
@@ -648,7 +666,7 @@ def _publics(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     labels = {c.code: c.label for c in PRESCRIPTEUR}
     expr = pl.col("prescripteur").replace_strict(labels, default="Non renseigné").fill_null("Non renseigné")
     _group_table(block, people, expr, [c.label for c in PRESCRIPTEUR] + ["Non renseigné"], p, debut, fin,
-                 compare=False)
+                 compare=False, layer=tables and (tables, "prescripteur"))
     blocks.append(block)
 
     if staff:  # breakdowns by référent evaluate employees: staff only, never partners
@@ -669,16 +687,22 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
 
     debut, fin = filters.debut, filters.fin
     blocks = []
+    tables = _layer(filters, p)
 
     d = parcours.durations(data, debut, fin)
     block = Block("durees", "Durée des parcours terminés", parcours.DEFINITIONS["durees"], "sorties de la période",
                   headers=["Durée", "Sorties"])
-    counts, _ = p.counts(dict(d.bands), d.n)
+    if tables is None:
+        counts, _ = p.counts(dict(d.bands), d.n)
+        n_shown = p.counts({"n": d.n})[0]["n"]
+    else:
+        counts = tables.column("durees", [label for label, _ in d.bands], "sorties")
+        n_shown = tables.cell("durees", "total", "sorties")
     for label, _n in d.bands:
         _add_row(block, label, p.count_text(counts[label]))
     ok = p.population_ok(d.n)
     block.figures = [
-        (p.count_text(p.counts({"n": d.n})[0]["n"])[0], "sorties (parcours terminés)", ""),
+        (p.count_text(n_shown)[0], "sorties (parcours terminés)", ""),
         (formats.number(d.mean, 1) if ok else p.hidden, "mois en moyenne", ""),
         (formats.number(d.median, 1) if ok else p.hidden, "mois : durée médiane", ""),
     ]
@@ -691,7 +715,10 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
     f = parcours.time_to_first_step(data, debut, fin)
     block = Block("premiere-etape", "Délai d'accès à la première étape", parcours.DEFINITIONS["premiere_etape"],
                   "entrées de la période", headers=["Mesure", "Valeur"])
-    shown, _ = p.counts({"entrees": f.entrees, "with": f.with_step, "rapide": f.within_30_days})
+    if tables is None:
+        shown, _ = p.counts({"entrees": f.entrees, "with": f.with_step, "rapide": f.within_30_days})
+    else:
+        shown = tables.column("premiere-etape", ("entrees", "with", "rapide"), "n")
     ok = p.population_ok(f.with_step)
     _add_row(block, "Entrées de la période", p.count_text(shown["entrees"]))
     _add_row(block, "Entrées ayant au moins une étape", p.count_text(shown["with"]))
@@ -706,8 +733,12 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
     block = Block("familles", "Étapes par famille", parcours.DEFINITIONS["etapes_famille"],
                   "participants accompagnés de la période",
                   headers=["Famille", "Étapes", "Participants concernés", "Étapes par participant accompagné"])
-    etapes, _ = p.counts({r.label: r.etapes for r in rows})
-    concerned, _ = p.counts({r.label: r.participants for r in rows})
+    if tables is None:
+        etapes, _ = p.counts({r.label: r.etapes for r in rows})
+        concerned, _ = p.counts({r.label: r.participants for r in rows})
+    else:
+        etapes = tables.column("familles", [r.label for r in rows], "etapes")
+        concerned = tables.column("familles", [r.label for r in rows], "participants")
     for r in rows:
         per = (formats.number(r.per_participant, 2), r.per_participant) if (
             etapes[r.label] is not None and p.population_ok(r.accompagnes)) else (p.hidden, p.hidden)
@@ -724,7 +755,11 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
     block = Block("sequences", "Les 10 enchaînements de familles d'étapes les plus fréquents",
                   parcours.DEFINITIONS["sequences"], "parcours terminés pendant la période",
                   headers=["Enchaînement", "Parcours", "Part des parcours terminés"])
-    shown, shown_total = p.counts({s: n for s, n in sequences}, total)
+    if tables is None:
+        shown, shown_total = p.counts({s: n for s, n in sequences}, total)
+    else:
+        shown, shown_total = tables.column("sequences", [s for s, _ in sequences], "n"), \
+            tables.cell("sequences", "total", "n")
     for s, n in sequences:
         rate = p.rate(n, total) if shown[s] is not None and shown_total is not None else "secret"
         _add_row(block, s, p.count_text(shown[s]), p.rate_text(rate))
@@ -783,13 +818,18 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
 
     debut, fin = filters.debut, filters.fin
     blocks = []
+    tables = _layer(filters, p)
     rows = actions_analysis.by_action(data, debut, fin)
     block = Block("par-action", "Participants, étapes et coûts par action", actions_analysis.DEFINITIONS["par_action"],
                   "participants ayant commencé une étape de l'action pendant la période",
                   headers=["Action", "Axe", "Expérimentale", "Participants", "Étapes", "Budget total",
                            "Coût par participant", "Coût par sortie positive"])
-    participants, _ = p.counts({r.id_action: r.participants for r in rows})
-    etapes, _ = p.counts({r.id_action: r.etapes for r in rows})
+    if tables is None:
+        participants, _ = p.counts({r.id_action: r.participants for r in rows})
+        etapes, _ = p.counts({r.id_action: r.etapes for r in rows})
+    else:
+        participants = tables.column("par-action", [r.id_action for r in rows], "participants")
+        etapes = tables.column("par-action", [r.id_action for r in rows], "etapes")
     for r in rows:
         texts = [p.count_text(participants[r.id_action]), p.count_text(etapes[r.id_action]),
                  _money(r.budget, True, p),
@@ -806,8 +846,12 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
         block = Block(f"par-{column}", title, actions_analysis.DEFINITIONS[f"par_{column}"],
                       "participants ayant commencé une étape rattachée à une action pendant la période",
                       headers=["Axe" if column == "axe" else "Opérateur", "Participants", "Étapes"])
-        people, _ = p.counts({g: n for g, n, _ in groups})
-        steps, _ = p.counts({g: e for g, _, e in groups})
+        if tables is None:
+            people, _ = p.counts({g: n for g, n, _ in groups})
+            steps, _ = p.counts({g: e for g, _, e in groups})
+        else:
+            people = tables.column(f"par-{column}", [g for g, _, _ in groups], "participants")
+            steps = tables.column(f"par-{column}", [g for g, _, _ in groups], "etapes")
         for g, _, _ in groups:
             _add_row(block, g, p.count_text(people[g]), p.count_text(steps[g]))
         if column == "axe" and groups:
@@ -823,9 +867,13 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
                   headers=["Groupe", "Participants", "Sorties", "Sorties positives", "Taux de sorties positives",
                            "Intervalle de confiance à 95 %", "Durée moyenne des parcours sortis (mois)"])
     hidden_any = False
-    for group in (exp.experimental, exp.others):
-        shown, _ = p.counts({"n": group.participants, "s": group.sorties, "pos": group.positives})
-        rate = p.rate(group.positives, group.sorties) if shown["s"] is not None else "secret"
+    for key, group in (("experimentale", exp.experimental), ("autres", exp.others)):
+        if tables is None:
+            shown, _ = p.counts({"n": group.participants, "s": group.sorties, "pos": group.positives})
+        else:
+            shown = {m: tables.cell("experimentation", key, m) for m in ("n", "s", "pos")}
+        rate = (p.rate(group.positives, group.sorties) if shown["s"] is not None and shown["pos"] is not None
+                else "secret")
         hidden_any |= rate == "secret"
         duration = ((formats.number(group.duree_moyenne_mois, 1), group.duree_moyenne_mois)
                     if p.population_ok(group.sorties) else (p.hidden, p.hidden))
@@ -837,7 +885,7 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     if not hidden_any:
         block.notes.append(f"Taux de sorties positives : {exp.comparison.texte}.")
     if exp.themes:
-        themes, _ = p.counts(dict(exp.themes))
+        themes = p.counts(dict(exp.themes))[0] if tables is None else tables.column("themes", dict(exp.themes), "n")
         block.notes.append("Thèmes d'expérimentation : " + " ; ".join(
             f"{t} ({p.count_text(themes[t])[0]} participants)" for t, _ in exp.themes) + ".")
     block.notes.append(exp.caveat)
@@ -872,6 +920,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     _add_row(block, "Total", ("", ""), p.count_text(total), ("100,0 %" if total else "–", 1.0 if total else None))
     blocks.append(block)
 
+    tables = _layer(filters, p)
     grid_rows = valorisation.by_profile(data, debut, fin, filters.par)
     label = PROFILES[filters.par].label
     block = Block("valorisation", f"Sorties à valoriser, par {label.lower()}", valorisation.DEFINITION,
@@ -881,7 +930,12 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     series = {valorisation.GRID_LABELS[k]: [] for k, _, _ in valorisation.GRID}
     raw_valued, raw_total, hidden_groups = {}, {}, set()
     for row in grid_rows:
-        cells, row_total = p.counts(row.counts, row.total)
+        if tables is None:
+            cells, row_total = p.counts(row.counts, row.total)
+        else:
+            table = f"valorisation-{filters.par}"
+            cells = {k: tables.cell(table, row.groupe, k) for k in row.counts}
+            row_total = tables.cell(table, row.groupe, "total")
         rate = p.rate(row.valorisees, row.total) if row_total is not None and cells["non_valorisee"] is not None \
             else "secret"
         if rate == "secret":
@@ -910,7 +964,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
         block = Block(block_id, title, "Sorties de la période ni positives ni neutres ayant au moins un acquis de "
                       "ce type (daté entre l'entrée et la sortie) ou ce frein levé (même règle que la grille).",
                       "sorties de la période ni positives ni neutres", headers=["Type", "Sorties concernées"])
-        shown_items, _ = p.counts(dict(items))
+        shown_items = p.counts(dict(items))[0] if tables is None else tables.column(block_id, dict(items), "n")
         for name, _ in items:
             _add_row(block, name, p.count_text(shown_items[name]))
         blocks.append(block)

@@ -14,7 +14,9 @@ Vérifier le secret statistique de ce que reçoivent les partenaires.
 période (rapport intermédiaire dans tous ses formats, phrases comprises, et
 « reperes indicators --json --diffusion », qui en partagent la décision), sur
 les tableaux par intercommunalité et par commune des pages et la carte (protégés
-ensemble, avec les chiffres de la publication), et sur
+ensemble, avec les chiffres de la publication), sur les autres tableaux des pages
+d’analyse (profils, prescripteurs, parcours, actions, grille de valorisation
+par profil, acquis et freins levés : protégés avec la publication), et sur
 chaque année civile qu'elle recoupe : à partir des cases publiées,
 des identités connues de tous (motifs → catégories → sorties, F + M = total,
 EPCI → accompagnés, taux et leurs numérateurs, sorties valorisées et leurs
@@ -45,8 +47,8 @@ def _usage() -> int:
 
 def run(args) -> int:
     from reperes.analyses.loaders import load_dataset
+    from reperes.analytics import partner_tables, territory_cells
     from reperes.analytics import period_publication as publication
-    from reperes.analytics import territory_cells
     from reperes.configuration.models import Installation
 
     debut, fin = period_of(args)
@@ -59,9 +61,11 @@ def run(args) -> int:
         if (start, end) in built:
             continue
         period = built[start, end] = publication.build(dataset, start, end, seuil)
-        # The publication, then its territory layer (EPCI and commune tables of the pages, the map).
+        # The publication, its territory layer (EPCI and commune tables of the pages, the map), then its tables
+        # layer (profiles, prescripteurs, parcours and actions tables of the pages).
         for layer, result in (("publication", period.audit()),
-                              ("territoire", territory_cells.protect(dataset, period).audit)):
+                              ("territoire", territory_cells.protect(dataset, period).audit),
+                              ("tableaux", partner_tables.protect(dataset, period).audit)):
             results.append({"periode": {"debut": start.isoformat(), "fin": end.isoformat()}, "couche": layer,
                             **result.as_dict()})
             failures += [f"{start:%d/%m/%Y}–{end:%d/%m/%Y} ({layer}) : {message}" for message in result.failures]
@@ -71,8 +75,9 @@ def run(args) -> int:
     else:
         for entry in results:
             periode = entry["periode"]
-            what = ("Publication pour les partenaires" if entry["couche"] == "publication" else
-                    "Intercommunalités et communes des pages et de la carte")
+            what = {"publication": "Publication pour les partenaires",
+                    "territoire": "Intercommunalités et communes des pages et de la carte",
+                    "tableaux": "Profils, prescripteurs, parcours, actions et sorties des pages d’analyse"}[entry["couche"]]
             print(f"{what}, du {periode['debut']} au {periode['fin']} : "
                   f"{len(entry['cases'])} cases masquées ou recalculables examinées", file=sys.stdout)
             for case in entry["cases"]:
