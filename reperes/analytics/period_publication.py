@@ -243,6 +243,18 @@ def _etapes(pub, tables, dataset, acc: pl.DataFrame, debut: dt.date, fin: dt.dat
     tables["etapes"] = {"familles": list(by_family), "types": [code for _n, code in top]}
 
 
+def _bound(pub, total: str, part: str) -> None:
+    """``part ≤ total``, a relation every reader knows: the rest is a figure never shown (zero or not, so that a
+    reader does not learn whether the bound is reached), protected like the others."""
+    values = pub.system.vars
+    rest = values[pub.var(total)].value - values[pub.var(part)].value
+    if rest < 0:
+        return
+    remainder = pub.count(f"{part}:hors:{len(pub.unpublished)}", rest, label=f"{pub.labels.get(pub.var(part), part)}"
+                          " : les autres accompagnés", shown=False)
+    pub.system.equation(pub.var(total), [pub.var(part), pub.var(remainder)])
+
+
 def _actions(pub, tables, dataset, acc, sorties, debut: dt.date, fin: dt.date) -> None:
     if dataset.actions.height == 0:
         return
@@ -254,8 +266,10 @@ def _actions(pub, tables, dataset, acc, sorties, debut: dt.date, fin: dt.date) -
                .with_columns(pl.col("participants").fill_null(0), pl.col("etapes").fill_null(0))
                .sort(["participants", "id_action"], descending=[True, False]))
     for row in actions.iter_rows(named=True):
-        pub.count(f"rapport.action.{row['id_action']}.participants", row["participants"],
-                  label=f"Participants de l'action {row['intitule']}")
+        name = pub.count(f"rapport.action.{row['id_action']}.participants", row["participants"],
+                         label=f"Participants de l'action {row['intitule']}")
+        # the action's participants are among the accompagnés: the ones without it are a count too
+        _bound(pub, IND + "participants_accompagnes", name)
         pub.count(f"rapport.action.{row['id_action']}.etapes", row["etapes"],
                   label=f"Étapes de l'action {row['intitule']}")
     tables["actions"] = actions

@@ -184,3 +184,17 @@ def test_a_figure_the_report_shows_stays_shown_even_where_the_layer_would_hide_i
     # No step in 2019: every family shows 0 (zeros reveal nobody), the tables are not hidden whole.
     assert set(cells.column("familles", ["Emploi", "Formation"], "etapes").values()) == {0}
     assert cells.audit.ok and not cells.whole
+
+
+def test_the_accompagnes_without_an_action_are_not_recomputable_from_the_report():
+    """40 accompagnés, 33 of them in action A1: a reader of the report knows A1's participants are among the
+    accompagnés, so showing both would give the 7 others. One of the two is hidden."""
+    people = [{"sexe": "F", "steps": 1, "action": "A1"}] * 33 + [{"sexe": "F"}] * 7
+    period = publication.build(dataset(people), DEBUT, FIN, SEUIL)
+    shown = {name: period.show(name, True) for name in ("indicateurs.participants_accompagnes",
+                                                         "rapport.action.A1.participants")}
+    raw = {name: period.show(name, False) for name in shown}
+    assert raw == {"indicateurs.participants_accompagnes": 40, "rapport.action.A1.participants": 33}  # by hand
+    both = [v for v in shown.values() if isinstance(v, int)]
+    assert len(both) < 2, shown  # 40 − 33 = 7 must not be readable
+    assert not period.audit().failures
