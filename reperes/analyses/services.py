@@ -264,14 +264,14 @@ def _layer(filters: Filters, p: Protector):
     return partner.tables(filters.debut, filters.fin, p.seuil)
 
 
-def _cells(*pairs) -> tuple[list[str], list[Any]]:
-    return [p[0] for p in pairs], [p[1] for p in pairs]
+def _column(p, tables, table: str, counts: dict, measure: str) -> dict:
+    """One column as shown: the tables layer's cells (:func:`_layer`), else the page's own protection."""
+    return p.counts(counts)[0] if tables is None else tables.column(table, counts, measure)
 
 
 def _add_row(block: Block, label: str, *pairs) -> None:
-    texts, values = _cells(*pairs)
-    block.rows.append([label, *texts])
-    block.values.append([label, *values])
+    block.rows.append([label, *(pair[0] for pair in pairs)])
+    block.values.append([label, *(pair[1] for pair in pairs)])
 
 
 # Charts of computed pages not drawn yet, in this process: key → (chart, svg id). Bounded: a chart that fell out
@@ -733,12 +733,8 @@ def _parcours(data: Dataset, filters: Filters, p: Protector, staff: bool) -> lis
     block = Block("familles", "Étapes par famille", parcours.DEFINITIONS["etapes_famille"],
                   "participants accompagnés de la période",
                   headers=["Famille", "Étapes", "Participants concernés", "Étapes par participant accompagné"])
-    if tables is None:
-        etapes, _ = p.counts({r.label: r.etapes for r in rows})
-        concerned, _ = p.counts({r.label: r.participants for r in rows})
-    else:
-        etapes = tables.column("familles", [r.label for r in rows], "etapes")
-        concerned = tables.column("familles", [r.label for r in rows], "participants")
+    etapes = _column(p, tables, "familles", {r.label: r.etapes for r in rows}, "etapes")
+    concerned = _column(p, tables, "familles", {r.label: r.participants for r in rows}, "participants")
     for r in rows:
         per = (formats.number(r.per_participant, 2), r.per_participant) if (
             etapes[r.label] is not None and p.population_ok(r.accompagnes)) else (p.hidden, p.hidden)
@@ -824,12 +820,8 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
                   "participants ayant commencé une étape de l'action pendant la période",
                   headers=["Action", "Axe", "Expérimentale", "Participants", "Étapes", "Budget total",
                            "Coût par participant", "Coût par sortie positive"])
-    if tables is None:
-        participants, _ = p.counts({r.id_action: r.participants for r in rows})
-        etapes, _ = p.counts({r.id_action: r.etapes for r in rows})
-    else:
-        participants = tables.column("par-action", [r.id_action for r in rows], "participants")
-        etapes = tables.column("par-action", [r.id_action for r in rows], "etapes")
+    participants = _column(p, tables, "par-action", {r.id_action: r.participants for r in rows}, "participants")
+    etapes = _column(p, tables, "par-action", {r.id_action: r.etapes for r in rows}, "etapes")
     for r in rows:
         texts = [p.count_text(participants[r.id_action]), p.count_text(etapes[r.id_action]),
                  _money(r.budget, True, p),
@@ -846,12 +838,8 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
         block = Block(f"par-{column}", title, actions_analysis.DEFINITIONS[f"par_{column}"],
                       "participants ayant commencé une étape rattachée à une action pendant la période",
                       headers=["Axe" if column == "axe" else "Opérateur", "Participants", "Étapes"])
-        if tables is None:
-            people, _ = p.counts({g: n for g, n, _ in groups})
-            steps, _ = p.counts({g: e for g, _, e in groups})
-        else:
-            people = tables.column(f"par-{column}", [g for g, _, _ in groups], "participants")
-            steps = tables.column(f"par-{column}", [g for g, _, _ in groups], "etapes")
+        people = _column(p, tables, f"par-{column}", {g: n for g, n, _ in groups}, "participants")
+        steps = _column(p, tables, f"par-{column}", {g: e for g, _, e in groups}, "etapes")
         for g, _, _ in groups:
             _add_row(block, g, p.count_text(people[g]), p.count_text(steps[g]))
         if column == "axe" and groups:
@@ -885,7 +873,7 @@ def _actions(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
     if not hidden_any:
         block.notes.append(f"Taux de sorties positives : {exp.comparison.texte}.")
     if exp.themes:
-        themes = p.counts(dict(exp.themes))[0] if tables is None else tables.column("themes", dict(exp.themes), "n")
+        themes = _column(p, tables, "themes", dict(exp.themes), "n")
         block.notes.append("Thèmes d'expérimentation : " + " ; ".join(
             f"{t} ({p.count_text(themes[t])[0]} participants)" for t, _ in exp.themes) + ".")
     block.notes.append(exp.caveat)
@@ -964,7 +952,7 @@ def _sorties(data: Dataset, filters: Filters, p: Protector, staff: bool) -> list
         block = Block(block_id, title, "Sorties de la période ni positives ni neutres ayant au moins un acquis de "
                       "ce type (daté entre l'entrée et la sortie) ou ce frein levé (même règle que la grille).",
                       "sorties de la période ni positives ni neutres", headers=["Type", "Sorties concernées"])
-        shown_items = p.counts(dict(items))[0] if tables is None else tables.column(block_id, dict(items), "n")
+        shown_items = _column(p, tables, block_id, dict(items), "n")
         for name, _ in items:
             _add_row(block, name, p.count_text(shown_items[name]))
         blocks.append(block)
