@@ -219,3 +219,10 @@ def test_the_cycle_check_sees_an_import_inside_a_function():
     tree = ast.parse(source)
     assert [n.module for n in _import_nodes(tree, top_level_only=False)] == ["reperes.collection"]
     assert _import_nodes(tree, top_level_only=True) == []
+
+
+def test_no_source_file_is_over_a_thousand_lines():
+    """Issue 24: a file over 1 000 lines is split along its seams (migrations excepted)."""
+    long = {name: n for name, path in modules().items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 1000}
+    assert not long, long
