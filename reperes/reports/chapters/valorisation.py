@@ -56,7 +56,9 @@ def published_year(cx: ChapterContext, year: int):
     ``reperes indicators --diffusion`` read, so the final report shows the same cells (computed once)."""
     key = ("publication", year)
     if key not in cx.cache:
-        published = publication.build(cx.report.dataset, dt.date(year, 1, 1), dt.date(year, 12, 31), cx.seuil)
+        bounds = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        published = cx.facts.pub if cx.facts.pub is not None and (cx.debut, cx.fin) == bounds else \
+            publication.build(cx.report.dataset, *bounds, cx.seuil)  # the report's own year is built already
         failures = published.audit().failures
         if failures:
             raise DisclosureRefused(f"La version pour les partenaires n'est pas diffusée : {failures[0]}")
