@@ -6,10 +6,13 @@ Usage (on a demo instance built by ``reperes demo --no-serve``)::
 
 Without ``REPERES_DATA_DIR`` a demo instance is built first in a temporary
 folder (``reperes demo --no-serve``, not timed). Each run is what the
-« Générer » button does, in a fresh state: load the data, compute, build the
-document model, render the four formats (charts drawn once), the partner
-version (disclosure control included). The first run also pays the imports
-(matplotlib, typst…), as the first click after the server starts would.
+« Générer » button does: compute, build the document model, render the four
+formats (charts drawn once), the partner version (disclosure control
+included). The first run is a server process that has not read the data yet:
+it loads the frames and computes their fingerprint, and pays the imports
+(matplotlib, typst, spaCy…). Later runs find the frames kept for the data
+version, as a server process does once it has imported the data or shown a
+page (``reperes.analyses.snapshot``).
 
 Prints each run (wall-clock and CPU time of the process), the slowest, the
 time of each step of the last run, the ratio of the slowest run to the 20 s

@@ -20,6 +20,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.pure)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_frames(request):
+    """The process keeps the stored data as frames per data version (``reperes.analyses.snapshot``), and a
+    version is made of counts and largest ids, which two tests' databases may share: each database test
+    starts with none kept."""
+    if DB_FIXTURES & set(request.fixturenames) or request.node.get_closest_marker("django_db"):
+        from reperes.analyses.snapshot import forget_dataset
+
+        forget_dataset()
+    yield
+
+
 PASSWORD = "mot-de-passe-de-test-2019"
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db.models import Max
 
 from reperes.analytics.frames import Dataset
+
+T = TypeVar("T")
 
 
 def data_version() -> str:
@@ -21,6 +25,8 @@ def data_version() -> str:
     for model in (Participant, Etape, Action, SuiviFrein, Acquis, ImportRun, Territory):
         parts.append(model.objects.aggregate(n=Max("id") if model is not Territory else Max("pk"))["n"])
         parts.append(model.objects.count())
+    # An undo that puts back the rows an import had updated leaves every count and largest id as they were.
+    parts.append(ImportRun.objects.filter(status=ImportRun.Status.UNDONE).count())
     installation = Installation.get()
     parts += [installation.seuil, getattr(installation, "territory_id", None)]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()[:20]
@@ -28,6 +34,8 @@ def data_version() -> str:
 
 _DATASET_LOCK = threading.Lock()
 _DATASET: dict[str, Dataset] = {}
+# (data version, what) → a value computed from the stored data, kept as long as the dataset of that version.
+_KEPT: dict[tuple[str, tuple], object] = {}
 
 
 def dataset(version: str) -> Dataset:
@@ -37,10 +45,33 @@ def dataset(version: str) -> Dataset:
             from reperes.analyses.loaders import load_dataset
 
             _DATASET.clear()
+            _KEPT.clear()
             _DATASET[version] = load_dataset()
         return _DATASET[version]
+
+
+def kept(version: str, what: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, once per data version and ``what`` in this process (what several pages, or several parts
+    of one report, read from the stored data). Values of another version are dropped."""
+    with _DATASET_LOCK:
+        if (version, what) in _KEPT:
+            return _KEPT[(version, what)]
+    value = compute()
+    with _DATASET_LOCK:
+        for key in [key for key in _KEPT if key[0] != version]:
+            del _KEPT[key]
+        _KEPT[(version, what)] = value
+    return value
+
+
+def dataset_fingerprint(version: str) -> str:
+    """``frames.fingerprint`` of ``dataset(version)`` (the reports print it; seconds at a million parcours)."""
+    from reperes.analytics.frames import fingerprint
+
+    return kept(version, ("fingerprint",), lambda: fingerprint(dataset(version)))
 
 
 def forget_dataset() -> None:
     with _DATASET_LOCK:
         _DATASET.clear()
+        _KEPT.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 
 import polars as pl
@@ -15,23 +16,65 @@ from . import matrix as mx
 from .models import Service
 from .stats_import import FigureValue, for_years, latest
 
-PARTICIPANT_COLUMNS = ("commune_residence", "epci_siren", "criteres", "freins_entree", "anciennete_chomage_mois",
-                       "prescripteur", "date_sortie", "motif_sortie", "id")
-
+# Column of the frame → column of the participant table (the EPCI as stored at import).
+PARTICIPANT_COLUMNS = {"commune": "commune_residence", "epci": "epci_siren", "criteres": "criteres",
+                       "freins_entree": "freins_entree", "anciennete": "anciennete_chomage_mois",
+                       "prescripteur": "prescripteur", "date_entree": "date_entree", "date_sortie": "date_sortie",
+                       "motif_sortie": "motif_sortie", "pk": "id"}
+ACCOMPAGNES_SCHEMA = {"commune": pl.String, "epci": pl.String, "criteres": pl.List(pl.String),
+                      "freins_entree": pl.List(pl.String), "anciennete": pl.Int64, "prescripteur": pl.String,
+                      "date_entree": pl.Date, "date_sortie": pl.Date, "motif_sortie": pl.String, "pk": pl.Int64}
 
 
 def accompagnes_frame(debut: dt.date, fin: dt.date) -> pl.DataFrame:
+    """The accompagnés of ``[debut, fin]`` (``ParticipantQuerySet.accompagnes``), one row each, with their DELD
+    and RSA flags; read once per data version (the territory, the matrix and the actors read the same)."""
+    from reperes.analyses.snapshot import data_version, kept
+
+    return kept(data_version(), ("accompagnes", debut, fin), lambda: _read_accompagnes(debut, fin))
+
+
+def _read_accompagnes(debut: dt.date, fin: dt.date) -> pl.DataFrame:
+    """One SQL query, the rows converted column by column in Polars (JSON lists included): at a million
+    parcours the ORM's model conversion (a JSON decode per value) took about 18 s per call."""
+    from django.db import connection
+
     from reperes.collection.models import Participant
 
-    rows = list(Participant.objects.accompagnes(debut, fin).values_list(*PARTICIPANT_COLUMNS))
-    schema = {"commune": pl.String, "epci": pl.String, "criteres": pl.List(pl.String),
-              "freins_entree": pl.List(pl.String), "anciennete": pl.Int64, "prescripteur": pl.String,
-              "date_sortie": pl.Date, "motif_sortie": pl.String, "pk": pl.Int64}
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    quote = connection.ops.quote_name
+    table = quote(Participant._meta.db_table)
+    select = ", ".join(quote(column) for column in PARTICIPANT_COLUMNS.values())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {select} FROM {table} WHERE {quote('date_entree')} <= %s "
+                       f"AND ({quote('date_sortie')} IS NULL OR {quote('date_sortie')} >= %s)", [fin, debut])
+        rows = cursor.fetchall()
+    values = list(zip(*rows, strict=True)) if rows else [() for _ in PARTICIPANT_COLUMNS]
+    frame = pl.DataFrame([_series(name, column, dtype)
+                          for (name, dtype), column in zip(ACCOMPAGNES_SCHEMA.items(), values, strict=True)])
     deld = (pl.col("criteres").list.set_intersection(list(ref.DELD_CRITERES)).list.len() > 0) | (
         pl.col("anciennete").fill_null(0) >= ref.DELD_ANCIENNETE_MOIS)
     return frame.with_columns(deld.fill_null(False).alias("deld"),
                               pl.col("criteres").list.contains("RSA").fill_null(False).alias("rsa"))
+
+
+def _series(name: str, values, dtype: pl.DataType) -> pl.Series:
+    """One column of ``accompagnes_frame`` from what the driver returns (SQLite: JSON and dates as text;
+    PostgreSQL: decoded lists or JSON text, ``date`` objects)."""
+    if isinstance(dtype, pl.List):
+        text = [v if v is None or isinstance(v, str) else json.dumps(v) for v in values]
+        return pl.Series(name, text, dtype=pl.String).str.json_decode(dtype)
+    if dtype == pl.Date:
+        series = pl.Series(name, values, strict=False)
+        if series.dtype == pl.String:
+            return series.str.slice(0, 10).str.to_date("%Y-%m-%d")
+        return series.cast(pl.Date)
+    return pl.Series(name, values, dtype=dtype)
+
+
+def accompagnes_between(frame: pl.DataFrame, debut: dt.date, fin: dt.date) -> pl.DataFrame:
+    """The rows of ``frame`` (``accompagnes_frame`` of a longer period) accompanied in ``[debut, fin]``."""
+    return frame.filter((pl.col("date_entree") <= fin)
+                        & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
 
 
 def period(request_or_none=None, debut=None, fin=None) -> tuple[dt.date, dt.date]:
@@ -152,15 +195,19 @@ def calendar_years(debut: dt.date, fin: dt.date) -> list[tuple[dt.date, dt.date]
     return [(max(debut, dt.date(y, 1, 1)), min(fin, dt.date(y, 12, 31))) for y in range(debut.year, fin.year + 1)]
 
 
-def yearly_average_counts(debut: dt.date, fin: dt.date, column: str) -> dict[str, dict[str, float]]:
+def yearly_average_counts(debut: dt.date, fin: dt.date, column: str,
+                          frame: pl.DataFrame | None = None) -> dict[str, dict[str, float]]:
     """key (``commune`` or ``epci`` code) → {n, deld, rsa}: accompagnés of each calendar year of the period,
-    averaged over its years (a person accompanied in two years counts in each)."""
+    averaged over its years (a person accompanied in two years counts in each). ``frame``: the period's
+    ``accompagnes_frame`` when the caller has it (each year's accompagnés are among them)."""
     years = calendar_years(debut, fin)
+    if frame is None:
+        frame = accompagnes_frame(debut, fin)
     totals: dict[str, dict[str, float]] = {}
     for start, end in years:
-        frame = accompagnes_frame(start, end)
-        for r in frame.group_by(column).agg(pl.len().alias("n"), pl.col("deld").sum().alias("deld"),
-                                            pl.col("rsa").sum().alias("rsa")).to_dicts():
+        year = accompagnes_between(frame, start, end)
+        for r in year.group_by(column).agg(pl.len().alias("n"), pl.col("deld").sum().alias("deld"),
+                                           pl.col("rsa").sum().alias("rsa")).to_dicts():
             row = totals.setdefault(r[column], {"n": 0.0, "deld": 0.0, "rsa": 0.0})
             for m in ("n", "deld", "rsa"):
                 row[m] += int(r[m] or 0)
@@ -208,8 +255,8 @@ def coverage(territory, debut, fin, *, raw: bool, seuil: int) -> tuple[list[Plac
     epcis = territory_epcis(territory)
     by_epci = {r["epci"]: r for r in frame.group_by("epci").agg(
         pl.len().alias("n"), pl.col("deld").sum().alias("deld"), pl.col("rsa").sum().alias("rsa")).to_dicts()}
-    yearly = {"commune": yearly_average_counts(debut, fin, "commune"),
-              "epci": yearly_average_counts(debut, fin, "epci")}
+    yearly = {"commune": yearly_average_counts(debut, fin, "commune", frame),
+              "epci": yearly_average_counts(debut, fin, "epci", frame)}
     years = range(debut.year, fin.year + 1)
     long_term = for_years(st.DELD, codes + epcis, years)
     households = for_years(st.RSA_HOUSEHOLDS, codes + epcis, years)

@@ -11,7 +11,7 @@ import logging
 
 import reperes
 from reperes import formats
-from reperes.analyses.loaders import load_dataset
+from reperes.analyses import snapshot
 from reperes.collection.snapshot import data_snapshot, stored_runs
 
 from .inputs import ReportInputs
@@ -26,8 +26,13 @@ def gather_inputs() -> ReportInputs:
 
     installation = Installation.get()
     settings = ReportSettings.get()
+    # The frames every page reads, loaded once per data version by the server process (an import prepares them):
+    # a report is computed from the same data as the pages, and does not read a million rows again.
+    digest = None
     try:
-        dataset = load_dataset()
+        version = snapshot.data_version()
+        dataset = snapshot.dataset(version)
+        digest = snapshot.dataset_fingerprint(version)
     except Exception:  # the report still says which part has no data
         logger.exception("Loading the data of the report failed")
         dataset = None
@@ -41,7 +46,7 @@ def gather_inputs() -> ReportInputs:
         seuil=installation.seuil,
         is_demo=installation.is_demo,
         dataset=dataset,
-        snapshot=data_snapshot(dataset, runs),
+        snapshot=data_snapshot(dataset, runs, digest=digest),
         introduction=settings.introduction,
         methode=settings.methode,
         comments=dict(SectionComment.objects.values_list("slug", "text")),

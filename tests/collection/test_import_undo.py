@@ -87,6 +87,33 @@ def test_undo_after_an_update_restores_every_previous_value(tmp_path, data, pseu
     assert str(Action.objects.get().budget_total) == "12500.50"
 
 
+def test_the_frames_pages_and_reports_read_follow_an_update_and_its_undo(tmp_path, data):
+    """Pages and reports read the stored data as frames kept per data version: an import that only changes
+    values, then its undo (which leaves every count and largest id as they were), each give a new version."""
+    from reperes.analyses.snapshot import data_version, dataset
+
+    tables = data.sample()
+    run_import(data.write_folder(tmp_path / "v1", tables))
+    first = data_version()
+
+    def levels(version):
+        return sorted(dataset(version).participants["niveau_formation"].to_list())
+
+    before = levels(first)
+    assert "NIV_5" not in before
+    tables["participants"][0]["niveau_formation"] = "NIV_5"
+    second = run_import(data.write_folder(tmp_path / "v2", tables))
+    updated = data_version()
+    assert updated != first
+    assert "NIV_5" in levels(updated)
+
+    undo_import(second.run)
+
+    restored = data_version()
+    assert restored not in (first, updated)
+    assert levels(restored) == before
+
+
 def test_undo_after_replace_brings_the_whole_previous_dataset_back(tmp_path, data):
     run_import(data.write_folder(tmp_path / "v1", data.sample()))
     before = state()

@@ -306,3 +306,30 @@ def test_matrix_is_a_grid_of_needs_by_epci_with_filters_sort_and_its_rule(people
     for need in grid["needs"]:
         for cell in need["row"]:
             assert not (cell["statut"] == "couvert" and (cell["couverture"] != "totale" or cell["demande"] == 0))
+
+
+def test_accompagnes_frame_is_the_querysets_accompagnes_with_their_lists_and_dates(db, participant):
+    """The frame is read with one SQL query (not the ORM): same people as ``Participant.objects.accompagnes``,
+    the JSON lists decoded, the dates as dates, the DELD and RSA flags as the référentiel defines them."""
+    from reperes.collection.models import Participant
+
+    participant(1, commune="54099", epci="245400676", criteres=["RSA"], freins=["SANTE", "MOBILITE"])
+    participant(2, commune="54099", epci="245400676", anciennete=24, entree=dt.date(2018, 5, 2),
+                sortie=dt.date(2019, 1, 1), motif="CDI")
+    participant(3, commune="54100", epci="245400676", entree=dt.date(2018, 1, 1), sortie=dt.date(2018, 12, 31))
+    participant(4, commune="54100", epci="", entree=dt.date(2020, 1, 1))
+    participant(5, commune="54100", epci="245400676", criteres=["DELD", "TH"], entree=dt.date(2019, 12, 31))
+    debut, fin = dt.date(2019, 1, 1), dt.date(2019, 12, 31)
+    frame = services.accompagnes_frame(debut, fin)
+    expected = {p.pk: p for p in Participant.objects.accompagnes(debut, fin)}
+    assert sorted(frame["pk"].to_list()) == sorted(expected) and len(expected) == 3
+    by_pk = {row["pk"]: row for row in frame.to_dicts()}
+    for pk, p in expected.items():
+        row = by_pk[pk]
+        assert row["criteres"] == p.criteres and row["freins_entree"] == p.freins_entree
+        assert row["date_entree"] == p.date_entree and row["date_sortie"] == p.date_sortie
+        assert (row["commune"], row["epci"], row["motif_sortie"]) == (p.commune_residence, p.epci_siren,
+                                                                       p.motif_sortie)
+        assert row["rsa"] == ("RSA" in p.criteres)
+        assert row["deld"] == (bool({"DELD", "DETLD"} & set(p.criteres)) or (p.anciennete_chomage_mois or 0) >= 12)
+    assert services.accompagnes_frame(dt.date(2010, 1, 1), dt.date(2010, 12, 31)).height == 0
