@@ -143,6 +143,9 @@ def run_import(paths: Path | str | list[Path], *, user=None, dry_run: bool = Fal
         for table_name, raw in source.tables.items():
             say(f"Vérification de {table_name} ({fmt_count(raw.frame.height)} ligne(s))…")
             checked[table_name] = check_table(raw, ctx)
+            # The file's text columns are no longer read (the report keeps counts and headers): at a
+            # million rows they weigh hundreds of megabytes that the store would carry to its peak.
+            raw.frame = raw.frame.clear()
             if checked[table_name].rejected:
                 say(f"{table_name} : {fmt_count(checked[table_name].rejected)} ligne(s) rejetée(s).")
         rejected = sum(c.rejected for c in checked.values())
