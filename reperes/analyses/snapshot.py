@@ -36,6 +36,8 @@ _DATASET_LOCK = threading.Lock()
 _DATASET: dict[str, Dataset] = {}
 # (data version, what) → a value computed from the stored data, kept as long as the dataset of that version.
 _KEPT: dict[tuple[str, tuple], object] = {}
+# At most this many values kept (the oldest dropped first): each period asked on a page is a key.
+KEPT_MAX = 8
 
 
 def dataset(version: str) -> Dataset:
@@ -52,7 +54,8 @@ def dataset(version: str) -> Dataset:
 
 def kept(version: str, what: tuple, compute: Callable[[], T]) -> T:
     """``compute()``, once per data version and ``what`` in this process (what several pages, or several parts
-    of one report, read from the stored data). Values of another version are dropped."""
+    of one report, read from the stored data). Values of another version are dropped, and the oldest beyond
+    ``KEPT_MAX``."""
     with _DATASET_LOCK:
         if (version, what) in _KEPT:
             return _KEPT[(version, what)]
@@ -61,6 +64,8 @@ def kept(version: str, what: tuple, compute: Callable[[], T]) -> T:
         for key in [key for key in _KEPT if key[0] != version]:
             del _KEPT[key]
         _KEPT[(version, what)] = value
+        while len(_KEPT) > KEPT_MAX:
+            del _KEPT[next(iter(_KEPT))]
     return value
 
 
