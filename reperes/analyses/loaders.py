@@ -23,7 +23,6 @@ CODE_COLUMNS = {
     "etapes": ("type_etape", "id_action", "operateur", "resultat"),
     "actions": ("axe", "famille", "operateur", "theme_experimentation"),
 }
-LIST_COLUMNS = {"criteres", "freins_entree", "territoire"}
 
 
 def _table(model) -> str:
@@ -34,7 +33,7 @@ def _col(model, field: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(field).column)
 
 
-def _read(model, field: str, alias: str) -> str:
+def read_column(model, field: str, alias: str) -> str:
     """``alias.column`` in a SELECT list. SQLite: a date as its stored ISO text (the declared type dropped by
     the cast): Django's converter would parse each value in Python (14 M at a million parcours), Polars
     parses the column at once in ``_frame``."""
@@ -50,19 +49,17 @@ def _query(sql: str, params=()) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _frame(name: str, names: list[str], rows: list[tuple]) -> pl.DataFrame:
-    """Rows of a query → a frame of the ``name`` schema (types converted in Polars, vectorised)."""
-    schema = SCHEMAS[name]
+def rows_frame(schema: dict[str, pl.DataType], rows: list[tuple]) -> pl.DataFrame:
+    """Rows of a query, their columns in ``schema``'s order → a frame of those types, converted in Polars
+    column by column (JSON lists decoded, dates parsed at once), whatever the driver returns them as."""
     if not rows:
-        return conform(name, pl.DataFrame(schema={n: schema[n] for n in names}))
-    columns = list(zip(*rows, strict=True))
+        return pl.DataFrame(schema=schema)
     data = {}
-    for column, values in zip(names, columns, strict=True):
-        target = schema[column]
-        if column in LIST_COLUMNS:
+    for (column, target), values in zip(schema.items(), zip(*rows, strict=True), strict=True):
+        if isinstance(target, pl.List):
             series = pl.Series(column, [v if v is None or isinstance(v, str) else _json(v) for v in values],
                                dtype=pl.String)
-            series = series.str.json_decode(pl.List(pl.String))
+            series = series.str.json_decode(target)
         elif target == pl.Date:
             series = pl.Series(column, values, strict=False)
             if series.dtype == pl.String:
@@ -78,9 +75,14 @@ def _frame(name: str, names: list[str], rows: list[tuple]) -> pl.DataFrame:
         else:
             series = pl.Series(column, values, dtype=pl.String, strict=False)
         data[column] = series
-    frame = pl.DataFrame(data)
+    return pl.DataFrame(data)
+
+
+def _frame(name: str, names: list[str], rows: list[tuple]) -> pl.DataFrame:
+    """Rows of a query → a frame of the ``name`` schema (codes stored as ``""`` become nulls)."""
+    frame = rows_frame({n: SCHEMAS[name][n] for n in names}, rows)
     blank = [c for c in CODE_COLUMNS.get(name, ()) if c in frame.columns]
-    if blank:
+    if blank and frame.height:
         frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c))
                                    .alias(c) for c in blank)
     return conform(name, frame)
@@ -118,15 +120,16 @@ def load_dataset(*, territory=None) -> Dataset:
         "duree_emploi_mois": "duree_emploi_mois", "situation_6_mois": "situation_6_mois",
         "date_situation_6_mois": "date_situation_6_mois",
     }
-    select = ", ".join(_read(P, f, "p") for f in p_fields.values())
+    select = ", ".join(read_column(P, f, "p") for f in p_fields.values())
     rows = _query(f"SELECT {select}, c.{_col(C, 'epci_siren')} FROM {_table(P)} p "
                   f"LEFT JOIN {_table(C)} c ON c.{_col(C, 'code')} = p.{_col(P, 'commune_residence')}")
     participants = _frame("participants", [*p_fields, "epci"], rows)
 
     E, A = Etape, Action
     rows = _query(
-        f"SELECT p.{_col(P, 'id_hash')}, e.{_col(E, 'type_etape')}, {_read(E, 'date_debut', 'e')}, "
-        f"{_read(E, 'date_fin', 'e')}, a.{_col(A, 'id_action')}, e.{_col(E, 'operateur')}, e.{_col(E, 'resultat')} "
+        f"SELECT p.{_col(P, 'id_hash')}, e.{_col(E, 'type_etape')}, {read_column(E, 'date_debut', 'e')}, "
+        f"{read_column(E, 'date_fin', 'e')}, a.{_col(A, 'id_action')}, e.{_col(E, 'operateur')}, "
+        f"e.{_col(E, 'resultat')} "
         f"FROM {_table(E)} e JOIN {_table(P)} p ON p.{_col(P, 'id')} = e.{_col(E, 'participant')} "
         f"LEFT JOIN {_table(A)} a ON a.{_col(A, 'id')} = e.{_col(E, 'action')}")
     etapes = _frame("etapes", list(SCHEMAS["etapes"]), rows)
@@ -136,13 +139,13 @@ def load_dataset(*, territory=None) -> Dataset:
     actions = _frame("actions", a_fields, rows)
 
     S = SuiviFrein
-    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, {_read(S, 'date', 's')}, s.{_col(S, 'frein')}, "
+    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, {read_column(S, 'date', 's')}, s.{_col(S, 'frein')}, "
                   f"s.{_col(S, 'niveau')} FROM {_table(S)} s "
                   f"JOIN {_table(P)} p ON p.{_col(P, 'id')} = s.{_col(S, 'participant')}")
     suivi = _frame("suivi_freins", list(SCHEMAS["suivi_freins"]), rows)
 
     Q = Acquis
-    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, {_read(Q, 'date', 'q')}, q.{_col(Q, 'type_acquis')} "
+    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, {read_column(Q, 'date', 'q')}, q.{_col(Q, 'type_acquis')} "
                   f"FROM {_table(Q)} q JOIN {_table(P)} p ON p.{_col(P, 'id')} = q.{_col(Q, 'participant')}")
     acquis = _frame("acquis", list(SCHEMAS["acquis"]), rows)
 

@@ -69,13 +69,6 @@ def kept(version: str, what: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
-def dataset_fingerprint(version: str) -> str:
-    """``frames.fingerprint`` of ``dataset(version)`` (the reports print it; seconds at a million parcours)."""
-    from reperes.analytics.frames import fingerprint
-
-    return kept(version, ("fingerprint",), lambda: fingerprint(dataset(version)))
-
-
 def forget_dataset() -> None:
     with _DATASET_LOCK:
         _DATASET.clear()

@@ -9,6 +9,7 @@ the parcours (``Participant.id_hash``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
@@ -102,20 +103,26 @@ class Dataset:
         for name in SCHEMAS:
             setattr(self, name, conform(name, getattr(self, name)))
 
+    @cached_property
+    def fingerprint(self) -> str:
+        """See :func:`fingerprint`."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for name in ("participants", "etapes", "actions", "suivi_freins", "acquis", "communes"):
+            frame = getattr(self, name)
+            frame = frame.with_columns([pl.col(c).list.join("|") for c, dtype in frame.schema.items()
+                                        if isinstance(dtype, pl.List)])
+            frame = frame.with_columns(pl.all().cast(pl.String))
+            if frame.height:
+                frame = frame.sort(frame.columns, nulls_last=True)
+            digest.update(name.encode())
+            digest.update(frame.write_csv().encode())
+        return digest.hexdigest()
+
 
 def fingerprint(dataset: Dataset) -> str:
     """SHA-256 of the frames, canonical: columns in schema order, list cells joined, rows sorted (the same data
-    imported again gives the same fingerprint)."""
-    import hashlib
-
-    digest = hashlib.sha256()
-    for name in ("participants", "etapes", "actions", "suivi_freins", "acquis", "communes"):
-        frame = getattr(dataset, name)
-        frame = frame.with_columns([pl.col(c).list.join("|") for c, dtype in frame.schema.items()
-                                    if isinstance(dtype, pl.List)])
-        frame = frame.with_columns(pl.all().cast(pl.String))
-        if frame.height:
-            frame = frame.sort(frame.columns, nulls_last=True)
-        digest.update(name.encode())
-        digest.update(frame.write_csv().encode())
-    return digest.hexdigest()
+    imported again gives the same fingerprint). Computed once per ``Dataset`` (seconds at a million parcours;
+    the report and the evaluation export read the dataset the pages keep)."""
+    return dataset.fingerprint

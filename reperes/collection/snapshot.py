@@ -16,12 +16,7 @@ def stored_runs() -> list:
     return list(ImportRun.objects.filter(stored=True).exclude(status=ImportRun.Status.UNDONE).order_by("id"))
 
 
-def data_snapshot(dataset, runs: list | None = None, *, digest: str | None = None) -> dict:
-    """``{"imports": [ids], "hash": SHA-256 of the frames}`` (``hash`` empty without data; ``digest``: the
-    frames' fingerprint when the caller has it already)."""
+def data_snapshot(dataset, runs: list | None = None) -> dict:
+    """``{"imports": [ids], "hash": SHA-256 of the frames}`` (``hash`` empty without data)."""
     runs = stored_runs() if runs is None else runs
-    if dataset is None:
-        digest = ""
-    elif digest is None:
-        digest = fingerprint(dataset)
-    return {"imports": [run.pk for run in runs], "hash": digest}
+    return {"imports": [run.pk for run in runs], "hash": fingerprint(dataset) if dataset is not None else ""}

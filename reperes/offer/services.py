@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 import polars as pl
 
 from reperes import referentiel as ref
+from reperes.analytics import populations
 from reperes.offer import stats_files as st
 from reperes.territory.models import Commune
 
@@ -16,7 +16,7 @@ from . import matrix as mx
 from .models import Service
 from .stats_import import FigureValue, for_years, latest
 
-# Column of the frame → column of the participant table (the EPCI as stored at import).
+# Column of the frame → field of the participant model (the EPCI as stored at import).
 PARTICIPANT_COLUMNS = {"commune": "commune_residence", "epci": "epci_siren", "criteres": "criteres",
                        "freins_entree": "freins_entree", "anciennete": "anciennete_chomage_mois",
                        "prescripteur": "prescripteur", "date_entree": "date_entree", "date_sortie": "date_sortie",
@@ -35,46 +35,23 @@ def accompagnes_frame(debut: dt.date, fin: dt.date) -> pl.DataFrame:
 
 
 def _read_accompagnes(debut: dt.date, fin: dt.date) -> pl.DataFrame:
-    """One SQL query, the rows converted column by column in Polars (JSON lists included): at a million
+    """One SQL query, the rows converted column by column in Polars (``loaders.rows_frame``): at a million
     parcours the ORM's model conversion (a JSON decode per value) took about 18 s per call."""
     from django.db import connection
 
+    from reperes.analyses.loaders import read_column, rows_frame
     from reperes.collection.models import Participant
 
     quote = connection.ops.quote_name
-    table = quote(Participant._meta.db_table)
-    select = ", ".join(quote(column) for column in PARTICIPANT_COLUMNS.values())
+    select = ", ".join(read_column(Participant, field, "p") for field in PARTICIPANT_COLUMNS.values())
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {select} FROM {table} WHERE {quote('date_entree')} <= %s "
-                       f"AND ({quote('date_sortie')} IS NULL OR {quote('date_sortie')} >= %s)", [fin, debut])
-        rows = cursor.fetchall()
-    values = list(zip(*rows, strict=True)) if rows else [() for _ in PARTICIPANT_COLUMNS]
-    frame = pl.DataFrame([_series(name, column, dtype)
-                          for (name, dtype), column in zip(ACCOMPAGNES_SCHEMA.items(), values, strict=True)])
+        cursor.execute(f"SELECT {select} FROM {quote(Participant._meta.db_table)} p "
+                       f"WHERE p.date_entree <= %s AND (p.date_sortie IS NULL OR p.date_sortie >= %s)", [fin, debut])
+        frame = rows_frame(ACCOMPAGNES_SCHEMA, cursor.fetchall())
     deld = (pl.col("criteres").list.set_intersection(list(ref.DELD_CRITERES)).list.len() > 0) | (
         pl.col("anciennete").fill_null(0) >= ref.DELD_ANCIENNETE_MOIS)
     return frame.with_columns(deld.fill_null(False).alias("deld"),
                               pl.col("criteres").list.contains("RSA").fill_null(False).alias("rsa"))
-
-
-def _series(name: str, values, dtype: pl.DataType) -> pl.Series:
-    """One column of ``accompagnes_frame`` from what the driver returns (SQLite: JSON and dates as text;
-    PostgreSQL: decoded lists or JSON text, ``date`` objects)."""
-    if isinstance(dtype, pl.List):
-        text = [v if v is None or isinstance(v, str) else json.dumps(v) for v in values]
-        return pl.Series(name, text, dtype=pl.String).str.json_decode(dtype)
-    if dtype == pl.Date:
-        series = pl.Series(name, values, strict=False)
-        if series.dtype == pl.String:
-            return series.str.slice(0, 10).str.to_date("%Y-%m-%d")
-        return series.cast(pl.Date)
-    return pl.Series(name, values, dtype=dtype)
-
-
-def accompagnes_between(frame: pl.DataFrame, debut: dt.date, fin: dt.date) -> pl.DataFrame:
-    """The rows of ``frame`` (``accompagnes_frame`` of a longer period) accompanied in ``[debut, fin]``."""
-    return frame.filter((pl.col("date_entree") <= fin)
-                        & (pl.col("date_sortie").is_null() | (pl.col("date_sortie") >= debut)))
 
 
 def period(request_or_none=None, debut=None, fin=None) -> tuple[dt.date, dt.date]:
@@ -205,7 +182,7 @@ def yearly_average_counts(debut: dt.date, fin: dt.date, column: str,
         frame = accompagnes_frame(debut, fin)
     totals: dict[str, dict[str, float]] = {}
     for start, end in years:
-        year = accompagnes_between(frame, start, end)
+        year = populations.accompagnes(frame, start, end)
         for r in year.group_by(column).agg(pl.len().alias("n"), pl.col("deld").sum().alias("deld"),
                                            pl.col("rsa").sum().alias("rsa")).to_dicts():
             row = totals.setdefault(r[column], {"n": 0.0, "deld": 0.0, "rsa": 0.0})

@@ -27,12 +27,10 @@ def gather_inputs() -> ReportInputs:
     installation = Installation.get()
     settings = ReportSettings.get()
     # The frames every page reads, loaded once per data version by the server process (an import prepares them):
-    # a report is computed from the same data as the pages, and does not read a million rows again.
-    digest = None
+    # a report is computed from the same data as the pages (and their fingerprint, kept with them), and does not
+    # read a million rows again.
     try:
-        version = snapshot.data_version()
-        dataset = snapshot.dataset(version)
-        digest = snapshot.dataset_fingerprint(version)
+        dataset = snapshot.dataset(snapshot.data_version())
     except Exception:  # the report still says which part has no data
         logger.exception("Loading the data of the report failed")
         dataset = None
@@ -46,7 +44,7 @@ def gather_inputs() -> ReportInputs:
         seuil=installation.seuil,
         is_demo=installation.is_demo,
         dataset=dataset,
-        snapshot=data_snapshot(dataset, runs, digest=digest),
+        snapshot=data_snapshot(dataset, runs),
         introduction=settings.introduction,
         methode=settings.methode,
         comments=dict(SectionComment.objects.values_list("slug", "text")),
