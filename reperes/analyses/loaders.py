@@ -1,7 +1,10 @@
 """Build the analytics frames (``reperes.analytics.frames.Dataset``) from the database.
 
 One SQL query per table through the connection's cursor, rows handed to
-Polars as they come (no model instances); codes stored as ``""`` become
+Polars as they come (no model instances), the garbage collector paused
+meanwhile; a step, an assessment or an achievement is read with its
+participant's and action's primary keys, turned into their ids by joins in
+Polars (no join in the database); codes stored as ``""`` become
 nulls, JSON lists (``criteres``, ``freins_entree``, ``territoire``) are
 decoded by Polars, dates are read whatever the backend returns them as
 (``date`` objects on PostgreSQL, ISO text on SQLite). The EPCI of a
@@ -11,6 +14,10 @@ on SQLite and PostgreSQL.
 """
 
 from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import polars as pl
 from django.db import connection
@@ -43,6 +50,21 @@ def read_column(model, field: str, alias: str) -> str:
     return column
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused while a query's rows become a frame. Millions of row tuples
+    trigger its full passes, each over every tuple made so far: at a million parcours they cost more than
+    fetching the rows (turning 3 M rows into columns: 5.9 s with it, 1.1 s without). Rows hold no cycle to
+    collect. Left off if it was off (another thread's load)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def _query(sql: str, params=()) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -70,7 +92,9 @@ def rows_frame(schema: dict[str, pl.DataType], rows: list[tuple]) -> pl.DataFram
             series = pl.Series(column, values, strict=False)
             series = series.cast(pl.Boolean, strict=False) if series.dtype != pl.Boolean else series
         elif target in (pl.Float64, pl.Int32, pl.Int64):
-            series = pl.Series(column, [None if v is None else float(v) for v in values], dtype=pl.Float64)
+            series = pl.Series(column, values, strict=False)  # ints, floats or decimals, by the driver
+            if not series.dtype.is_numeric():
+                series = pl.Series(column, [None if v is None else float(v) for v in values], dtype=pl.Float64)
             series = series.cast(target, strict=False)
         else:
             series = pl.Series(column, values, dtype=pl.String, strict=False)
@@ -78,14 +102,28 @@ def rows_frame(schema: dict[str, pl.DataType], rows: list[tuple]) -> pl.DataFram
     return pl.DataFrame(data)
 
 
-def _frame(name: str, names: list[str], rows: list[tuple]) -> pl.DataFrame:
-    """Rows of a query → a frame of the ``name`` schema (codes stored as ``""`` become nulls)."""
-    frame = rows_frame({n: SCHEMAS[name][n] for n in names}, rows)
+def _frame(name: str, names: list[str], rows: list[tuple], *,
+           keys: dict[str, tuple[pl.DataFrame, str]] | None = None) -> pl.DataFrame:
+    """Rows of a query → a frame of the ``name`` schema (codes stored as ``""`` become nulls).
+
+    ``keys``: columns the rows carry as another table's primary key, each with that table's frame of ``pk``
+    and the column's value, and the join that turns one into the other, rows kept in their order
+    (``"inner"`` as SQL's ``JOIN``, ``"left"`` as its ``LEFT JOIN``): joining in SQLite and reading a
+    64-character id per step cost more than all the step's other columns. A column ``pk`` in ``names`` (the
+    row's own primary key) is kept last, for the keys of the next tables."""
+    keys = keys or {}
+    schema = {n: pl.Int64 if n in keys or n == "pk" else SCHEMAS[name][n] for n in names}
+    frame = rows_frame(schema, rows)
+    for column, (values, how) in keys.items():
+        frame = (frame.join(values.rename({"pk": "__key", column: "__value"}), left_on=column, right_on="__key",
+                            how=how, maintain_order="left")
+                 .with_columns(pl.col("__value").alias(column)).drop("__value"))
     blank = [c for c in CODE_COLUMNS.get(name, ()) if c in frame.columns]
     if blank and frame.height:
         frame = frame.with_columns(pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c))
                                    .alias(c) for c in blank)
-    return conform(name, frame)
+    conformed = conform(name, frame)
+    return conformed.with_columns(frame.get_column("pk")) if "pk" in schema else conformed
 
 
 def _json(value) -> str:
@@ -121,33 +159,38 @@ def load_dataset(*, territory=None) -> Dataset:
         "date_situation_6_mois": "date_situation_6_mois",
     }
     select = ", ".join(read_column(P, f, "p") for f in p_fields.values())
-    rows = _query(f"SELECT {select}, c.{_col(C, 'epci_siren')} FROM {_table(P)} p "
-                  f"LEFT JOIN {_table(C)} c ON c.{_col(C, 'code')} = p.{_col(P, 'commune_residence')}")
-    participants = _frame("participants", [*p_fields, "epci"], rows)
+    E, A, S, Q = Etape, Action, SuiviFrein, Acquis
+    with gc_paused():
+        rows = _query(f"SELECT {select}, c.{_col(C, 'epci_siren')}, p.{_col(P, 'id')} FROM {_table(P)} p "
+                      f"LEFT JOIN {_table(C)} c ON c.{_col(C, 'code')} = p.{_col(P, 'commune_residence')}")
+        participants = _frame("participants", [*p_fields, "epci", "pk"], rows)
+        del rows
+        hashes = participants.select("pk", "participant")
+        participants = participants.drop("pk")
 
-    E, A = Etape, Action
-    rows = _query(
-        f"SELECT p.{_col(P, 'id_hash')}, e.{_col(E, 'type_etape')}, {read_column(E, 'date_debut', 'e')}, "
-        f"{read_column(E, 'date_fin', 'e')}, a.{_col(A, 'id_action')}, e.{_col(E, 'operateur')}, "
-        f"e.{_col(E, 'resultat')} "
-        f"FROM {_table(E)} e JOIN {_table(P)} p ON p.{_col(P, 'id')} = e.{_col(E, 'participant')} "
-        f"LEFT JOIN {_table(A)} a ON a.{_col(A, 'id')} = e.{_col(E, 'action')}")
-    etapes = _frame("etapes", list(SCHEMAS["etapes"]), rows)
+        a_fields = list(SCHEMAS["actions"])
+        rows = _query(f"SELECT {', '.join(_col(A, f) for f in a_fields)}, {_col(A, 'id')} FROM {_table(A)}")
+        actions = _frame("actions", [*a_fields, "pk"], rows)
+        id_actions = actions.select("pk", "id_action")
+        actions = actions.drop("pk")
+        by_participant = {"participant": (hashes, "inner")}
 
-    a_fields = list(SCHEMAS["actions"])
-    rows = _query(f"SELECT {', '.join(_col(A, f) for f in a_fields)} FROM {_table(A)}")
-    actions = _frame("actions", a_fields, rows)
+        rows = _query(f"SELECT e.{_col(E, 'participant')}, e.{_col(E, 'type_etape')}, "
+                      f"{read_column(E, 'date_debut', 'e')}, {read_column(E, 'date_fin', 'e')}, "
+                      f"e.{_col(E, 'action')}, e.{_col(E, 'operateur')}, e.{_col(E, 'resultat')} FROM {_table(E)} e")
+        etapes = _frame("etapes", list(SCHEMAS["etapes"]), rows,
+                        keys={**by_participant, "id_action": (id_actions, "left")})
+        del rows
 
-    S = SuiviFrein
-    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, {read_column(S, 'date', 's')}, s.{_col(S, 'frein')}, "
-                  f"s.{_col(S, 'niveau')} FROM {_table(S)} s "
-                  f"JOIN {_table(P)} p ON p.{_col(P, 'id')} = s.{_col(S, 'participant')}")
-    suivi = _frame("suivi_freins", list(SCHEMAS["suivi_freins"]), rows)
+        rows = _query(f"SELECT s.{_col(S, 'participant')}, {read_column(S, 'date', 's')}, s.{_col(S, 'frein')}, "
+                      f"s.{_col(S, 'niveau')} FROM {_table(S)} s")
+        suivi = _frame("suivi_freins", list(SCHEMAS["suivi_freins"]), rows, keys=by_participant)
+        del rows
 
-    Q = Acquis
-    rows = _query(f"SELECT p.{_col(P, 'id_hash')}, {read_column(Q, 'date', 'q')}, q.{_col(Q, 'type_acquis')} "
-                  f"FROM {_table(Q)} q JOIN {_table(P)} p ON p.{_col(P, 'id')} = q.{_col(Q, 'participant')}")
-    acquis = _frame("acquis", list(SCHEMAS["acquis"]), rows)
+        rows = _query(f"SELECT q.{_col(Q, 'participant')}, {read_column(Q, 'date', 'q')}, "
+                      f"q.{_col(Q, 'type_acquis')} FROM {_table(Q)} q")
+        acquis = _frame("acquis", list(SCHEMAS["acquis"]), rows, keys=by_participant)
+        del rows
 
     populations: dict[str, int] = {}
     if territory is not None:

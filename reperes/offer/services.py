@@ -39,12 +39,12 @@ def _read_accompagnes(debut: dt.date, fin: dt.date) -> pl.DataFrame:
     parcours the ORM's model conversion (a JSON decode per value) took about 18 s per call."""
     from django.db import connection
 
-    from reperes.analyses.loaders import read_column, rows_frame
+    from reperes.analyses.loaders import gc_paused, read_column, rows_frame
     from reperes.collection.models import Participant
 
     quote = connection.ops.quote_name
     select = ", ".join(read_column(Participant, field, "p") for field in PARTICIPANT_COLUMNS.values())
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor, gc_paused():
         cursor.execute(f"SELECT {select} FROM {quote(Participant._meta.db_table)} p "
                        f"WHERE p.date_entree <= %s AND (p.date_sortie IS NULL OR p.date_sortie >= %s)", [fin, debut])
         frame = rows_frame(ACCOMPAGNES_SCHEMA, cursor.fetchall())

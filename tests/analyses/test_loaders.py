@@ -141,3 +141,52 @@ def assert_close(a, b, path):
         assert a == pytest.approx(b, rel=1e-9), path
     else:
         assert a == b, path
+
+
+def test_steps_assessments_and_achievements_carry_their_participants_id_and_action(territory, tmp_path):
+    """The child tables are read with their participant's and action's primary keys, turned into ids in
+    Polars: each row must carry what the ORM's joins give (an independent path), none lost, none added."""
+    from collections import Counter
+
+    from reperes.analyses.loaders import load_dataset
+    from reperes.collection.importer import run_import
+    from reperes.collection.models import Acquis, Etape, SuiviFrein
+    from reperes.demo.generator import generate
+
+    folder = tmp_path / "demo"
+    generate(folder, seed=11, participants=200)
+    assert run_import(folder).report["status"] == "ok"
+    dataset = load_dataset()
+
+    def blank(value):
+        return None if value in ("", None) else value
+
+    etapes = Counter((p, t, d, a) for p, t, d, a in Etape.objects.values_list(
+        "participant__id_hash", "type_etape", "date_debut", "action__id_action"))
+    assert sum(1 for key in etapes if key[3]) > 0 and sum(1 for key in etapes if not key[3]) > 0
+    assert Counter(dataset.etapes.select("participant", "type_etape", "date_debut", "id_action")
+                   .iter_rows()) == etapes
+    suivi = Counter(SuiviFrein.objects.values_list("participant__id_hash", "date", "frein", "niveau"))
+    assert suivi and Counter(dataset.suivi_freins.iter_rows()) == suivi
+    acquis = Counter((p, d, blank(t)) for p, d, t in Acquis.objects.values_list(
+        "participant__id_hash", "date", "type_acquis"))
+    assert acquis and Counter(dataset.acquis.iter_rows()) == acquis
+
+
+def test_garbage_collector_is_back_as_it_was_after_a_load_even_a_failed_one():
+    import gc
+
+    from reperes.analyses.loaders import gc_paused
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # another load's pause is not ended by this one
+    finally:
+        gc.enable()
