@@ -74,6 +74,37 @@ def render_pptx(document: Document, *, png_cache: dict | None = None) -> bytes:
     slides, the longest continued table shows its first rows only and says, on the slide, where the rest is."""
     document = numbered(document)
     png_cache = png_cache if png_cache is not None else {}
+    steps = budget_steps(document)
+
+    def built(taken: int) -> PptxRenderer:
+        """The deck with the first ``taken`` steps applied, slides made, not saved."""
+        renderer = PptxRenderer(document, png_cache=png_cache,
+                                stopped=frozenset(n for kind, n in steps[:taken] if kind == "stop"),
+                                annexed=frozenset(n for kind, n in steps[:taken] if kind == "annex"))
+        renderer.build()
+        return renderer
+
+    # The fewest steps that bring the deck within budget (all of them if none does). Each step only takes
+    # slides away (a table leaves or stops; the last slide's list of tables grows by a line at most while its
+    # table's slides go), so the count never grows with the steps: a bisection finds what taking them one by
+    # one would, building a handful of decks instead of one per step (18 for the report at a million parcours).
+    renderer = built(0)
+    if len(renderer.prs.slides) > MAX_SLIDES and steps:
+        low, high, fits = 0, len(steps), None  # over budget with ``low`` steps; ``high`` steps: within, or all
+        while high - low > 1:
+            middle = (low + high) // 2
+            candidate = built(middle)
+            if len(candidate.prs.slides) <= MAX_SLIDES:
+                high, fits = middle, candidate
+            else:
+                low = middle
+        renderer = fits if fits is not None else built(high)
+    return renderer.save()
+
+
+def budget_steps(document: Document) -> list[tuple[str, int]]:
+    """What :func:`render_pptx` takes out of a numbered document, in order, while its deck is over budget:
+    ``("annex", n)`` (table n leaves for the last slide) or ``("stop", n)`` (table n shows its first slide)."""
     long_tables = sorted((block for _s, block in document.iter_blocks()
                           if isinstance(block, Table) and len(_row_chunks(block, _column_widths(block))) > 1),
                          key=lambda table: (-len(table.rows), table.number))
@@ -87,16 +118,7 @@ def render_pptx(document: Document, *, png_cache: dict | None = None) -> bytes:
     steps += [("annex", number) for number in _annex_order(document)
               if ("annex", number) not in steps and number not in long_numbers]  # a long table stops instead
     steps += [("stop", table.number) for table in long_tables[1:]]
-    stopped: set[int] = set()
-    annexed: set[int] = set()
-    while True:
-        renderer = PptxRenderer(document, png_cache=png_cache, stopped=frozenset(stopped),
-                                annexed=frozenset(annexed))
-        deck = renderer.render()
-        if len(renderer.prs.slides) <= MAX_SLIDES or not steps:
-            return deck
-        kind, number = steps.pop(0)
-        (annexed if kind == "annex" else stopped).add(number)
+    return steps
 
 
 def _annex_order(document: Document, *, secret_only: bool = False) -> list[int]:
@@ -127,6 +149,11 @@ class PptxRenderer:
         self.prs.slide_width, self.prs.slide_height = WIDTH, HEIGHT
 
     def render(self) -> bytes:
+        self.build()
+        return self.save()
+
+    def build(self) -> None:
+        """Every slide, in ``self.prs``."""
         document = self.document
         self._properties()
         self._title_slide()
@@ -136,9 +163,11 @@ class PptxRenderer:
             self._section(section, prefix="")
         if self.annexed:
             self._annex_slide()
+
+    def save(self) -> bytes:
         buffer = io.BytesIO()
         self.prs.save(buffer)
-        return reproducible_zip(buffer.getvalue(), fixed_datetime(document.date))
+        return reproducible_zip(buffer.getvalue(), fixed_datetime(self.document.date))
 
     def _properties(self) -> None:
         document = self.document

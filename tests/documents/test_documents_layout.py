@@ -175,3 +175,37 @@ def test_a_question_is_headed_once_not_question_question():
 
     source = typst_source(numbered(doc))
     assert "Question – Question" not in source and "Attention – Document interne" in source
+
+
+def one_step_at_a_time(doc: Document) -> bytes:
+    """The deck budget as first written: take the steps one by one, building the deck after each."""
+    from reperes.documents.pptx import PptxRenderer, budget_steps
+
+    doc = numbered(doc)
+    steps = budget_steps(doc)
+    for taken in range(len(steps) + 1):
+        renderer = PptxRenderer(doc, stopped=frozenset(n for kind, n in steps[:taken] if kind == "stop"),
+                                annexed=frozenset(n for kind, n in steps[:taken] if kind == "annex"))
+        renderer.build()
+        if len(renderer.prs.slides) <= MAX_SLIDES:
+            break
+    return renderer.save()
+
+
+@pytest.mark.parametrize("parts, rows, short_tables", [
+    (3, 10, 2),    # within budget: no step
+    (8, 40, 1),    # long tables stop, one after another
+    (10, 12, 2),   # short tables leave for the last slide
+    (31, 0, 0),    # more parts than slides: the one step taken, still over budget
+])
+def test_the_deck_found_by_bisection_is_the_deck_of_one_step_at_a_time(parts, rows, short_tables):
+    from reperes.documents.pptx import budget_steps
+
+    sections = [Section(f"Partie {k}", [Paragraph("Texte.")]
+                        + ([table(f"Long {k}", rows + k)] if rows or k == 1 else [])
+                        + [table(f"Court {k}.{i}", 3) for i in range(short_tables if k % 2 else 1) if short_tables])
+                for k in range(1, parts + 1)]
+    doc = document(*sections)
+    assert render_pptx(doc) == one_step_at_a_time(doc)
+    if parts > 3:
+        assert budget_steps(numbered(doc))  # over budget at first: the bisection had steps to search
