@@ -9,8 +9,9 @@ the parcours (``Participant.id_hash``).
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import polars as pl
 
@@ -104,9 +105,33 @@ class Dataset:
         for name in SCHEMAS:
             setattr(self, name, conform(name, getattr(self, name)))
 
-    @cached_property
+    # The fingerprint, once computed or while it is (a future: see ``fingerprint_in_background``).
+    _fingerprint: Future | None = field(default=None, init=False, repr=False, compare=False)
+    _fingerprint_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False,
+                                              compare=False)
+
+    def fingerprint_in_background(self) -> None:
+        """Start computing the fingerprint in a thread (Polars and SHA-256 leave Python's lock while they
+        work), for a caller that needs it last: a report computes its parts meanwhile, then reads it."""
+        with self._fingerprint_lock:
+            if self._fingerprint is None:
+                self._fingerprint = _background().submit(self._compute_fingerprint)
+
+    @property
     def fingerprint(self) -> str:
-        """See :func:`fingerprint`."""
+        """See :func:`fingerprint`. Computed once: a second caller waits for the first."""
+        with self._fingerprint_lock:
+            future, mine = self._fingerprint, self._fingerprint is None
+            if mine:
+                future = self._fingerprint = Future()
+        if mine:
+            try:
+                future.set_result(self._compute_fingerprint())
+            except BaseException as exc:
+                future.set_exception(exc)
+        return future.result()
+
+    def _compute_fingerprint(self) -> str:
         import hashlib
 
         digest = hashlib.sha256()
@@ -126,6 +151,16 @@ class Dataset:
 
 
 FINGERPRINTED = ("participants", "etapes", "actions", "suivi_freins", "acquis", "communes")
+_BACKGROUND: list[ThreadPoolExecutor] = []
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def _background() -> ThreadPoolExecutor:
+    """One thread for the fingerprints computed in the background, made when first needed."""
+    with _BACKGROUND_LOCK:
+        if not _BACKGROUND:
+            _BACKGROUND.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint"))
+        return _BACKGROUND[0]
 # Rows written as CSV at a time: the whole table as one text (then encoded) cost a second and a half and twice
 # its size in memory at a million parcours.
 _CSV_ROWS = 200_000

@@ -125,3 +125,53 @@ def test_the_fast_path_gives_the_value_of_the_definition_across_slices(monkeypat
                            "date_debut": [dt.date(1990 + i % 30, 1 + i % 12, 1) for i in range(60)]})
     dataset = Dataset(participants=participants, etapes=etapes)
     assert fingerprint(dataset) == by_definition(Dataset(participants=participants, etapes=etapes))
+
+
+def test_started_in_the_background_it_is_computed_once_and_waited_for(monkeypatch):
+    import threading
+
+    participants = pl.DataFrame({"participant": [f"p{i}" for i in range(300)]})
+    dataset = Dataset(participants=participants)
+    expected = by_definition(Dataset(participants=participants))
+    calls, release = [], threading.Event()
+    compute = Dataset._compute_fingerprint
+
+    def slow(self):
+        calls.append(threading.current_thread().name)
+        release.wait(5)
+        return compute(self)
+
+    monkeypatch.setattr(Dataset, "_compute_fingerprint", slow)
+    dataset.fingerprint_in_background()
+    dataset.fingerprint_in_background()  # already started: nothing more
+    results = []
+    readers = [threading.Thread(target=lambda: results.append(dataset.fingerprint)) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    release.set()
+    for reader in readers:
+        reader.join(10)
+    assert results == [expected] * 3 and fingerprint(dataset) == expected
+    assert len(calls) == 1 and calls[0].startswith("fingerprint")  # computed once, in the background thread
+
+
+def test_a_failed_computation_fails_every_reader(monkeypatch):
+    import pytest
+
+    def broken(self):
+        raise MemoryError("trop de données")
+
+    monkeypatch.setattr(Dataset, "_compute_fingerprint", broken)
+    dataset = Dataset()
+    for _ in range(2):
+        with pytest.raises(MemoryError):
+            fingerprint(dataset)
+
+
+def test_the_snapshot_of_a_document_names_the_imports_and_the_fingerprint():
+    from reperes.collection.snapshot import DataSnapshot
+
+    dataset = Dataset(participants=pl.DataFrame({"participant": ["a", "b"]}))
+    snapshot = DataSnapshot([3, 5], dataset)
+    assert snapshot == {"imports": [3, 5], "hash": by_definition(Dataset(participants=dataset.participants))}
+    assert dict(DataSnapshot([], None)) == {"imports": [], "hash": ""}
