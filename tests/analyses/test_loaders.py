@@ -190,3 +190,26 @@ def test_garbage_collector_is_back_as_it_was_after_a_load_even_a_failed_one():
         assert not gc.isenabled()  # another load's pause is not ended by this one
     finally:
         gc.enable()
+
+
+def test_text_with_separators_quotes_and_line_breaks_is_read_as_stored(loaded):
+    """On PostgreSQL the tables are read as CSV (``COPY … TO STDOUT``): a value holding the separator, quotes,
+    a line break or JSON quotes must come back as stored, and a number, a boolean or a null as themselves."""
+    from decimal import Decimal
+
+    from reperes.analyses.loaders import load_dataset
+    from reperes.collection.models import Etape, Participant
+
+    tricky = 'Régie « A », "B"\nligne 2 ; fin'
+    etape = Etape.objects.order_by("id").first()
+    Etape.objects.filter(pk=etape.pk).update(operateur=tricky)
+    participant = Participant.objects.order_by("id").first()
+    Participant.objects.filter(pk=participant.pk).update(criteres=["RSA", 'a"b,c'], duree_emploi_mois=Decimal("3.5"),
+                                                         qpv=True)
+    dataset = load_dataset()
+    row = dataset.participants.filter(pl.col("participant") == participant.id_hash).row(0, named=True)
+    assert row["criteres"] == ["RSA", 'a"b,c'] and row["duree_emploi_mois"] == 3.5 and row["qpv"] is True
+    steps = dataset.etapes.filter(pl.col("participant") == etape.participant.id_hash)
+    assert tricky in steps["operateur"].to_list()
+    assert dataset.etapes.height == Etape.objects.count()
+    assert dataset.participants["qpv"].null_count() == Participant.objects.filter(qpv__isnull=True).count()
