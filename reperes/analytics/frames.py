@@ -151,6 +151,9 @@ class Dataset:
 
 
 FINGERPRINTED = ("participants", "etapes", "actions", "suivi_freins", "acquis", "communes")
+# Rows written as CSV at a time: the whole table as one text (then encoded) cost a second and a half and twice
+# its size in memory at a million parcours.
+_CSV_ROWS = 200_000
 _BACKGROUND: list[ThreadPoolExecutor] = []
 _BACKGROUND_LOCK = threading.Lock()
 
@@ -161,9 +164,6 @@ def _background() -> ThreadPoolExecutor:
         if not _BACKGROUND:
             _BACKGROUND.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint"))
         return _BACKGROUND[0]
-# Rows written as CSV at a time: the whole table as one text (then encoded) cost a second and a half and twice
-# its size in memory at a million parcours.
-_CSV_ROWS = 200_000
 
 
 def fingerprint(dataset: Dataset) -> str:
