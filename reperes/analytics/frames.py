@@ -9,6 +9,7 @@ the parcours (``Participant.id_hash``).
 from __future__ import annotations
 
 import io
+import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -154,16 +155,19 @@ FINGERPRINTED = ("participants", "etapes", "actions", "suivi_freins", "acquis", 
 # Rows written as CSV at a time: the whole table as one text (then encoded) cost a second and a half and twice
 # its size in memory at a million parcours.
 _CSV_ROWS = 200_000
-_BACKGROUND: list[ThreadPoolExecutor] = []
+_BACKGROUND: dict[int, ThreadPoolExecutor] = {}  # process id → its executor
 _BACKGROUND_LOCK = threading.Lock()
 
 
 def _background() -> ThreadPoolExecutor:
-    """One thread for the fingerprints computed in the background, made when first needed."""
+    """One thread per process for the fingerprints computed in the background, made when first needed. Keyed
+    by process: a forked worker (gunicorn) inherits the executor but not its thread, and would wait forever."""
     with _BACKGROUND_LOCK:
-        if not _BACKGROUND:
-            _BACKGROUND.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint"))
-        return _BACKGROUND[0]
+        pid = os.getpid()
+        if pid not in _BACKGROUND:
+            _BACKGROUND.clear()
+            _BACKGROUND[pid] = ThreadPoolExecutor(max_workers=1, thread_name_prefix="fingerprint")
+        return _BACKGROUND[pid]
 
 
 def fingerprint(dataset: Dataset) -> str:

@@ -175,3 +175,18 @@ def test_the_snapshot_of_a_document_names_the_imports_and_the_fingerprint():
     snapshot = DataSnapshot([3, 5], dataset)
     assert snapshot == {"imports": [3, 5], "hash": by_definition(Dataset(participants=dataset.participants))}
     assert dict(DataSnapshot([], None)) == {"imports": [], "hash": ""}
+
+
+def test_a_forked_process_gets_its_own_background_thread(monkeypatch):
+    """A gunicorn worker forked from a process that had started the thread inherits the executor, not its
+    thread: it must make its own, or a report would wait forever for its fingerprint."""
+    import reperes.analytics.frames as frames
+
+    parent = frames._background()
+    monkeypatch.setattr(frames.os, "getpid", lambda: -1)
+    child = frames._background()
+    assert child is not parent and frames._background() is child
+    dataset = Dataset(participants=pl.DataFrame({"participant": ["a"]}))
+    dataset.fingerprint_in_background()
+    assert dataset.fingerprint == by_definition(Dataset(participants=dataset.participants))
+    child.shutdown()
