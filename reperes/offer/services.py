@@ -35,19 +35,19 @@ def accompagnes_frame(debut: dt.date, fin: dt.date) -> pl.DataFrame:
 
 
 def _read_accompagnes(debut: dt.date, fin: dt.date) -> pl.DataFrame:
-    """One SQL query, the rows converted column by column in Polars (``loaders.rows_frame``): at a million
-    parcours the ORM's model conversion (a JSON decode per value) took about 18 s per call."""
+    """One SQL query read as the dataset's tables are (``loaders.fetch_frame``): at a million parcours the ORM's
+    model conversion (a JSON decode per value) took about 18 s per call."""
     from django.db import connection
 
-    from reperes.analyses.loaders import gc_paused, read_column, rows_frame
+    from reperes.analyses.loaders import fetch_frame, gc_paused, read_column
     from reperes.collection.models import Participant
 
     quote = connection.ops.quote_name
     select = ", ".join(read_column(Participant, field, "p") for field in PARTICIPANT_COLUMNS.values())
-    with connection.cursor() as cursor, gc_paused():
-        cursor.execute(f"SELECT {select} FROM {quote(Participant._meta.db_table)} p "
-                       f"WHERE p.date_entree <= %s AND (p.date_sortie IS NULL OR p.date_sortie >= %s)", [fin, debut])
-        frame = rows_frame(ACCOMPAGNES_SCHEMA, cursor.fetchall())
+    with gc_paused():
+        frame = fetch_frame(ACCOMPAGNES_SCHEMA, f"SELECT {select} FROM {quote(Participant._meta.db_table)} p "
+                            f"WHERE p.date_entree <= %s AND (p.date_sortie IS NULL OR p.date_sortie >= %s)",
+                            [fin, debut])
     deld = (pl.col("criteres").list.set_intersection(list(ref.DELD_CRITERES)).list.len() > 0) | (
         pl.col("anciennete").fill_null(0) >= ref.DELD_ANCIENNETE_MOIS)
     return frame.with_columns(deld.fill_null(False).alias("deld"),
