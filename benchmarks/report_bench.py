@@ -1,4 +1,4 @@
-"""The demo's intermediate report in every format (HTML, DOCX, PDF, PPTX): time against the 20 s target.
+"""The demo's intermediate report in every format (HTML, DOCX, PDF, PPTX): time against the 30 s target.
 
 Usage (on a demo instance built by ``reperes demo --no-serve``)::
 
@@ -9,14 +9,18 @@ folder (``reperes demo --no-serve``, not timed). Each run is what the
 « Générer » button does: compute, build the document model, render the four
 formats (charts drawn once), the partner version (disclosure control
 included). The first run is a server process that has not read the data yet:
-it loads the frames and computes their fingerprint, and pays the imports
-(matplotlib, typst, spaCy…). Later runs find the frames kept for the data
-version, as a server process does once it has imported the data or shown a
-page (``reperes.analyses.snapshot``).
+it loads the frames and pays the imports (matplotlib, typst, spaCy…). It
+reads them from the files an earlier process kept in the data directory
+(``reperes.analyses.frames_on_disk``: the demo's build and the warm-up after
+an import write them), or, with ``--without-kept-frames`` (the files deleted
+first), from the database, as the first process after an import with no
+warm-up does; it then computes their fingerprint too. Later runs find the
+frames kept in memory for the data version, as a server process does once it
+has shown a page (``reperes.analyses.snapshot``).
 
 Prints each run (wall-clock and CPU time of the process), the slowest, the
-time of each step of the last run, the ratio of the slowest run to the 20 s
-target (≤ 1: met) and the machine's load (on a shared machine the CPU time
+time of each step of the last run, the ratio of the slowest run to the 30 s
+target of issue 21 (≤ 1: met) and the machine's load (on a shared machine the CPU time
 says what a quiet one would take). Not a test: nothing asserts.
 """
 
@@ -33,7 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-TARGET_S = 20.0
+TARGET_S = 30.0
 
 
 def ensure_demo() -> None:
@@ -49,12 +53,21 @@ def ensure_demo() -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--without-kept-frames", action="store_true",
+                        help="delete the frames kept on disk first: the first run reads the database")
     args = parser.parse_args()
     ensure_demo()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reperes.settings")
     import django
 
     django.setup()
+    from reperes.analyses import frames_on_disk
+    from reperes.analyses.loaders import kept_version
+
+    if args.without_kept_frames:
+        frames_on_disk.forget()
+    kept = (frames_on_disk.folder() / kept_version()).exists()
+    print(f"tableaux de données gardés sur le disque : {'oui' if kept else 'non (lus dans la base)'}")
     from reperes.configuration.models import Installation
     from reperes.reports import services
     from reperes.reports.builder import build_intermediate_report

@@ -175,6 +175,10 @@ CACHES = {
 # After an import that stored rows (upload page, demo build), compute the dashboards' default pages and draw
 # their charts in the background, so that the first visit finds them ready.
 REPERES_WARM_AFTER_IMPORT = True
+# The frames of the stored parcours, once read from the database, are kept as files in the data directory
+# (frames/) for the next process: a report or a new server worker reads them in a second instead of reading a
+# million parcours again (reperes.analyses.frames_on_disk). Pseudonymised rows, like the database beside them.
+REPERES_FRAMES_ON_DISK = os.environ.get("REPERES_FRAMES_ON_DISK", "1") == "1"
 
 # Upload limit (bytes), checked by the import pages before reading a file.
 REPERES_MAX_UPLOAD_BYTES = int(os.environ.get("REPERES_MAX_UPLOAD_BYTES", 100 * 1024 * 1024))

@@ -13,6 +13,9 @@ else:
 from reperes.settings import *  # noqa: E402,F403
 
 REPERES_WARM_AFTER_IMPORT = False  # tests call reperes.analyses.services.warm themselves
+# Test databases reuse ids after each test's rollback: two tests' data could look like one version (the frames
+# kept on disk are tested on their own, tests/analyses/test_frames_on_disk.py).
+REPERES_FRAMES_ON_DISK = False
 REPERES_BACKGROUND_SYNC = True  # reports are generated at once (the thread is tested on its own)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -25,6 +25,8 @@ from django.db import connection
 
 from reperes.analytics.frames import SCHEMAS, Dataset, conform
 
+from . import frames_on_disk
+
 CODE_COLUMNS = {
     "participants": ("sexe", "commune", "niveau_formation", "situation_entree", "prescripteur", "referent",
                      "motif_sortie", "situation_6_mois", "personne", "epci"),
@@ -173,8 +175,11 @@ def load_dataset(*, territory=None) -> Dataset:
     ``territory``: the perimeter whose communes (with their population) make
     the ``communes`` frame; by default the installation's current territory
     (none: an empty frame, and every participant counts as « hors territoire »).
+
+    The frames of the stored rows are read once per version of the data and kept in the data directory for
+    the next process (:mod:`reperes.analyses.frames_on_disk`); the EPCI of each participant and the communes
+    are read from the reference every time.
     """
-    from reperes.collection.models import Acquis, Action, Etape, Participant, SuiviFrein
     from reperes.territory.models import Commune
 
     if territory is None:
@@ -182,7 +187,45 @@ def load_dataset(*, territory=None) -> Dataset:
 
         territory = Installation.get().territory
 
-    P, C = Participant, Commune
+    version, tables = frames_on_disk.load(kept_version, read_collection)
+    epcis = rows_frame({"commune": pl.String, "epci": pl.String},
+                       _query(f"SELECT {_col(Commune, 'code')}, {_col(Commune, 'epci_siren')} FROM {_table(Commune)}"))
+    participants = conform("participants", tables["participants"].drop("epci", strict=False).join(
+        epcis.with_columns(pl.when(pl.col("epci").str.strip_chars() == "").then(None).otherwise(pl.col("epci"))
+                           .alias("epci")),
+        on="commune", how="left", maintain_order="left"))
+    populations: dict[str, int] = {}
+    if territory is not None:
+        communes_rows = list(territory.communes.order_by("code").values_list(
+            "code", "nom", "epci_siren", "epci_nom", "population"))
+        # An EPCI's population is that of all its communes in the reference, even those outside the territory.
+        from django.db.models import Sum
+
+        sirens = {row[2] for row in communes_rows if row[2]}
+        populations = {siren: int(total or 0) for siren, total in Commune.objects.of_epci(sirens)
+                       .values("epci_siren").annotate(total=Sum("population")).values_list("epci_siren", "total")}
+    else:
+        communes_rows = []
+    communes = _frame("communes", list(SCHEMAS["communes"]), communes_rows)
+    dataset = Dataset(participants=participants, etapes=tables["etapes"], actions=tables["actions"],
+                      suivi_freins=tables["suivi_freins"], acquis=tables["acquis"], communes=communes,
+                      epci_populations=populations,
+                      fingerprint_known=frames_on_disk.fingerprint(version, communes) if version else None)
+    if version and dataset.fingerprint_known is None:
+        dataset.fingerprint_done = lambda value: frames_on_disk.save_fingerprint(version, communes, value)
+    return dataset
+
+
+def kept_version() -> str:
+    """The version under which the frames of the stored rows are kept on disk (this module reads them)."""
+    return frames_on_disk.collection_version(__file__)
+
+
+def read_collection() -> dict[str, pl.DataFrame]:
+    """The frames of the five collection tables, read from the database (the participants' EPCI left empty)."""
+    from reperes.collection.models import Acquis, Action, Etape, Participant, SuiviFrein
+
+    P = Participant
     p_fields = {
         "participant": "id_hash", "personne": "personne_hash", "sexe": "sexe", "annee_naissance": "annee_naissance",
         "age_entree": "age_entree", "commune": "commune_residence", "qpv": "qpv",
@@ -196,11 +239,10 @@ def load_dataset(*, territory=None) -> Dataset:
     select = ", ".join(read_column(P, f, "p") for f in p_fields.values())
     E, A, S, Q = Etape, Action, SuiviFrein, Acquis
     with gc_paused():
-        participants = _frame("participants", [*p_fields, "epci", "pk"],
-                              f"SELECT {select}, c.{_col(C, 'epci_siren')}, p.{_col(P, 'id')} FROM {_table(P)} p "
-                              f"LEFT JOIN {_table(C)} c ON c.{_col(C, 'code')} = p.{_col(P, 'commune_residence')}")
+        participants = _frame("participants", [*p_fields, "pk"],
+                              f"SELECT {select}, p.{_col(P, 'id')} FROM {_table(P)} p")
         hashes = participants.select("pk", "participant")
-        participants = participants.drop("pk")
+        participants = participants.drop("pk").drop("epci")
 
         a_fields = list(SCHEMAS["actions"])
         actions = _frame("actions", [*a_fields, "pk"],
@@ -220,21 +262,5 @@ def load_dataset(*, territory=None) -> Dataset:
         acquis = _frame("acquis", list(SCHEMAS["acquis"]),
                         f"SELECT q.{_col(Q, 'participant')}, {read_column(Q, 'date', 'q')}, "
                         f"q.{_col(Q, 'type_acquis')} FROM {_table(Q)} q", keys=by_participant)
-
-    populations: dict[str, int] = {}
-    if territory is not None:
-        communes_rows = list(territory.communes.order_by("code").values_list(
-            "code", "nom", "epci_siren", "epci_nom", "population"))
-        # An EPCI's population is that of all its communes in the reference, even those outside the territory.
-        from django.db.models import Sum
-
-        from reperes.territory.models import Commune
-
-        sirens = {row[2] for row in communes_rows if row[2]}
-        populations = {siren: int(total or 0) for siren, total in Commune.objects.of_epci(sirens)
-                       .values("epci_siren").annotate(total=Sum("population")).values_list("epci_siren", "total")}
-    else:
-        communes_rows = []
-    communes = _frame("communes", list(SCHEMAS["communes"]), communes_rows)
-    return Dataset(participants=participants, etapes=etapes, actions=actions, suivi_freins=suivi, acquis=acquis,
-                   communes=communes, epci_populations=populations)
+    return {"participants": participants, "etapes": etapes, "actions": actions, "suivi_freins": suivi,
+            "acquis": acquis}

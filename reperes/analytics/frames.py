@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -101,10 +102,17 @@ class Dataset:
     # EPCI SIREN → population of all its communes in the bundled reference (indicateurs.md), when the territory
     # holds only some of them; empty: the communes frame is taken as the whole EPCIs.
     epci_populations: dict[str, int] = field(default_factory=dict)
+    # The fingerprint of these frames when it is known already (computed by an earlier process), and what to do
+    # with it once computed here (keep it for the next process).
+    fingerprint_known: str | None = field(default=None, repr=False, compare=False)
+    fingerprint_done: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self):
         for name in SCHEMAS:
             setattr(self, name, conform(name, getattr(self, name)))
+        if self.fingerprint_known is not None:
+            self._fingerprint = Future()
+            self._fingerprint.set_result(self.fingerprint_known)
 
     # The fingerprint, once computed or while it is (a future: see ``fingerprint_in_background``).
     _fingerprint: Future | None = field(default=None, init=False, repr=False, compare=False)
@@ -148,7 +156,10 @@ class Dataset:
                 buffer = io.BytesIO()
                 frame.slice(start, _CSV_ROWS).write_csv(buffer, include_header=start == 0)
                 digest.update(buffer.getvalue())
-        return digest.hexdigest()
+        value = digest.hexdigest()
+        if self.fingerprint_done is not None:
+            self.fingerprint_done(value)
+        return value
 
 
 FINGERPRINTED = ("participants", "etapes", "actions", "suivi_freins", "acquis", "communes")

@@ -147,6 +147,7 @@ def delete_participant(raw_identifier: str, *, user=None, request=None, dry_run:
         with transaction.atomic():
             _forget_snapshots(queryset)
             queryset.delete()
+            _deleted(delete_participant)
             record(Action.DATA_DELETED, user=user, request=request, target="suppression d'un participant",
                    motif="demande de la personne", **found.as_dict())
     return found
@@ -157,6 +158,13 @@ def _forget_snapshots(queryset) -> None:
     from .importer.undo import forget_participants
 
     forget_participants(queryset.values_list("pk", flat=True))
+
+
+def _deleted(sender) -> None:
+    """Once the deletion is committed, tell the layers that keep copies of rows (``signals.rows_deleted``)."""
+    from .signals import rows_deleted
+
+    transaction.on_commit(lambda: rows_deleted.send(sender=sender))
 
 
 def months_before(day: dt.date, months: int) -> dt.date:
@@ -192,6 +200,7 @@ def purge(*, dry_run: bool = False, today: dt.date | None = None, user=None, req
         with transaction.atomic():
             _forget_snapshots(queryset)
             queryset.delete()
+            _deleted(purge)
             record(Action.DATA_DELETED, user=user, request=request, target="purge des parcours anciens",
                    motif=f"durée de conservation ({months} mois après la sortie)", avant=cutoff.isoformat(),
                    **found.as_dict())

@@ -119,6 +119,9 @@ def undo_import(run: ImportRun, *, user=None, request=None) -> dict:
         ImportSnapshot.objects.filter(run=run).delete()
         run.status = ImportRun.Status.UNDONE
         run.save(update_fields=["status"])
+        from reperes.collection.signals import rows_deleted
+
+        transaction.on_commit(lambda: rows_deleted.send(sender=undo_import))
         record(AuditAction.IMPORT_UNDO, user=user, request=request, target=run.source_name, run=run.pk,
                deleted=deleted, restored=restored)
     return {"run": run.pk, "status": ImportRun.Status.UNDONE.value, "deleted": deleted, "restored": restored}
