@@ -162,3 +162,20 @@ def test_off_nothing_is_written(imported, settings):
     settings.REPERES_FRAMES_ON_DISK = False
     load_dataset()
     assert folders() == []
+
+
+def test_the_retention_purge_deletes_every_kept_file(imported, django_capture_on_commit_callbacks):
+    import datetime as dt
+
+    from reperes.analyses.loaders import load_dataset
+    from reperes.collection.lifecycle import purge
+
+    before = load_dataset()
+    assert folders()
+    with django_capture_on_commit_callbacks(execute=True):
+        purged = purge(today=dt.date(2040, 1, 1))
+    assert purged["parcours"] > 0
+    assert folders() == []
+    after = load_dataset()
+    assert after.participants.height == before.participants.height - purged["parcours"]
+    assert_same(after, from_database())
