@@ -160,7 +160,10 @@ class Participant(models.Model):
     class Meta:
         verbose_name = "participant"
         ordering = ["date_entree", "id"]
-        constraints = [models.UniqueConstraint(fields=["id_hash"], name="participant_identity")]
+        # On an expression (the column itself): a unique *index* on SQLite too, which a first large import drops
+        # and rebuilds in one sorted pass (``importer.store.bulk_load``); a ``fields`` constraint is part of
+        # SQLite's table, and its B-tree is then filled one random digest at a time.
+        constraints = [models.UniqueConstraint(models.F("id_hash"), name="participant_identity")]
         indexes = [models.Index(fields=["personne_hash"], name="participant_personne")]
 
     def __str__(self):
@@ -185,7 +188,7 @@ class Etape(models.Model):
     class Meta:
         verbose_name = "étape"
         ordering = ["date_debut", "id"]
-        constraints = [models.UniqueConstraint(fields=["etape_key"], name="etape_identity")]
+        constraints = [models.UniqueConstraint(models.F("etape_key"), name="etape_identity")]  # see Participant
 
     def __str__(self):
         return f"{ref.TYPE_ETAPE.label(self.type_etape)} ({self.date_debut:%d/%m/%Y})"
