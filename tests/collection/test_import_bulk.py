@@ -37,6 +37,10 @@ def test_the_schema_has_secondary_indexes_to_drop():
     described = schema()
     names = {name for indexes, _keys in described.values() for name, _sql in indexes}
     assert "participant_personne" in names  # the index the GDPR lookup uses
+    # A first large import drops the identities too, on both databases (rebuilt in one pass, migration 0010).
+    for model, identity in ((Participant, "participant_identity"), (Etape, "etape_identity")):
+        assert identity in {name for name, _sql in store.secondary_indexes(model, unique=True)}
+        assert identity not in {name for name, _sql in store.secondary_indexes(model)}  # ON CONFLICT needs it
     if connection.vendor == "postgresql":
         assert described["Etape"][1], "étapes have foreign keys on PostgreSQL"
         large = {name for model in ("Participant", "Etape") for name, _sql in described[model][0]}
