@@ -34,7 +34,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -53,6 +55,8 @@ TABLES = ("participants", "etapes", "actions", "suivi_freins", "acquis")
 # Bumped when the files' layout changes.
 FORMAT = 1
 _DONE = "complet"  # written last in a version's folder
+# A folder being written (its name starts with a dot) older than this was left by a process that stopped.
+UNFINISHED_MAX_AGE_S = 3600
 
 
 def enabled() -> bool:
@@ -141,7 +145,9 @@ def _write(version: str, tables: dict[str, pl.DataFrame]) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)  # another process wrote the same version first
     for other in root.iterdir():
-        if other.name != version and not other.name.startswith("."):
+        # Other versions, and what a process stopped while writing left (another one may be writing now).
+        stale = not other.name.startswith(".") or time.time() - other.stat().st_mtime > UNFINISHED_MAX_AGE_S
+        if other.name != version and stale:
             shutil.rmtree(other, ignore_errors=True)
 
 
@@ -150,9 +156,10 @@ def fingerprint(version: str, communes: pl.DataFrame) -> str | None:
     if not enabled():
         return None
     try:
-        return (folder() / version / f"empreinte-{_digest(communes)}").read_text().strip() or None
+        value = (folder() / version / f"empreinte-{_digest(communes)}").read_text()
     except OSError:
         return None
+    return value if re.fullmatch(r"[0-9a-f]{64}", value) else None
 
 
 def save_fingerprint(version: str, communes: pl.DataFrame, value: str) -> None:
@@ -160,10 +167,12 @@ def save_fingerprint(version: str, communes: pl.DataFrame, value: str) -> None:
     where = folder() / version
     if not enabled() or not (where / _DONE).exists():
         return
+    work = where / f".empreinte-{uuid.uuid4().hex}"
     try:
-        (where / f"empreinte-{_digest(communes)}").write_text(value)
+        work.write_text(value)
+        os.replace(work, where / f"empreinte-{_digest(communes)}")  # a reader sees the whole value or none
     except OSError:
-        pass
+        work.unlink(missing_ok=True)
 
 
 def _digest(frame: pl.DataFrame) -> str:

@@ -179,3 +179,34 @@ def test_the_retention_purge_deletes_every_kept_file(imported, django_capture_on
     after = load_dataset()
     assert after.participants.height == before.participants.height - purged["parcours"]
     assert_same(after, from_database())
+
+
+def test_what_a_stopped_writer_left_is_deleted_once_old(imported):
+    import os
+    import time
+
+    from reperes.analyses import frames_on_disk
+    from reperes.analyses.loaders import load_dataset
+
+    root = frames_on_disk.folder()
+    old, recent = root / ".arrete-en-cours", root / ".en-cours"
+    for where in (old, recent):
+        where.mkdir(parents=True)
+        (where / "participants.parquet").write_bytes(b"lignes")
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    load_dataset()
+    assert not old.exists()  # a process stopped while writing it: its rows must not stay
+    assert recent.exists()  # another process may be writing it now
+
+
+def test_a_truncated_fingerprint_is_not_shown(imported):
+    from reperes.analyses import frames_on_disk
+    from reperes.analyses.loaders import load_dataset
+
+    value = load_dataset().fingerprint
+    (kept,) = (frames_on_disk.folder() / folders()[0]).glob("empreinte-*")
+    assert kept.read_text() == value
+    kept.write_text(value[:40])
+    again = load_dataset()
+    assert again.fingerprint_known is None and again.fingerprint == value
