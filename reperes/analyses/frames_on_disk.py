@@ -70,12 +70,10 @@ def folder() -> Path:
 def collection_version(reader: str) -> str:
     """What the kept frames depend on, as a short digest (a handful of cheap queries). ``reader``: the file of
     the code that reads them from the database (``reperes.analyses.loaders``)."""
-    from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
+    from reperes.collection.models import ImportRun
+    from reperes.collection.snapshot import table_marks
 
-    parts: list = [FORMAT, connection.vendor, str(connection.settings_dict.get("NAME"))]
-    for model in (Participant, Etape, Action, SuiviFrein, Acquis, ImportRun):
-        # Apart: SQLite counts a table from its smallest index, but not in the same query as a maximum.
-        parts += [model.objects.count(), model.objects.aggregate(top=Max("id"))["top"]]
+    parts: list = [FORMAT, connection.vendor, str(connection.settings_dict.get("NAME")), *table_marks()]
     parts.append(ImportRun.objects.aggregate(created=Max("created_at"), finished=Max("finished_at")))
     parts.append(ImportRun.objects.filter(status=ImportRun.Status.UNDONE).count())
     for source in (reader, frames.__file__, __file__):  # new code may read the same rows differently

@@ -18,6 +18,20 @@ def stored_runs() -> list:
     return list(ImportRun.objects.filter(stored=True).exclude(status=ImportRun.Status.UNDONE).order_by("id"))
 
 
+def table_marks() -> list:
+    """Row count and largest id of the five dataset tables and of the import runs: every import, deletion or
+    undone import's restore moves one of them (what the caches keyed on the stored data compare)."""
+    from django.db.models import Max
+
+    from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
+
+    marks: list = []
+    for model in (Participant, Etape, Action, SuiviFrein, Acquis, ImportRun):
+        # Apart: SQLite counts a table from its smallest index, but not in the same query as a maximum.
+        marks += [model.objects.count(), model.objects.aggregate(top=Max("id"))["top"]]
+    return marks
+
+
 class DataSnapshot(Mapping):
     """``{"imports": [ids], "hash": SHA-256 of the frames}`` (``hash`` empty without data). The hash is computed
     in the background from the moment the snapshot is taken, and waited for when it is read: a report reads
