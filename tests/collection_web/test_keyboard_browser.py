@@ -35,15 +35,22 @@ def tab_to(page, text: str, limit: int = 80) -> None:
     raise AssertionError(f"« {text} » never got the keyboard focus")
 
 
-def test_import_and_analyses_with_the_keyboard_only(page, admin, demo_files, sync_imports):
-    from reperes.collection.models import ImportRun, Participant
-
+def log_in_with_the_keyboard(page) -> None:
+    """The e-mail field has the focus when the page opens (``autofocus``): type, Tab, type, Enter."""
+    page.bring_to_front()
     page.goto("/comptes/connexion/")
+    page.wait_for_function("document.activeElement && document.activeElement.type === 'email'")
     page.keyboard.type("admin@test.fr")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
     page.wait_for_selector("h1:has-text('Tableau de bord')")
+
+
+def test_import_and_analyses_with_the_keyboard_only(page, admin, demo_files, sync_imports):
+    from reperes.collection.models import ImportRun, Participant
+
+    log_in_with_the_keyboard(page)
 
     tab_to(page, "Imports")
     page.keyboard.press("Enter")
@@ -76,12 +83,7 @@ def test_a_report_is_generated_and_opened_with_the_keyboard_only(page, admin, se
     from reperes.reports.models import GeneratedReport
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    page.goto("/comptes/connexion/")
-    page.keyboard.type("admin@test.fr")
-    page.keyboard.press("Tab")
-    page.keyboard.type(PASSWORD)
-    page.keyboard.press("Enter")
-    page.wait_for_selector("h1:has-text('Tableau de bord')")
+    log_in_with_the_keyboard(page)
     page.goto("/livrables/")
     tab_to(page, "Version pour les partenaires")
     page.keyboard.press("Space")  # the internal version
