@@ -326,25 +326,30 @@ def national_rows(indicateur: str | None = None, annee: int | None = None) -> li
             and (r.annee, r.indicateur) not in stored]
 
 
-def _own_rows(indicateur: str | None, annee: int | None) -> list[dict]:
+def _own_rows(indicateur: str | None, annee: int | None, own_last: int | None = None) -> list[dict]:
     years = own_years()
     if annee:
         data = _dataset()
         latest = latest_data_date(data)
         covered = latest is not None and years[0] <= annee <= latest.year
         years = [annee] if covered else []  # no own value for a year the data do not cover
+    if own_last is not None:
+        years = years[-own_last:] if own_last > 0 else []
     rows = []
     for year in years:
         rows += [r for r in own_sheet(year) if indicateur is None or r["indicateur"] == indicateur]
     return rows
 
 
-def compare(indicateur: str, annee: int | None = None) -> dict:
-    """``reperes benchmark compare --json``: this PLIE's values, the national ones, then every peer's."""
+def compare(indicateur: str, annee: int | None = None, *, own_last: int | None = None) -> dict:
+    """``reperes benchmark compare --json``: this PLIE's values, the national ones, then every peer's.
+
+    ``own_last``: this PLIE's values of the last years its data cover only (a report shows three; each
+    year's protected sheet costs a publication and its audit, so older ones are not computed)."""
     if indicateur not in BY_ID:
         raise KeyError(indicateur)
     lines = []
-    for row in _own_rows(indicateur, annee):
+    for row in _own_rows(indicateur, annee, own_last):
         lines.append({**row, "moi": True, "national": False, "fictif": False})
     national = national_rows(indicateur, annee)
     stored = [r for r in _stored_rows(indicateur, annee) if r["plie"] != NATIONAL_PLIE]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from reperes.benchmark.indicators import COLUMNS, NATIONAL_PLIE
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_caches")]
 
 DAYS_PER_MONTH = 30.4375
+D = dt.date
 
 
 def stored():
@@ -204,6 +206,36 @@ def test_compare_json_has_me_the_nation_and_peers_with_non_comparable_values(pli
     run_cli("compare", "--indicateur", "participants_accompagnes", "--annee", "2014", "--json")
     lines = json.loads(capsys.readouterr().out)["lignes"]
     assert [(x["national"], x["valeur"]) for x in lines] == [(True, 114446)]  # no own value outside the data
+
+
+def test_a_report_asks_for_the_last_years_only_and_no_older_sheet_is_computed(plie, monkeypatch):
+    """The 40 parcours entered in 2018, and 40 more entered on 2015-03-01 (exits on 2019-06-01): own years
+    2015–2018. ``own_last=2`` gives the lines of 2017 and 2018, the same as the whole series' last two,
+    builds no sheet of 2015 or 2016 (each sheet costs a protected publication and its audit), and leaves
+    the national lines as they are."""
+    from reperes.analyses import services as analyses
+    from reperes.benchmark import services
+    from reperes.collection.models import Participant
+
+    Participant.objects.bulk_create([
+        Participant(id_hash=f"old{i:03d}", sexe="F", age_entree=30, commune_residence="54528",
+                    epci_siren="200070563", niveau_formation="NIV_3", situation_entree="DE", criteres=[],
+                    freins_entree=[], prescripteur="FRANCE_TRAVAIL", referent="REF1", date_entree=D(2015, 3, 1))
+        for i in range(40)])
+    analyses.clear_caches()
+    services._SHEETS.clear()
+    everything = services.compare("participants_accompagnes")["lignes"]
+    whole = [x for x in everything if x["moi"]]
+    assert [x["annee"] for x in whole] == [2015, 2016, 2017, 2018]
+
+    services._SHEETS.clear()
+    asked = []
+    own_sheet = services.own_sheet
+    monkeypatch.setattr(services, "own_sheet", lambda annee=None: asked.append(annee) or own_sheet(annee))
+    lines = services.compare("participants_accompagnes", own_last=2)["lignes"]
+    assert [x for x in lines if x["moi"]] == whole[-2:]
+    assert sorted(asked) == [2017, 2018]
+    assert [x for x in lines if not x["moi"]] == [x for x in everything if not x["moi"]]
 
 
 def test_resolve_gives_value_and_source_for_evidence(plie, tmp_path, capsys):

@@ -6,7 +6,7 @@ from reperes.documents import Callout, Column, Paragraph, Section, Suppressed, T
 
 from .context import ChapterContext
 
-OWN_YEARS = 3  # this PLIE's last years beside the others' (its whole series is on the benchmark page)
+OWN_YEARS = 3  # the last years this PLIE's data cover, beside the others (its whole series is on the benchmark page)
 COMPARED = ("taux_sorties_positives", "duree_moyenne_parcours_mois", "part_rsa", "part_deld",
             "participants_par_referent", "cout_par_participant_euros")
 
@@ -21,9 +21,7 @@ def chapter(cx: ChapterContext) -> Section:
         "leur source. Une définition différente de la nôtre est signalée : la comparaison est alors indicative.")]
     for indicateur in COMPARED:
         entry = bi.BY_ID[indicateur]
-        lines = services.compare(indicateur)["lignes"]
-        own_years = sorted({line["annee"] for line in lines if line["moi"]})[-OWN_YEARS:]
-        lines = [line for line in lines if not line["moi"] or line["annee"] in own_years]
+        lines = services.compare(indicateur, own_last=OWN_YEARS)["lignes"]
         if not lines:
             continue
         unit = {bi.SHARE: "percent", bi.COUNT: "count"}.get(entry.kind, "number")
