@@ -111,8 +111,9 @@ def ensure_reference() -> bool:
     if Commune.objects.exists():
         return False
     from .reference import BUNDLED_CONTOURS, read_communes
+    from .rows import insert_rows
 
-    Commune.objects.bulk_create((Commune(**row) for row in read_communes()), batch_size=2000)
+    insert_rows(Commune, read_communes())
     seen: set[str] = set(Contour.objects.values_list("code", flat=True))
     contours = []
     for path, source in BUNDLED_CONTOURS:

@@ -5,10 +5,11 @@ from django.db import migrations
 
 def load(apps, schema_editor):
     from reperes.territory.reference import BUNDLED_CONTOURS, read_communes, read_contours
+    from reperes.territory.rows import insert_rows
 
     Commune = apps.get_model("territory", "Commune")
     Contour = apps.get_model("territory", "Contour")
-    Commune.objects.bulk_create((Commune(**row) for row in read_communes()), batch_size=2000)
+    insert_rows(Commune, read_communes(), schema_editor.connection)
     seen = set()
     contours = []
     for path, source in BUNDLED_CONTOURS:
