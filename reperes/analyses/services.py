@@ -331,17 +331,19 @@ def warm(progress=lambda message: None) -> int:
     return drawn
 
 
-def warm_after_import() -> None:
-    """``warm``, when ``REPERES_WARM_AFTER_IMPORT`` is set (not in tests); a failure is logged, never raised:
-    a page that fails here will say so when visited, and the import that called it is over."""
+def warm_after_import(progress=lambda message: None) -> bool:
+    """``warm`` when ``REPERES_WARM_AFTER_IMPORT`` is set (not in tests), True then; a failure is logged, never
+    raised. The pages go to the shared cache, the frames read to their files (``frames_on_disk``): another
+    process (server, report) finds both ready."""
     from django.conf import settings
 
     if not getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
-        return
+        return False
     try:
-        warm()
+        warm(progress)
     except Exception as exc:
         logger.error("Préparation des tableaux de bord après import impossible : %s.", exc.__class__.__name__)
+    return True
 
 
 def fill_drawn_charts(result: Page) -> bool:

@@ -16,6 +16,10 @@ Les lignes valides sont enregistrées, les lignes rejetées sont listées avec
 leur numéro de ligne et ce qu'il faut corriger. Réimporter les mêmes données
 met à jour, sans doublon.
 
+Après un import qui enregistre des lignes, les tableaux de bord sont préparés
+(pages, graphiques, données lues gardées en fichiers) : le serveur et le
+premier rapport les trouvent prêts. --no-warm l'évite.
+
 Code de sortie : 0 toutes les lignes acceptées ; 3 des lignes rejetées
 (avec --strict : rien n'est enregistré) ; 2 fichier inutilisable (illisible,
 colonne obligatoire absente) : rien n'est enregistré."""
@@ -35,6 +39,9 @@ def register(sub) -> None:
     parser.add_argument("--json", action="store_true",
                         help="écrire le rapport en JSON sur la sortie standard (la progression va sur la "
                              "sortie d'erreur)")
+    parser.add_argument("--no-warm", action="store_true",
+                        help="ne pas préparer les tableaux de bord après l'import (ils le seront à la première "
+                             "visite ou au premier rapport)")
     parser.add_argument("--mapping", metavar="NOM|FICHIER",
                         help="profil de correspondance des colonnes et des valeurs : le nom d'un profil enregistré "
                              "dans l'application, ou un fichier JSON exporté depuis l'application")
@@ -55,6 +62,11 @@ def run(args) -> int:
             raise UserError(str(exc)) from exc
     result = run_import(paths if len(paths) > 1 else paths[0], dry_run=args.dry_run, strict=args.strict,
                         replace=args.replace, progress=err, mapping=mapping)
+    if result.report["stored"] and not getattr(args, "no_warm", False):
+        from reperes.analyses.services import warm_after_import
+
+        # as after an upload (collection.signals.rows_stored): the first page and report find the data read
+        warm_after_import(progress=err)
     if args.json:
         out_json(result.report)
         return result.exit_status

@@ -210,3 +210,37 @@ def test_a_truncated_fingerprint_is_not_shown(imported):
     kept.write_text(value[:40])
     again = load_dataset()
     assert again.fingerprint_known is None and again.fingerprint == value
+
+
+def test_a_command_line_import_leaves_the_next_process_the_files_unless_told_not_to(
+        territory, settings, tmp_path, monkeypatch, capsys):
+    """``reperes import`` prepares the dashboards as an upload does, and with them the files: a report in the
+    next process reads no row from the database. ``--no-warm`` and ``--dry-run`` prepare nothing."""
+    import argparse
+
+    from reperes.analyses.loaders import kept_version, load_dataset
+    from reperes.analyses.snapshot import forget_dataset
+    from reperes.cli import import_cmd
+
+    def cli(*argv) -> int:
+        parser = argparse.ArgumentParser(prog="reperes")
+        import_cmd.register(parser.add_subparsers(dest="command"))
+        args = parser.parse_args(["import", *map(str, argv)])
+        return args.func(args)
+
+    settings.REPERES_WARM_AFTER_IMPORT = True
+    assert cli(HAND) == 0
+    assert "Tableaux de bord" in capsys.readouterr().err  # the preparation says what it does
+    assert folders() == [kept_version()]
+    reference = from_database()
+    forget_dataset()  # what a new process holds: nothing
+    with monkeypatch.context() as patch:
+        read_refused(patch)
+        assert_same(load_dataset(), reference)
+
+    (tmp_path / "participants.csv").write_text(MORE, encoding="utf-8")
+    before = folders()
+    assert cli(tmp_path, "--dry-run") == 0 and folders() == before
+    assert cli(tmp_path, "--no-warm") == 0
+    assert folders() == before and kept_version() not in before  # the new version is not prepared
+    assert "Tableaux de bord" not in capsys.readouterr().err
