@@ -61,6 +61,35 @@ def test_postgresql_compares_the_pseudonymised_identifiers_byte_by_byte():
                      ("collection_etape", "etape_key"): "C"}
 
 
+def test_sqlite_sorts_the_rebuilt_indexes_with_threads_and_gives_the_connection_back_as_it_was(
+        tmp_path, data, bulk_always, monkeypatch):
+    """SQLite rebuilds a bulk load's indexes with its small default cache and worker threads (the store's large
+    cache made one run per index, sorted by one thread), then gives the connection its settings back."""
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL: its own memory settings, local to the transaction")
+
+    def pragma(name):
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA {name}")
+            return cursor.fetchone()[0]
+
+    seen = []
+    rebuild = store._rebuild_memory
+
+    @store.contextmanager
+    def watched(cursor):
+        with rebuild(cursor):
+            seen.append((pragma("cache_size"), pragma("threads")))
+            yield
+
+    monkeypatch.setattr(store, "_rebuild_memory", watched)
+    before = (pragma("cache_size"), pragma("threads"))
+    assert run_import(data.write_folder(tmp_path / "v1", data.sample())).exit_status == 0
+    assert seen and set(seen) == {(store.SQLITE_REBUILD_CACHE_KIB, store.SQLITE_SORT_THREADS)}
+    assert store.SQLITE_REBUILD_CACHE_KIB > store.SQLITE_CACHE_KIB  # smaller than the store's (negative: KiB)
+    assert (pragma("cache_size"), pragma("threads")) == before
+
+
 def test_a_bulk_load_stores_the_same_rows_and_rebuilds_every_index_and_key(tmp_path, data, bulk_always):
     before = schema()
     folder = data.write_folder(tmp_path / "v1", data.sample())
