@@ -331,19 +331,18 @@ def warm(progress=lambda message: None) -> int:
     return drawn
 
 
-def warm_after_import(progress=lambda message: None) -> bool:
-    """``warm`` when ``REPERES_WARM_AFTER_IMPORT`` is set (not in tests), True then; a failure is logged, never
-    raised. The pages go to the shared cache, the frames read to their files (``frames_on_disk``): another
-    process (server, report) finds both ready."""
+def warm_after_import(progress=lambda message: None) -> None:
+    """``warm`` when ``REPERES_WARM_AFTER_IMPORT`` is set (not in tests); a failure is logged, never raised.
+    The pages go to the shared cache, the frames read to their files (``frames_on_disk``): another process
+    (a server worker, a report) finds both ready."""
     from django.conf import settings
 
     if not getattr(settings, "REPERES_WARM_AFTER_IMPORT", False):
-        return False
+        return
     try:
         warm(progress)
     except Exception as exc:
         logger.error("Préparation des tableaux de bord après import impossible : %s.", exc.__class__.__name__)
-    return True
 
 
 def fill_drawn_charts(result: Page) -> bool:

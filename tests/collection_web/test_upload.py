@@ -430,7 +430,7 @@ def test_after_a_stored_upload_the_dashboards_are_prepared_and_a_failure_there_s
 
     calls = []
     sync_imports.REPERES_WARM_AFTER_IMPORT = True
-    monkeypatch.setattr(services, "warm", lambda: calls.append("warm") or 1 / 0)
+    monkeypatch.setattr(services, "warm", lambda progress=None: calls.append("warm") or 1 / 0)
     job = job_of(upload(client_admin, "participants.csv", participants_csv(demo_files)))
     assert job.state == uploads.DONE and calls == ["warm"]
     assert ImportRun.objects.get(pk=job.run_id).stored
