@@ -117,7 +117,8 @@ def test_the_language_model_started_early_by_a_report_is_loaded_once(monkeypatch
         time.sleep(0.3)
         return "modèle"
 
-    masking._load.cache_clear()
+    with masking._NLP_LOCK:  # a load started by an earlier test of this process ends first
+        masking._load.cache_clear()
     monkeypatch.setattr(spacy, "load", slow_load)
     try:
         masking.load_in_background()
