@@ -1,10 +1,10 @@
 from django.apps import AppConfig
 
 
-def _warm(sender, run, **kwargs):
+def _warm(sender, run, progress=lambda message: None, **kwargs):
     from .services import warm_after_import
 
-    warm_after_import()
+    warm_after_import(progress)
 
 
 def _forget_frames(sender, **kwargs):

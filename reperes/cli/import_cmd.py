@@ -62,11 +62,11 @@ def run(args) -> int:
             raise UserError(str(exc)) from exc
     result = run_import(paths if len(paths) > 1 else paths[0], dry_run=args.dry_run, strict=args.strict,
                         replace=args.replace, progress=err, mapping=mapping)
-    if result.report["stored"] and not getattr(args, "no_warm", False):
-        from reperes.analyses.services import warm_after_import
+    if result.report["stored"] and not args.no_warm:
+        from reperes.collection.signals import rows_stored
 
-        # as after an upload (collection.signals.rows_stored): the first page and report find the data read
-        warm_after_import(progress=err)
+        # as after an upload: the analyses prepare their pages, and the next process finds the data read
+        rows_stored.send(sender=result.run.__class__, run=result.run, progress=err)
     if args.json:
         out_json(result.report)
         return result.exit_status

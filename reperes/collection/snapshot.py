@@ -19,8 +19,10 @@ def stored_runs() -> list:
 
 
 def table_marks() -> list:
-    """Row count and largest id of the five dataset tables and of the import runs: every import, deletion or
-    undone import's restore moves one of them (what the caches keyed on the stored data compare)."""
+    """Row count and largest id of the five dataset tables and of the import runs, and the number of runs
+    undone: every import, deletion or undo moves one of them (what the caches keyed on the stored data
+    compare). An undo that puts back the rows an import had updated leaves every count and largest id as they
+    were: only the undone runs' count tells it."""
     from django.db.models import Max
 
     from reperes.collection.models import Acquis, Action, Etape, ImportRun, Participant, SuiviFrein
@@ -29,6 +31,7 @@ def table_marks() -> list:
     for model in (Participant, Etape, Action, SuiviFrein, Acquis, ImportRun):
         # Apart: SQLite counts a table from its smallest index, but not in the same query as a maximum.
         marks += [model.objects.count(), model.objects.aggregate(top=Max("id"))["top"]]
+    marks.append(ImportRun.objects.filter(status=ImportRun.Status.UNDONE).count())
     return marks
 
 

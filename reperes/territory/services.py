@@ -110,18 +110,9 @@ def ensure_reference() -> bool:
     """
     if Commune.objects.exists():
         return False
-    from .reference import BUNDLED_CONTOURS, read_communes
-    from .rows import insert_rows
+    from .rows import load_bundled_reference
 
-    insert_rows(Commune, read_communes())
-    seen: set[str] = set(Contour.objects.values_list("code", flat=True))
-    contours = []
-    for path, source in BUNDLED_CONTOURS:
-        for code, name, geometry in read_contours(path):
-            if code not in seen:
-                seen.add(code)
-                contours.append(Contour(code=code, nom=name, geometry=geometry, source=source))
-    Contour.objects.bulk_create(contours, batch_size=200)
+    load_bundled_reference(Commune, Contour)
     return True
 
 

@@ -4,20 +4,10 @@ from django.db import migrations
 
 
 def load(apps, schema_editor):
-    from reperes.territory.reference import BUNDLED_CONTOURS, read_communes, read_contours
-    from reperes.territory.rows import insert_rows
+    from reperes.territory.rows import load_bundled_reference
 
-    Commune = apps.get_model("territory", "Commune")
-    Contour = apps.get_model("territory", "Contour")
-    insert_rows(Commune, read_communes(), schema_editor.connection)
-    seen = set()
-    contours = []
-    for path, source in BUNDLED_CONTOURS:
-        for code, name, geometry in read_contours(path):
-            if code not in seen:
-                seen.add(code)
-                contours.append(Contour(code=code, nom=name, geometry=geometry, source=source))
-    Contour.objects.bulk_create(contours, batch_size=200)
+    load_bundled_reference(apps.get_model("territory", "Commune"), apps.get_model("territory", "Contour"),
+                           schema_editor.connection)
 
 
 def unload(apps, schema_editor):
